@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up sp-docs on Debian/Ubuntu: system packages (fonts, HarfBuzz subsetting,
+# poppler), a virtual environment in .venv and the package itself.
+#   bash scripts/setup.sh          # to use it
+#   bash scripts/setup.sh --test   # also test tools (pytest, LibreOffice for round-trip tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WITH_TESTS=0
+[[ "${1:-}" == "--test" ]] && WITH_TESTS=1
+
+packages=(python3-venv libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
+          fonts-noto-cjk fonts-arphic-ukai texlive-lang-chinese poppler-utils)
+if [[ $WITH_TESTS == 1 ]]; then
+  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  echo "安装系统软件包：${missing[*]}"
+  SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fc-cache -f >/dev/null 2>&1 || true
+fi
+
+PYTHON=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [[ $WITH_TESTS == 1 ]]; then
+  .venv/bin/python -m pip install -q -e ".[test]"
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "sp-docs 已安装：$(.venv/bin/sp-docs --version)"

@@ -1,0 +1,197 @@
+"""The ``sp-docs`` command line.  Each command parses its options, calls one
+function and prints the result; every failure becomes a Chinese message."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import InputError, Problems, SpDocsError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def print_problems(problems: Problems, title: str = "检查结果") -> None:
+    if not len(problems):
+        return
+    table = Table(title=title, show_lines=False, expand=False)
+    for name in ("级别", "位置", "问题", "填写的值", "应为"):
+        table.add_column(name, overflow="fold")
+    for p in problems:
+        level = "[red]错误[/red]" if p.is_error else "[yellow]警告[/yellow]"
+        table.add_row(level, p.location.describe(), p.message, p.value, p.expected)
+    err_console.print(table)
+
+
+def handle_errors(func):
+    """No traceback ever reaches the user; exit status 2 for bad input."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            print_problems(exc.problems, "输入有误，未生成文件")
+            err_console.print(f"[red]共 {len(exc.problems.errors)} 处错误，请修改后重试。[/red]")
+            sys.exit(2)
+        except SpDocsError as exc:
+            err_console.print(f"[red]错误：{exc}[/red]")
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err_console.print("[yellow]已取消，未写入不完整的文件。[/yellow]")
+            sys.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except (click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # the last line of defence: still no traceback
+            if os.environ.get("SP_DOCS_DEBUG"):
+                raise
+            err_console.print(f"[red]内部错误：{type(exc).__name__}: {exc}[/red]\n"
+                              "请把这条信息和所用文件报告给维护人员（设置 SP_DOCS_DEBUG=1 可显示详细信息）。")
+            sys.exit(1)
+
+    return wrapper
+
+
+def format_option(allowed=("xlsx", "docx", "pdf"), default="xlsx,docx,pdf"):
+    return click.option("--format", "formats", default=default, show_default=True,
+                        help=f"输出格式，逗号分隔，可选 {','.join(allowed)}")
+
+
+force_option = click.option("--force", is_flag=True, help="覆盖已存在的输出文件（默认保留旧文件并报错）")
+outdir_option = click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
+                             default=Path("out"), show_default=True, help="输出文件夹")
+templates_option = click.option("--templates", "template_dir", type=click.Path(exists=True, file_okay=False,
+                                path_type=Path), help="自定义模板文件夹（含 docx/、xlsx/、html/ 子文件夹）")
+workbook_argument = click.argument("workbook", type=click.Path(path_type=Path))
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", message="sp-docs %(version)s")
+def main():
+    """sp-docs：“双培”工程文档生成工具。
+
+    把学校或教育局的数据（Excel 工作簿或 YAML）生成“双培”工程的正式文档：
+    附件1–3、培养台账、荣誉证书、实施方案等，每种文档都有可编辑的 Word、可打印的 PDF，
+    表格另有 Excel。
+
+    \b
+    新用户从这里开始：
+      sp-docs init 我的数据          生成空白数据工作簿和填写说明
+      sp-docs check 我的数据/双培数据.xlsx   检查填写错误
+      sp-docs annex 2 数据.xlsx --unit 单位名称 -o 输出文件夹
+    """
+
+
+@main.command()
+@workbook_argument
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table 供人阅读；json 供程序读取")
+@handle_errors
+def check(workbook: Path, output_format: str):
+    """检查数据工作簿（或 YAML）的填写错误和警告。
+
+    列出每处问题所在的文件、工作表、行、列、填写的值和应填的内容。
+    有错误时退出码为 2，只有警告或没有问题时为 0。
+    """
+    from .sources import load_dataset
+
+    try:
+        data, problems = load_dataset(workbook)
+    except InputError as exc:
+        data, problems = None, exc.problems
+    if output_format == "json":
+        payload = {"file": str(workbook), "errors": len(problems.errors), "warnings": len(problems.warnings),
+                   "problems": [p.to_dict() for p in problems]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print_problems(problems)
+        if data is not None:
+            console.print(f"读取：单位 {len(data.units)} 个，教师 {len(data.teachers)} 人，双培对象 "
+                          f"{len(data.trainees)} 人，培养记录 {len(data.records)} 条，计划 {len(data.plans)} 条，"
+                          f"表彰 {len(data.awards)} 条。")
+        if problems.errors:
+            console.print(f"[red]发现 {len(problems.errors)} 处错误、{len(problems.warnings)} 处警告，请修改错误后再生成文档。[/red]")
+        else:
+            console.print(f"[green]没有错误[/green]（警告 {len(problems.warnings)} 处）。")
+    sys.exit(2 if problems.errors else 0)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@force_option
+@handle_errors
+def init(directory: Path, force: bool):
+    """在 DIRECTORY 中生成空白数据工作簿“双培数据.xlsx”（含下拉选项和填写说明）。"""
+    from .output import write_bytes
+    from .sources.blank import blank_workbook
+
+    path = write_bytes(directory / "双培数据.xlsx", blank_workbook(), force=force)
+    console.print(f"已生成空白工作簿：{path}\n下一步：在 Excel/WPS 中填写，然后运行  sp-docs check \"{path}\"")
+
+
+@main.group(context_settings=CONTEXT_SETTINGS)
+def annex():
+    """生成附件表格：2 = 实施情况汇总表。"""
+
+
+@annex.command("2")
+@workbook_argument
+@click.option("--unit", required=True, help="单位名称；填上级单位时包括其下属单位")
+@click.option("--year", type=int, help="统计年度（默认：有数据的最近年度）")
+@click.option("--title-prefix", help="标题前缀，如“青川市教育系统”（默认从最上级单位名称推出）")
+@outdir_option
+@format_option()
+@force_option
+@templates_option
+@handle_errors
+def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template_dir):
+    """附件2 “双培”工程实施情况汇总表（XLSX、DOCX、PDF）。
+
+    行为该单位（及下属单位）计划完成年度（已完成的按完成时间）在该年度的双培对象，
+    类别1在前、类别2在后，按姓名拼音排序。
+    """
+    from . import jobs
+    from .render.formats import parse_formats
+
+    written, view = jobs.annex2(workbook, unit, outdir, year=year, formats=parse_formats(formats), force=force,
+                                template_dir=template_dir, title_prefix=title_prefix)
+    console.print(f"{view.unit_name} {view.year}年：{len(view.rows)} 人")
+    for path in written:
+        console.print(f"  已写入 {path}")
+
+
+@main.command()
+@handle_errors
+def fonts():
+    """列出各字体角色：Word 文件中写入的官方字体，以及 PDF 实际嵌入的字体。"""
+    from .render import fonts as font_roles
+
+    table = Table(title="字体")
+    for name in ("角色", "Word/WPS 中使用", "PDF 嵌入", "字体文件", "状态"):
+        table.add_column(name, overflow="fold")
+    fallback = 0
+    for row in font_roles.report():
+        status = "[yellow]替代字体[/yellow]" if row["fallback"] else "[green]官方字体[/green]"
+        if row["fallback"]:
+            fallback += 1
+        table.add_row(row["role"], row["official"], row["pdf_font"], row["file"], status)
+    console.print(table)
+    if fallback:
+        console.print(f"[yellow]注意：{fallback} 个角色的 PDF 使用替代字体（未安装官方字体）。Word/WPS 文件仍指定官方字体，"
+                      "在装有这些字体的电脑上打开即为标准字体。安装官方字体后 PDF 会自动改用。[/yellow]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

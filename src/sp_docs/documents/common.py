@@ -1,0 +1,36 @@
+"""Helpers shared by the document modules: ordering, titles, unit selection."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+from ..errors import InputError, Location
+from ..model import Dataset
+
+
+@lru_cache(maxsize=20000)
+def pinyin_key(name: str) -> tuple:
+    """Sort key for Chinese names in pinyin order (ties broken by the characters)."""
+    return (tuple(lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
+
+
+def region_prefix(data: Dataset) -> str:
+    """``青川市教育系统`` from a root unit such as ``中共青川市委教育工作委员会``/``青川市教育局``."""
+    for unit in data.roots():
+        match = re.search(r"([\u4e00-\u9fff]{1,8}?[省市州盟县区旗])", unit.name.removeprefix("中共"))
+        if match:
+            return match.group(1) + "教育系统"
+    return ""
+
+
+def select_units(data: Dataset, unit: str | None) -> list[str]:
+    """The unit and everything below it; all units when ``unit`` is None."""
+    if unit is None:
+        return [u.name for u in data.units]
+    if data.unit(unit) is None:
+        close = [u.name for u in data.units if unit in u.name or u.name in unit]
+        hint = f"；您是不是要找：{'、'.join(close[:5])}" if close else ""
+        raise InputError(f"工作簿里没有单位“{unit}”{hint}", Location(data.source, "单位"))
+    return data.subtree(unit)

@@ -1,0 +1,36 @@
+"""docxtpl templates → DOCX bytes, rendered in the Jinja2 sandbox with autoescape."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+
+from . import templates
+
+
+def render_docx(template_name: str, context: dict, *, user_dir: Path | None = None,
+                post_process=None) -> bytes:
+    """Render ``docx/<template_name>``; ``post_process(document)`` may adjust the
+    python-docx Document (e.g. OOXML helpers from ``render.ooxml``) before saving."""
+    path = templates.find("docx", template_name, user_dir)
+    env = templates.environment()
+    doc = DocxTemplate(str(path))
+    try:
+        wanted = doc.get_undeclared_template_variables(env)
+    except jinja2.TemplateError as exc:
+        raise templates.describe_render_error(exc, template_name) from None
+    missing = sorted(name for name in wanted if name not in context)
+    if missing:
+        raise templates.TemplateError(f"模板 {template_name} 使用了数据中没有的字段：{'、'.join(missing)}")
+    doc = DocxTemplate(str(path))  # the variable scan consumed the first instance's state
+    try:
+        doc.render(context, jinja_env=env, autoescape=True)
+    except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        raise templates.describe_render_error(exc, template_name) from None
+    if post_process is not None:
+        post_process(doc.docx)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

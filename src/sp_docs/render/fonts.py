@@ -1,0 +1,196 @@
+"""Font roles of GB/T 9704 documents and how each resolves to a real font.
+
+DOCX files name the official fonts (Word/WPS on the user's machine use them);
+the PDF path embeds the first font of each role's chain that is installed.
+"""
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXLIVE_FANDOL = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    family: str = ""  # a family fontconfig knows
+    file: str = ""  # or a font file fontconfig does not know (e.g. TeX Live's Fandol)
+    weight: int = 400
+
+
+@dataclass(frozen=True)
+class Role:
+    key: str
+    label: str
+    official: str  # written into DOCX (w:eastAsia)
+    ascii: str  # Latin/digit font written into DOCX
+    chain: tuple[Candidate, ...]
+
+
+def _fandol(name: str) -> str:
+    return str(TEXLIVE_FANDOL / name)
+
+
+ROLES: dict[str, Role] = {
+    "title": Role("title", "标题（小标宋）", "方正小标宋简体", "Times New Roman", (
+        Candidate("方正小标宋简体"), Candidate("FZXiaoBiaoSong-B05S"), Candidate("方正小标宋_GBK"),
+        Candidate("Noto Serif CJK SC", weight=700), Candidate(file=_fandol("FandolSong-Bold.otf")),
+        Candidate("AR PL SungtiL GB"))),
+    "hei": Role("hei", "黑体", "黑体", "Times New Roman", (
+        Candidate("黑体"), Candidate("SimHei"), Candidate("Noto Sans CJK SC"),
+        Candidate(file=_fandol("FandolHei-Regular.otf")))),
+    "kai": Role("kai", "楷体", "楷体_GB2312", "Times New Roman", (
+        Candidate("楷体_GB2312"), Candidate("楷体"), Candidate("KaiTi"), Candidate("AR PL UKai CN"),
+        Candidate(file=_fandol("FandolKai-Regular.otf")), Candidate("AR PL KaitiM GB"))),
+    "fang": Role("fang", "仿宋", "仿宋_GB2312", "Times New Roman", (
+        Candidate("仿宋_GB2312"), Candidate("仿宋"), Candidate("FangSong"),
+        Candidate(file=_fandol("FandolFang-Regular.otf")), Candidate("Noto Serif CJK SC"))),
+    "song": Role("song", "宋体（页码）", "宋体", "宋体", (
+        Candidate("宋体"), Candidate("SimSun"), Candidate("Noto Serif CJK SC"),
+        Candidate(file=_fandol("FandolSong-Regular.otf")), Candidate("AR PL SungtiL GB"))),
+}
+
+# Fonts tried for a glyph the role's own font lacks (rare characters in names).
+GLYPH_FALLBACKS = (Candidate("Noto Serif CJK SC"), Candidate("Noto Sans CJK SC"),
+                   Candidate("AR PL UKai CN"))
+
+
+@dataclass(frozen=True)
+class ResolvedFont:
+    role: Role
+    candidate: Candidate
+    path: str
+    index: int
+    family: str  # the CSS family name to use
+    fallback: bool  # True when not the official font
+
+    @property
+    def css_name(self) -> str:
+        return f"sp-{self.role.key}"
+
+
+@functools.lru_cache(maxsize=1)
+def installed_families() -> dict[str, tuple[str, int]]:
+    """family name → (file, face index) for every font fontconfig knows."""
+    if not shutil.which("fc-list"):
+        return {}
+    try:
+        out = subprocess.run(["fc-list", "--format", "%{family}\t%{file}\t%{index}\t%{style}\n"],
+                             capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    families: dict[str, tuple[str, int]] = {}
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        names, path, index = parts[0], parts[1], parts[2]
+        style = parts[3] if len(parts) > 3 else ""
+        for name in names.split(","):
+            name = name.strip()
+            # Prefer the regular face of a family; keep bold only as "name:bold".
+            key = name + (":bold" if "Bold" in style else "")
+            if key not in families:
+                families[key] = (path, int(index or 0))
+    return families
+
+
+def _locate(candidate: Candidate) -> tuple[str, int] | None:
+    if candidate.file:
+        return (candidate.file, 0) if Path(candidate.file).is_file() else None
+    families = installed_families()
+    if candidate.weight >= 700 and candidate.family + ":bold" in families:
+        return families[candidate.family + ":bold"]
+    return families.get(candidate.family)
+
+
+@functools.lru_cache(maxsize=None)
+def resolve(role_key: str) -> ResolvedFont | None:
+    role = ROLES[role_key]
+    for position, candidate in enumerate(role.chain):
+        found = _locate(candidate)
+        if found:
+            family = candidate.family or f"sp-file-{role_key}"
+            return ResolvedFont(role, candidate, found[0], found[1], family, position != 0)
+    return None
+
+
+def font_face_css() -> str:
+    """CSS that gives every role a class ``f-<role>`` and a family ``sp-<role>``-style stack."""
+    rules = []
+    fallback_families = [c.family for c in GLYPH_FALLBACKS if _locate(c)]
+    for key in ROLES:
+        font = resolve(key)
+        stack = []
+        if font is not None:
+            if font.candidate.file:
+                rules.append(f'@font-face {{ font-family: "{font.family}"; '
+                             f'src: url("{Path(font.path).as_uri()}"); }}')
+            stack.append(font.family)
+        stack += [f for f in fallback_families if f not in stack]
+        family_css = ", ".join(f'"{name}"' for name in stack) or "serif"
+        weight = font.candidate.weight if font else 400
+        rules.append(f".f-{key} {{ font-family: {family_css}; font-weight: {weight}; }}")
+    return "\n".join(rules)
+
+
+def font_files() -> set[str]:
+    """Font files the PDF path may read (for the URL fetcher's allow list)."""
+    files = set()
+    for key in ROLES:
+        font = resolve(key)
+        if font and font.candidate.file:
+            files.add(str(Path(font.path).resolve()))
+    return files
+
+
+@functools.lru_cache(maxsize=None)
+def _cmap(path: str, index: int) -> frozenset[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        if path.lower().endswith((".ttc", ".otc")):
+            font = TTCollection(path, lazy=True).fonts[index]
+        else:
+            font = TTFont(path, lazy=True)
+        return frozenset(font.getBestCmap() or {})
+    except Exception:  # an unreadable font covers nothing
+        return frozenset()
+
+
+def missing_glyphs(text: str, role_key: str = "fang") -> list[str]:
+    """Characters of ``text`` that neither the role's font nor any fallback can draw."""
+    fonts = []
+    resolved = resolve(role_key)
+    if resolved:
+        fonts.append((resolved.path, resolved.index))
+    for candidate in GLYPH_FALLBACKS:
+        found = _locate(candidate)
+        if found:
+            fonts.append(found)
+    cmaps = [_cmap(path, index) for path, index in fonts]
+    missing = []
+    for char in dict.fromkeys(text):
+        if char.isspace() or ord(char) < 0x20:
+            continue
+        if not any(ord(char) in cmap for cmap in cmaps):
+            missing.append(char)
+    return missing
+
+
+def report() -> list[dict]:
+    """One row per role for ``sp-docs fonts``."""
+    rows = []
+    for key, role in ROLES.items():
+        font = resolve(key)
+        rows.append({
+            "role": role.label,
+            "official": role.official,
+            "pdf_font": (font.candidate.family or Path(font.path).stem) if font else "（未找到）",
+            "file": font.path if font else "",
+            "fallback": font is None or font.fallback,
+        })
+    return rows

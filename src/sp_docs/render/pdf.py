@@ -1,0 +1,87 @@
+"""HTML + CSS (Jinja2) → PDF through WeasyPrint, with fonts resolved per role
+and a URL fetcher that reads nothing but our assets and files the user named."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import jinja2
+
+from ..errors import TemplateError
+from . import fonts, templates
+
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class RefusedURL(Exception):
+    pass
+
+
+def _allowed(url: str, allowed_files: set[str], allowed_dirs: list[Path]) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme == "data":
+        return True
+    if parsed.scheme == "file":
+        path = Path(unquote(parsed.path)).resolve()
+        return str(path) in allowed_files or any(path.is_relative_to(d) for d in allowed_dirs)
+    return False
+
+
+def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path]):
+    """Only ``data:`` URLs, our own assets and files the user named; never the network."""
+    allowed_dirs = [d.resolve() for d in allowed_dirs]
+    try:  # WeasyPrint >= 68: a URLFetcher subclass
+        from weasyprint.urls import URLFetcher
+    except ImportError:  # older WeasyPrint: a plain function
+        from weasyprint.urls import default_url_fetcher
+
+        def fetch(url: str, *args, **kwargs):
+            if not _allowed(url, allowed_files, allowed_dirs):
+                raise RefusedURL(f"拒绝读取：{url}")
+            return default_url_fetcher(url, *args, **kwargs)
+
+        return fetch
+
+    class LocalOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not _allowed(url, allowed_files, allowed_dirs):
+                raise RefusedURL(f"拒绝读取：{url}")
+            return super().fetch(url, headers)
+
+    return LocalOnlyFetcher()
+
+
+def render_html(template_name: str, context: dict, *, user_dir: Path | None = None) -> tuple[str, Path]:
+    path = templates.find("html", template_name, user_dir)
+    env = templates.environment([path.parent, templates.builtin_dir() / "html"])
+    source = path.read_text(encoding="utf-8")
+    templates.check_fields(source, context, template_name, env)
+    try:
+        return env.from_string(source).render(**context), path.parent
+    except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        raise templates.describe_render_error(exc, template_name) from None
+
+
+def html_to_pdf(html: str, base_dir: Path, *, allowed_files: set[str] | frozenset = frozenset(),
+                extra_dirs: tuple[Path, ...] = ()) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    fetcher = make_url_fetcher(set(allowed_files) | fonts.font_files(),
+                               [base_dir, templates.builtin_dir() / "html", *extra_dirs])
+    stylesheet = CSS(string=fonts.font_face_css(), font_config=font_config, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+
+def render_pdf(template_name: str, context: dict, *, user_dir: Path | None = None,
+               allowed_files: set[str] | frozenset = frozenset()) -> bytes:
+    """Render ``html/<template_name>`` with ``context`` and return PDF bytes."""
+    html, base_dir = render_html(template_name, context, user_dir=user_dir)
+    try:
+        return html_to_pdf(html, base_dir, allowed_files=allowed_files)
+    except TemplateError:
+        raise

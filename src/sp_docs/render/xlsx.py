@@ -1,0 +1,128 @@
+"""XLSX templates → XLSX bytes.
+
+A template is an ordinary workbook a user can restyle in Excel/WPS.  Cells may
+hold ``{{ field }}`` placeholders (looked up in the view-model, never executed)
+and one row per sheet may hold ``{{ row.field }}`` placeholders: that row is
+repeated once per item of the sheet's row list, keeping its style.
+"""
+from __future__ import annotations
+
+import io
+import re
+from copy import copy
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import TemplateError
+from . import templates
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def set_text_safe(cell, value) -> None:
+    """Write ``value``; text that looks like a formula stays text."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+
+
+def _lookup(context: dict, dotted: str, template_name: str):
+    value = context
+    for part in dotted.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, (list, tuple)) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif not isinstance(value, dict) and hasattr(value, part) and not part.startswith("_"):
+            value = getattr(value, part)
+        else:
+            raise TemplateError(f"模板 {template_name} 使用了数据中没有的字段：{dotted}")
+    return value
+
+
+def _fill(cell, context: dict, template_name: str) -> None:
+    text = cell.value
+    if not isinstance(text, str) or "{{" not in text:
+        return
+    whole = PLACEHOLDER.fullmatch(text.strip())
+    if whole:
+        value = _lookup(context, whole.group(1), template_name)
+        set_text_safe(cell, "" if value is None else value)
+        return
+    result = PLACEHOLDER.sub(lambda m: str(_lookup(context, m.group(1), template_name) or ""), text)
+    set_text_safe(cell, result)
+
+
+def _repeat_row(ws: Worksheet) -> int | None:
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and "{{" in cell.value and re.search(r"\{\{\s*row\.", cell.value):
+                return cell.row
+    return None
+
+
+def _insert_copies(ws: Worksheet, row_index: int, count: int) -> None:
+    """Insert ``count`` copies of row ``row_index``'s style below it, moving merges."""
+    if count <= 0:
+        return
+    moved = []
+    for merged in list(ws.merged_cells.ranges):
+        if merged.min_row > row_index:
+            moved.append(merged.coord)
+            ws.unmerge_cells(merged.coord)
+    heights = {r: ws.row_dimensions[r].height for r in range(row_index + 1, ws.max_row + 1)}
+    ws.insert_rows(row_index + 1, count)
+    for r, height in sorted(heights.items(), reverse=True):
+        ws.row_dimensions[r + count].height = height
+    template_height = ws.row_dimensions[row_index].height
+    for offset in range(1, count + 1):
+        target = row_index + offset
+        ws.row_dimensions[target].height = template_height
+        for source in ws[row_index]:
+            cell = ws.cell(row=target, column=source.column)
+            cell.value = source.value
+            if source.has_style:
+                cell._style = copy(source._style)
+    from openpyxl.worksheet.cell_range import CellRange
+    for coord in moved:
+        rng = CellRange(coord)
+        rng.shift(row_shift=count)
+        ws.merge_cells(rng.coord)
+
+
+def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = None,
+                rows_by_sheet: dict[str, list] | None = None) -> bytes:
+    """Fill ``xlsx/<template_name>``.  The first sheet repeats over ``context['rows']``
+    unless ``rows_by_sheet`` names a list per sheet title."""
+    path = templates.find("xlsx", template_name, user_dir)
+    workbook = load_workbook(path)
+    for position, ws in enumerate(workbook.worksheets):
+        rows = (rows_by_sheet or {}).get(ws.title)
+        if rows is None and position == 0:
+            rows = context.get("rows", [])
+        repeat = _repeat_row(ws)
+        if repeat is not None:
+            rows = rows or []
+            _insert_copies(ws, repeat, len(rows) - 1)
+            for offset, item in enumerate(rows):
+                row_context = {**context, "row": item}
+                for cell in ws[repeat + offset]:
+                    _fill(cell, row_context, template_name)
+            if not rows:
+                for cell in ws[repeat]:
+                    cell.value = None
+        for row in ws.iter_rows():
+            for cell in row:
+                _fill(cell, context, template_name)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

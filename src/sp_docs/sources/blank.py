@@ -1,0 +1,73 @@
+"""The blank input workbook ``sp-docs init`` writes: the schema's sheets with
+frozen headers, dropdowns fed from a hidden options sheet, and 填写说明."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .schema import SHEETS
+
+OPTIONS_SHEET = "_选项"
+REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+EXAMPLE_ROWS = 500
+
+
+def blank_workbook() -> bytes:
+    wb = Workbook()
+    guide = wb.active
+    guide.title = "填写说明"
+    options = wb.create_sheet(OPTIONS_SHEET)
+    options.sheet_state = "hidden"
+    option_col = 0
+    guide_rows = [("“双培”工程数据工作簿 填写说明", "", "", ""),
+                  ("1. 每个工作表第一行是表头，请勿修改表头文字；带 * 的列为必填（表头底色为橙色）。", "", "", ""),
+                  ("2. 日期可写 2024.03.15、2024-3-15、2024年3月15日，出生年月可写 1985.03 或 1985年3月。", "", "", ""),
+                  ("3. 双培类别：1 = 骨干教师培养成共产党员；2 = 党员教师培养成教学骨干。", "", "", ""),
+                  ("4. 填好后运行 sp-docs check 本文件.xlsx 检查，按提示逐条修改。", "", "", ""),
+                  ("", "", "", ""), ("工作表", "列", "是否必填", "说明")]
+    for sheet in SHEETS:
+        ws = wb.create_sheet(sheet.name)
+        for index, column in enumerate(sheet.columns, start=1):
+            header = column.header + ("*" if column.required else "")
+            cell = ws.cell(row=1, column=index, value=header)
+            cell.font = Font(bold=True)
+            cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            if column.hint:
+                cell.comment = Comment(column.hint, "sp-docs")
+            letter = get_column_letter(index)
+            ws.column_dimensions[letter].width = max(10, min(30, len(column.header) * 2.2 + 4))
+            if column.kind in ("date", "year_month", "id_number", "text", "name"):
+                for row in range(2, EXAMPLE_ROWS + 2):
+                    ws.cell(row=row, column=index).number_format = "@" if column.kind in ("id_number",) else "General"
+            choices = column.choices or (("是", "否") if column.kind == "bool" else ())
+            if choices:
+                option_col += 1
+                opt_letter = get_column_letter(option_col)
+                options.cell(row=1, column=option_col, value=f"{sheet.name}.{column.header}")
+                for r, choice in enumerate(choices, start=2):
+                    options.cell(row=r, column=option_col, value=choice)
+                ref = f"'{OPTIONS_SHEET}'!${opt_letter}$2:${opt_letter}${len(choices) + 1}"
+                validation = DataValidation(type="list", formula1=f"={ref}", allow_blank=True,
+                                            showErrorMessage=column.kind in ("track", "bool"))
+                validation.error = f"请从下拉列表中选择{column.header}"
+                validation.errorTitle = "输入有误"
+                ws.add_data_validation(validation)
+                validation.add(f"{letter}2:{letter}{EXAMPLE_ROWS + 1}")
+            guide_rows.append((sheet.name, column.header, "是" if column.required else "", column.hint))
+        ws.freeze_panes = "A2"
+    for row in guide_rows:
+        guide.append(list(row))
+    guide["A1"].font = Font(bold=True, size=14)
+    for letter, width in zip("ABCD", (14, 22, 10, 60)):
+        guide.column_dimensions[letter].width = width
+    wb.move_sheet(OPTIONS_SHEET, offset=len(wb.sheetnames))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,121 @@
+"""Typed records out of raw tables: headers matched to the schema, every cell
+normalised, every failure recorded with its location."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..errors import Location, Problems
+from . import normalize as norm
+from .schema import Column, Sheet
+from .tables import RawTable
+
+# kinds whose normaliser takes a cell value and returns the typed value
+_PARSERS = {
+    "text": lambda v: norm.clean_text(v),
+    "multiline": lambda v: norm.clean_text(v, multiline=True),
+    "name": norm.clean_name,
+    "int": norm.parse_int,
+    "bool": norm.parse_bool,
+    "year": norm.parse_year,
+    "year_month": norm.parse_year_month,
+    "date": norm.parse_date,
+    "id_number": norm.parse_id_number,
+    "political_status": norm.parse_political_status,
+    "track": norm.parse_track,
+}
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict
+    location: Location  # row-level; .at(header) for a cell
+    headers: dict[str, str]  # field → header as the user typed it
+    ok: bool
+
+    def cell(self, field: str) -> Location:
+        return self.location.at(self.headers.get(field, field))
+
+
+def match_columns(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> dict[int, Column] | None:
+    """Map table column positions to schema columns; report missing/duplicate/unknown."""
+    wanted: dict[str, Column] = {}
+    for column in sheet.columns:
+        wanted[norm.normalize_header(column.header)] = column
+        for alias in column.aliases:
+            wanted[norm.normalize_header(alias)] = column
+    found: dict[int, Column] = {}
+    seen: dict[str, int] = {}
+    header_loc = Location(file, table.name, table.header_row or None)
+    for index, header in enumerate(table.headers):
+        if not header:
+            continue
+        column = wanted.get(norm.normalize_header(header))
+        if column is None:
+            problems.warning(f"未识别的列“{header}”，其内容不参与生成（原文件不会被修改）",
+                             header_loc.at(header), expected="列名应与空白模板一致")
+            continue
+        if column.field in seen:
+            problems.error(f"表头“{column.header}”出现了两次", header_loc.at(header), header,
+                           "请删除或改名其中一列")
+            continue
+        seen[column.field] = index
+        found[index] = column
+    missing = [c.header for c in sheet.columns if c.required and c.field not in seen]
+    if missing:
+        problems.error(f"缺少必填列：{'、'.join(missing)}", header_loc,
+                       expected=f"表头应包括：{'、'.join(c.header for c in sheet.columns)}")
+        return None
+    return found
+
+
+def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> list[ParsedRow]:
+    columns = match_columns(table, sheet, file, problems)
+    if columns is None:
+        return []
+    headers = {column.field: table.headers[index] for index, column in columns.items()}
+    parsed = []
+    for row_number, cells in table.rows:
+        location = Location(file, table.name, row_number)
+        values: dict = {c.field: None for c in sheet.columns}
+        ok = True
+        for index, column in columns.items():
+            raw = cells[index] if index < len(cells) else None
+            cell_loc = location.at(table.headers[index])
+            if raw is None or (isinstance(raw, str) and not norm.clean_text(raw)):
+                if column.required:
+                    problems.error("必填项为空", cell_loc, expected=column.hint or f"请填写{column.header}")
+                    ok = False
+                continue
+            try:
+                value = _parse(column, raw)
+            except norm.NormalizeError as exc:
+                problems.error(f"{column.header}无法识别", cell_loc, _typed(raw), str(exc))
+                ok = ok and not column.required
+                if column.required:
+                    ok = False
+                continue
+            if column.kind == "choice" and column.choices and value not in column.choices:
+                problems.warning(f"{column.header}不在可选范围内", cell_loc, value,
+                                 f"可选：{'、'.join(column.choices)}")
+            values[column.field] = value
+        parsed.append(ParsedRow(row_number, values, location, headers, ok))
+    return parsed
+
+
+def _parse(column: Column, raw):
+    if column.kind == "choice":
+        return norm.clean_text(raw)
+    value = _PARSERS[column.kind](raw)
+    if column.kind == "political_status" and not value:
+        raise norm.NormalizeError("应为 中共党员、中共预备党员、共青团员、群众 等")
+    return value
+
+
+def _typed(raw) -> str:
+    if isinstance(raw, dt.datetime):
+        return raw.strftime("%Y-%m-%d")
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)

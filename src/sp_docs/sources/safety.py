@@ -1,0 +1,55 @@
+"""Checks an uploaded file must pass before any parser touches it."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import InputError, Location
+
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real 双培 workbook is a few MB at most
+MAX_RATIO = 200
+MAX_ENTRIES = 5000
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_xlsx(path: Path) -> list[str]:
+    """Raise ``InputError`` for a file that is not a safe xlsx; return warnings."""
+    where = Location(file=str(path))
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}", where)
+    if path.is_dir():
+        raise InputError(f"这是一个文件夹，不是 xlsx 文件：{path}", where)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("文件是空的（0 字节），请重新保存或重新下载", where)
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == OLE_MAGIC:
+        raise InputError("这是旧版 .xls 文件或加密的工作簿，请在 Excel/WPS 中“另存为” .xlsx（不要设置密码）", where)
+    if not zipfile.is_zipfile(path):
+        raise InputError("不是有效的 xlsx 文件（可能是改了扩展名的其他文件，或文件已损坏），请在 Excel/WPS 中另存为 .xlsx", where)
+    warnings: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if len(infos) > MAX_ENTRIES:
+                raise InputError(f"压缩包内文件过多（{len(infos)} 个），不像正常的工作簿，已拒绝读取", where)
+            total = sum(info.file_size for info in infos)
+            packed = sum(info.compress_size for info in infos) or 1
+            if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
+                raise InputError(
+                    f"文件解压后过大（声明 {total // (1024 * 1024)} MB，压缩比 {total // packed}:1），"
+                    "疑似“压缩炸弹”，已拒绝读取", where)
+            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+                raise InputError("压缩包里没有工作簿内容，不是 xlsx 文件（如是 .docx 或 .zip，请换成正确的工作簿）", where)
+            if any(name.startswith("xl/externalLinks/") for name in names):
+                warnings.append("工作簿含有外部链接，已忽略链接，只读取单元格中保存的值")
+            bad = archive.testzip()
+            if bad is not None:
+                raise InputError(f"文件已损坏（{bad} 校验失败），请重新保存或重新下载", where)
+    except zipfile.BadZipFile:
+        raise InputError("文件已损坏（压缩包不完整），请重新保存或重新下载", where) from None
+    except (OSError, EOFError, NotImplementedError) as exc:
+        raise InputError(f"文件无法读取：{exc}", where) from None
+    return warnings

@@ -1,0 +1,141 @@
+"""Raw tables out of a workbook or a YAML file: sheet name, header cells and
+rows of cell values with their row numbers.  No interpretation yet."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError, Location, Problems
+from .safety import check_xlsx
+
+
+@dataclass
+class RawTable:
+    name: str
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    row_label: str = "行"  # YAML entries are numbered 条
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]]) -> list[RawTable]:
+    """Every non-empty sheet of the workbook.  ``expected_headers`` (normalised
+    headers per sheet) helps find the header row under a title row."""
+    from openpyxl import load_workbook
+
+    from .normalize import normalize_header
+
+    for warning in check_xlsx(path):
+        problems.warning(warning, Location(str(path)))
+    try:
+        formulas_wb = load_workbook(path, read_only=True, data_only=False)
+        values_wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for broken parts
+        raise InputError(f"工作簿无法打开（{type(exc).__name__}：{exc}），请在 Excel/WPS 中打开后另存为 .xlsx",
+                         Location(str(path))) from None
+    tables = []
+    try:
+        for ws_formulas, ws_values in zip(formulas_wb.worksheets, values_wb.worksheets):
+            formula_rows = list(ws_formulas.iter_rows(values_only=True))
+            value_rows = list(ws_values.iter_rows(values_only=True))
+            wanted = expected_headers.get(ws_formulas.title.strip(), set())
+            header_index = _find_header_row(formula_rows, wanted, normalize_header)
+            if header_index is None:
+                continue
+            headers = ["" if v is None else str(v).strip() for v in formula_rows[header_index]]
+            table = RawTable(ws_formulas.title, header_index + 1, headers)
+            for index in range(header_index + 1, len(formula_rows)):
+                raw = list(formula_rows[index])
+                cached = list(value_rows[index]) if index < len(value_rows) else [None] * len(raw)
+                cells = []
+                for col, value in enumerate(raw):
+                    if isinstance(value, str) and value.startswith("="):
+                        cached_value = cached[col] if col < len(cached) else None
+                        if cached_value is None:
+                            header = headers[col] if col < len(headers) else f"第{col + 1}列"
+                            problems.error("单元格是公式且没有保存计算结果",
+                                           Location(str(path), ws_formulas.title, index + 1, header), value,
+                                           "请在 Excel/WPS 中打开并保存，或把公式“粘贴为数值”")
+                            cells.append(None)
+                            continue
+                        value = cached_value
+                    cells.append(value)
+                if all(_is_blank(v) for v in cells):
+                    continue
+                table.rows.append((index + 1, cells))
+            tables.append(table)
+    finally:
+        formulas_wb.close()
+        values_wb.close()
+    return tables
+
+
+def _find_header_row(rows: list[tuple], wanted: set[str], normalize) -> int | None:
+    """The header is the row (among the first ten) matching most expected headers,
+    or for an unknown sheet the first non-empty row."""
+    best, best_score = None, 0
+    for index, row in enumerate(rows[:10]):
+        names = {normalize(str(v)) for v in row if not _is_blank(v)}
+        score = len(names & wanted) if wanted else (1 if names else 0)
+        if score > best_score:
+            best, best_score = index, score
+        if not wanted and score:
+            break
+    return best
+
+
+def read_yaml_tables(path: Path) -> list[RawTable]:
+    where = Location(str(path))
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}", where)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("YAML 文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"YAML 语法错误 {line}：{problem}", where) from None
+    if data is None:
+        raise InputError("YAML 文件是空的", where)
+    if not isinstance(data, dict):
+        raise InputError("YAML 顶层应为“工作表名: 列表”的映射，如 教师: [...]", where)
+    tables = []
+    for sheet, entries in data.items():
+        sheet = str(sheet)
+        if entries is None:
+            entries = []
+        if not isinstance(entries, list):
+            raise InputError(f"“{sheet}”下应为列表（每条以 - 开头）", Location(str(path), sheet))
+        headers: list[str] = []
+        for entry in entries:
+            if isinstance(entry, dict):
+                for key in entry:
+                    if str(key) not in headers:
+                        headers.append(str(key))
+        table = RawTable(sheet, 0, headers, row_label="条")
+        for number, entry in enumerate(entries, start=1):
+            if not isinstance(entry, dict):
+                raise InputError(f"第{number}条应为“列名: 值”的映射", Location(str(path), sheet, number), entry)
+            cells = [_yaml_value(entry.get(h)) for h in headers]
+            table.rows.append((number, cells))
+        tables.append(table)
+    return tables
+
+
+def _yaml_value(value):
+    if isinstance(value, (dict, list)):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value

@@ -1,0 +1,166 @@
+"""Build the built-in DOCX and XLSX templates under templates/.
+
+The templates are committed; run this after changing it:
+    python tools/make_templates.py
+Users may instead edit the generated files in Word/WPS/Excel directly.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from docx import Document  # noqa: E402
+from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT  # noqa: E402
+from docx.shared import Mm, Pt  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, Side  # noqa: E402
+
+from sp_docs.render import ooxml  # noqa: E402
+
+DOCX_DIR = ROOT / "templates" / "docx"
+XLSX_DIR = ROOT / "templates" / "xlsx"
+
+
+def gongwen_document(landscape: bool = False):
+    document = Document()
+    section = document.sections[0]
+    ooxml.set_page(section, landscape=landscape)
+    ooxml.set_line_grid(section)
+    normal = document.styles["Normal"]
+    ooxml.set_style_font(normal, "fang", 16)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    ooxml.add_page_numbers(document, section)
+    return document
+
+
+def paragraph(document, text: str, role: str, size: float, align=None, indent_chars: float = 0):
+    para = document.add_paragraph()
+    if align is not None:
+        para.alignment = align
+    if indent_chars:
+        para.paragraph_format.first_line_indent = Pt(size * indent_chars)
+    run = para.add_run(text)
+    ooxml.set_run_font(run, role, size)
+    return para
+
+
+def table_cell(cell, text: str, role: str = "fang", size: float = 14, bold: bool = False):
+    para = cell.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = para.add_run(text)
+    ooxml.set_run_font(run, role, size, bold)
+    ooxml.set_cell_vertical_center(cell)
+
+
+def loop_row(table, tag: str):
+    row = table.add_row()
+    merged = row.cells[0].merge(row.cells[-1])
+    run = merged.paragraphs[0].add_run(tag)
+    ooxml.set_run_font(run, "fang", 10)
+
+
+def annex2_docx() -> None:
+    document = gongwen_document()
+    paragraph(document, "{{ label }}", "hei", 16)
+    title = paragraph(document, "{{ title }}", "title", 22, WD_ALIGN_PARAGRAPH.CENTER)
+    title.paragraph_format.space_before = Pt(14)
+    title.paragraph_format.space_after = Pt(14)
+    line = document.add_paragraph()
+    section = document.sections[0]
+    width = section.page_width - section.left_margin - section.right_margin
+    line.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
+    ooxml.set_run_font(line.add_run("单位名称：{{ unit_name }}\t{{ date_line }}"), "fang", 14)
+    columns = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
+    table = document.add_table(rows=1, cols=len(columns))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.set_table_borders(table)
+    for cell, name in zip(table.rows[0].cells, columns):
+        table_cell(cell, name, "hei", 14)
+    ooxml.repeat_header_row(table.rows[0])
+    loop_row(table, "{%tr for row in rows %}")
+    data = table.add_row()
+    for cell, field in zip(data.cells, ["seq", "name", "birth", "track", "year", "note"]):
+        table_cell(cell, "{{ row.%s }}" % field)
+    data.height = Mm(9)
+    ooxml.cant_split_row(data)
+    loop_row(table, "{%tr endfor %}")
+    ooxml.set_column_widths(table, [17, 25, 25, 24, 22, 43])
+    paragraph(document, "注：", "fang", 12, indent_chars=2).paragraph_format.space_before = Pt(6)
+    paragraph(document, "{%p for note in notes %}", "fang", 12)
+    paragraph(document, "{{ loop.index }}. {{ note }}", "fang", 12, indent_chars=2)
+    paragraph(document, "{%p endfor %}", "fang", 12)
+    document.save(DOCX_DIR / "annex2.docx")
+
+
+def thin_border() -> Border:
+    side = Side(style="thin", color="000000")
+    return Border(left=side, right=side, top=side, bottom=side)
+
+
+def annex2_xlsx() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "附件2"
+    ws["A1"] = "{{ label }}"
+    ws["A1"].font = Font(name="黑体", size=14)
+    ws.merge_cells("A2:F2")
+    ws["A2"] = "{{ title }}"
+    ws["A2"].font = Font(name="方正小标宋简体", size=18)
+    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[2].height = 36
+    ws.merge_cells("A3:C3")
+    ws["A3"] = "单位名称：{{ unit_name }}"
+    ws.merge_cells("D3:F3")
+    ws["D3"] = "{{ date_line }}"
+    ws["D3"].alignment = Alignment(horizontal="right")
+    for cell in ("A3", "D3"):
+        ws[cell].font = Font(name="仿宋_GB2312", size=12)
+    headers = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
+    for col, name in enumerate(headers, start=1):
+        cell = ws.cell(row=4, column=col, value=name)
+        cell.font = Font(name="黑体", size=12)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = thin_border()
+    for col, field in enumerate(["seq", "name", "birth", "track", "year", "note"], start=1):
+        cell = ws.cell(row=5, column=col, value="{{ row.%s }}" % field)
+        cell.font = Font(name="仿宋_GB2312", size=12)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = thin_border()
+        cell.number_format = "@"
+    ws.row_dimensions[5].height = 22
+    ws.merge_cells("A6:F6")
+    ws["A6"] = "注：1. {{ notes.0 }}"
+    ws.merge_cells("A7:F7")
+    ws["A7"] = "　　2. {{ notes.1 }}"
+    for cell in ("A6", "A7"):
+        ws[cell].font = Font(name="仿宋_GB2312", size=10)
+        ws[cell].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[6].height = 30
+    ws.row_dimensions[7].height = 30
+    for col, width in zip("ABCDEF", [8, 14, 12, 12, 11, 28]):
+        ws.column_dimensions[col].width = width
+    ws.print_title_rows = "4:4"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.freeze_panes = "A5"
+    wb.save(XLSX_DIR / "annex2.xlsx")
+
+
+BUILDERS = [annex2_docx, annex2_xlsx]
+
+if __name__ == "__main__":
+    DOCX_DIR.mkdir(parents=True, exist_ok=True)
+    XLSX_DIR.mkdir(parents=True, exist_ok=True)
+    for build in BUILDERS:
+        build()
+        print("built", build.__name__)

@@ -162,10 +162,10 @@ def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template
     行为该单位（及下属单位）计划完成年度（已完成的按完成时间）在该年度的双培对象，
     类别1在前、类别2在后，按姓名拼音排序。
     """
-    from . import jobs
+    from .jobs.annex2 import annex2
     from .render.formats import parse_formats
 
-    written, view = jobs.annex2(workbook, unit, outdir, year=year, formats=parse_formats(formats), force=force,
+    written, view = annex2(workbook, unit, outdir, year=year, formats=parse_formats(formats), force=force,
                                 template_dir=template_dir, title_prefix=title_prefix)
     console.print(f"{view.unit_name} {view.year}年：{len(view.rows)} 人")
     for path in written:
@@ -192,6 +192,45 @@ def fonts():
         console.print(f"[yellow]注意：{fallback} 个角色的 PDF 使用替代字体（未安装官方字体）。Word/WPS 文件仍指定官方字体，"
                       "在装有这些字体的电脑上打开即为标准字体。安装官方字体后 PDF 会自动改用。[/yellow]")
 
+
+@main.command("all")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default=Path("data_examples"))
+@outdir_option
+@force_option
+@handle_errors
+def all_documents(data_dir: Path, outdir: Path, force: bool):
+    """用 DATA_DIR（默认 data_examples/）中的数据生成本工具能生成的全部文档，写入输出文件夹。"""
+    from . import jobs
+    from .commands import register_all  # noqa: F401  (importing registers every step)
+
+    _import_all_jobs()
+    failed = 0
+    for name, step in jobs.EXAMPLE_STEPS.items():
+        try:
+            written = step(data_dir, outdir, force)
+        except SpDocsError as exc:
+            failed += 1
+            err_console.print(f"[red]{name}：失败：{exc}[/red]")
+            continue
+        console.print(f"[green]{name}[/green]：{len(written)} 个文件")
+    console.print(f"全部完成，输出在 {outdir}/" if not failed else f"[red]{failed} 项失败[/red]")
+    sys.exit(1 if failed else 0)
+
+
+def _import_all_jobs() -> None:
+    import importlib
+    import pkgutil
+
+    from . import jobs
+
+    for info in pkgutil.iter_modules(jobs.__path__):
+        importlib.import_module(f"{jobs.__name__}.{info.name}")
+
+
+from .commands import register_all  # noqa: E402
+
+register_all(main)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,36 @@
+"""附件2 实施情况汇总表: workbook → XLSX/DOCX/PDF."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..output import safe_filename, write_bytes
+from ..render import formats as fmt
+from . import example_step, load_valid
+
+
+def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
+           formats: list[str] = list(fmt.FORMATS), force: bool = False,
+           template_dir: Path | None = None, title_prefix: str | None = None):
+    from ..documents import annex2 as doc
+
+    data, _ = load_valid(workbook)
+    view = doc.build(data, unit, year, title_prefix=title_prefix)
+    context = view.context()
+    stem = safe_filename(f"附件2_实施情况汇总表_{unit}_{view.year}")
+    rendered = {f: fmt.render("annex2", context, f, user_dir=template_dir) for f in formats}
+    written = [write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force) for f, data_bytes in rendered.items()]
+    return written, view
+
+
+@example_step("附件2 实施情况汇总表")
+def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    from ..documents.annex2 import default_year
+
+    workbook = data_dir / "city.xlsx"
+    data, _ = load_valid(workbook)
+    written = []
+    top = data.roots()[0].name
+    for unit in [top] + [u.name for u in data.children(top)]:
+        paths, _ = annex2(workbook, unit, outdir / "附件2", year=default_year(data, top), force=force)
+        written += paths
+    return written

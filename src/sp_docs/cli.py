@@ -12,9 +12,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from . import __version__, cli_zh
 from .errors import InputError, Problems, SpDocsError
 
+cli_zh.install()
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 

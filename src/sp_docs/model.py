@@ -145,6 +145,18 @@ class Award:
 
 
 @dataclass
+class Achievement:
+    """One item of a Party-member teacher's record of achievement (党员积分)."""
+
+    name: str
+    unit: str
+    item: str
+    date: date
+    note: str = ""
+    origin: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass
 class Dataset:
     """Everything one workbook (or YAML file) holds."""
 
@@ -154,6 +166,7 @@ class Dataset:
     records: list[Record] = field(default_factory=list)
     plans: list[UnitPlan] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
+    achievements: list[Achievement] = field(default_factory=list)
     source: str = ""
     extra_sheets: dict[str, list[dict]] = field(default_factory=dict)
 

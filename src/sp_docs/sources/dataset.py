@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError, Location, Problems
-from ..model import Award, Dataset, Mentor, Record, Teacher, Trainee, Track, Unit, UnitPlan
+from ..model import Achievement, Award, Dataset, Mentor, Record, Teacher, Trainee, Track, Unit, UnitPlan
 from . import normalize as norm
 from .rows import ParsedRow, parse_rows
 from .schema import SHEETS, Sheet
@@ -116,3 +116,9 @@ def _build(dataset: Dataset, found: dict[str, list[ParsedRow]], problems: Proble
         v = row.values
         dataset.awards.append(Award(v["name"], v["unit"], v["title"], v["issuer"] or "", v["issued_on"],
                                     v["year"], v["cert_no"] or "", row.location))
+    for row in found.get("achievements", []):
+        if not row.ok:
+            continue
+        v = row.values
+        dataset.achievements.append(Achievement(v["name"], v["unit"], v["item"], v["date"], v["note"] or "",
+                                                row.location))

@@ -121,6 +121,14 @@ AWARDS = Sheet("表彰", "awards", (
     Column("证书编号", "cert_no", "text"),
 ), "获表彰教师名单，用于荣誉证书和党员比例统计")
 
-SHEETS: tuple[Sheet, ...] = (UNITS, TEACHERS, TRAINEES, RECORDS, PLANS, AWARDS)
+ACHIEVEMENTS = Sheet("成果", "achievements", (
+    Column("姓名", "name", "name", True),
+    Column("所在单位", "unit", "text", True),
+    Column("项目", "item", "text", True, "积分表中的项目名称，如 市级公开课、县级课题主持"),
+    Column("日期", "date", "date", True, "如 2025.05.20"),
+    Column("说明", "note", "multiline"),
+), "党员教师的业绩成果，用于党员积分（sp-docs points）；可不填")
+
+SHEETS: tuple[Sheet, ...] = (UNITS, TEACHERS, TRAINEES, RECORDS, PLANS, AWARDS, ACHIEVEMENTS)
 SHEETS_BY_NAME = {s.name: s for s in SHEETS}
 SHEETS_BY_KEY = {s.key: s for s in SHEETS}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, cli_zh
@@ -23,15 +24,23 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 
 
 def print_problems(problems: Problems, title: str = "检查结果") -> None:
+    """A table on a wide terminal; one self-contained line per problem otherwise
+    (narrow windows, logs, pipes), so nothing is cut or wrapped mid-word."""
     if not len(problems):
         return
-    table = Table(title=title, show_lines=False, expand=False)
-    for name in ("级别", "位置", "问题", "填写的值", "应为"):
-        table.add_column(name, overflow="fold")
+    if err_console.is_terminal and err_console.width >= 110:
+        table = Table(title=title, show_lines=False, expand=False)
+        for name in ("级别", "位置", "问题", "填写的值", "应为"):
+            table.add_column(name, overflow="fold")
+        for p in problems:
+            level = "[red]错误[/red]" if p.is_error else "[yellow]警告[/yellow]"
+            table.add_row(level, p.location.describe(), p.message, p.value, p.expected)
+        err_console.print(table)
+        return
+    err_console.print(f"{title}：", soft_wrap=True)
     for p in problems:
-        level = "[red]错误[/red]" if p.is_error else "[yellow]警告[/yellow]"
-        table.add_row(level, p.location.describe(), p.message, p.value, p.expected)
-    err_console.print(table)
+        colour = "red" if p.is_error else "yellow"
+        err_console.print(f"[{colour}]{escape(p.describe())}[/{colour}]", soft_wrap=True)
 
 
 def handle_errors(func):

@@ -68,7 +68,18 @@ def load_dataset(path: Path | str, *, validate: bool = True) -> tuple[Dataset, P
     _build(dataset, found, problems)
     if validate:
         problems.extend(cross_check(dataset))
-    return dataset, problems
+    return dataset, _in_reading_order(problems)
+
+
+def _in_reading_order(problems: Problems) -> Problems:
+    """Problems sorted as the user reads the workbook: sheet by sheet, row by row."""
+    order = {sheet.name: position for position, sheet in enumerate(SHEETS)}
+
+    def key(problem):
+        loc = problem.location
+        return (order.get(loc.sheet, -1 if not loc.sheet else len(order)), loc.row or 0)
+
+    return Problems(sorted(problems, key=key))
 
 
 def _build(dataset: Dataset, found: dict[str, list[ParsedRow]], problems: Problems) -> None:

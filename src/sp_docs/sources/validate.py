@@ -13,6 +13,11 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def _d(value: dt.date) -> str:
+    """Dates in messages as users type them: 2024.03.15."""
+    return value.strftime("%Y.%m.%d")
+
+
 def _loc(obj, column: str = "") -> Location:
     origin = obj.origin or Location()
     return origin.at(column) if column else origin
@@ -77,7 +82,7 @@ def _check_teachers(data: Dataset, problems: Problems) -> None:
                 ids[teacher.id_number] = teacher
         if teacher.joined_party and teacher.joined_party < teacher.birth.replace(year=teacher.birth.year + 18):
             problems.warning("入党时间早于年满18周岁", _loc(teacher, "入党时间"),
-                             teacher.joined_party.isoformat())
+                             _d(teacher.joined_party))
         by_name[(teacher.unit, teacher.name)].append(teacher)
     for (unit, name), same in by_name.items():
         if len(same) > 1:
@@ -131,16 +136,16 @@ def _check_trainees(data: Dataset, problems: Problems) -> None:
             problems.error("第二培养人与培养人是同一人", _loc(trainee, "第二培养人"), trainee.mentors[-1].name)
         if trainee.plan_year < trainee.filed_on.year:
             problems.error("计划完成年度早于建档时间", _loc(trainee, "计划完成年度"), trainee.plan_year,
-                           f"建档时间是 {trainee.filed_on.isoformat()}")
+                           f"建档时间是 {_d(trainee.filed_on)}")
         if trainee.filed_on > today():
-            problems.error("建档时间晚于今天", _loc(trainee, "建档时间"), trainee.filed_on.isoformat())
+            problems.error("建档时间晚于今天", _loc(trainee, "建档时间"), _d(trainee.filed_on))
         if trainee.status == "已完成" and trainee.completed_on is None:
             problems.warning("完成情况为“已完成”但没有填写完成时间", _loc(trainee, "完成时间"),
                              expected="附件2 将按计划完成年度统计")
         if trainee.completed_on and trainee.completed_on < trainee.filed_on:
-            problems.error("完成时间早于建档时间", _loc(trainee, "完成时间"), trainee.completed_on.isoformat())
+            problems.error("完成时间早于建档时间", _loc(trainee, "完成时间"), _d(trainee.completed_on))
         if trainee.completed_on and trainee.completed_on > today():
-            problems.error("完成时间晚于今天", _loc(trainee, "完成时间"), trainee.completed_on.isoformat())
+            problems.error("完成时间晚于今天", _loc(trainee, "完成时间"), _d(trainee.completed_on))
 
 
 def _check_records(data: Dataset, problems: Problems) -> None:
@@ -148,15 +153,15 @@ def _check_records(data: Dataset, problems: Problems) -> None:
     now = today()
     for record in data.records:
         if record.date > now:
-            problems.error("培养记录的日期晚于今天", _loc(record, "日期"), record.date.isoformat())
+            problems.error("培养记录的日期晚于今天", _loc(record, "日期"), _d(record.date))
         trainee = trainees.get(record.trainee_key)
         if trainee is None:
             problems.error("培养记录的对象不在“双培对象”表中", _loc(record, "培养对象"),
                            f"{record.unit} {record.trainee}", "姓名和所在单位应与“双培对象”表一致")
             continue
         if record.date < trainee.filed_on:
-            problems.warning("培养记录早于建档时间", _loc(record, "日期"), record.date.isoformat(),
-                             f"建档时间是 {trainee.filed_on.isoformat()}")
+            problems.warning("培养记录早于建档时间", _loc(record, "日期"), _d(record.date),
+                             f"建档时间是 {_d(trainee.filed_on)}")
         if record.mentor and record.mentor not in {m.name for m in trainee.mentors}:
             problems.warning("记录中的培养人不是该对象的培养人", _loc(record, "培养人"), record.mentor)
 

@@ -190,3 +190,23 @@ def set_line_spacing_exact(paragraph, points: float) -> None:
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = Pt(points)
+
+
+def clear_cell_borders(cell, edges=("top", "bottom")) -> None:
+    """Remove the named borders of one table cell (e.g. the gap between column groups)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    for edge in edges:
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+
+
+def page_break_before(paragraph) -> None:
+    """Start ``paragraph`` on a new page."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    if p_pr.find(qn("w:pageBreakBefore")) is None:
+        p_pr.append(OxmlElement("w:pageBreakBefore"))

@@ -1,0 +1,80 @@
+"""附件1 三年实施计划指导性任务表: workbook → XLSX/DOCX/PDF (+ the shortfalls)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..errors import InputError, Location
+from ..output import safe_filename, write_bytes
+from ..render import formats as fmt
+from . import example_step, load_valid
+
+SETTINGS_KEYS = {"min_member": "to_member", "min_backbone": "to_backbone",
+                 "每年骨干教师培养成党员数": "to_member", "每年党员教师培养成骨干数": "to_backbone"}
+
+
+def read_minimum(settings: Path | None) -> dict[str, int]:
+    """The city's yearly minimum per track from a settings YAML (keys ``min_member``/
+    ``min_backbone`` or their Chinese names); empty when no file is given."""
+    if settings is None:
+        return {}
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(Path(settings).read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputError(f"设置文件无法读取：{exc}", Location(str(settings))) from None
+    if not isinstance(loaded, dict):
+        raise InputError("设置文件应为“键: 值”的形式", Location(str(settings)))
+    section = loaded.get("附件1") or loaded.get("annex1") or loaded
+    result = {}
+    for key, field in SETTINGS_KEYS.items():
+        if key in section:
+            value = section[key]
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise InputError(f"设置“{key}”应为非负整数", Location(str(settings), column=key), value)
+            result[field] = value
+    return result
+
+
+def _drop_sheet(data: bytes, title: str) -> bytes:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    if title in wb.sheetnames:
+        del wb[title]
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bool = False,
+           minimum: dict[str, int] | None = None, formats: list[str] = list(fmt.FORMATS),
+           force: bool = False, template_dir: Path | None = None, title_prefix: str | None = None):
+    from ..documents import annex1 as doc
+
+    data, _ = load_valid(workbook)
+    view = doc.build(data, unit, minimum=minimum, by_year=by_year, title_prefix=title_prefix)
+    context = view.context()
+    stem = safe_filename(f"附件1_三年实施计划指导性任务表_{unit or '全部'}_{view.years[0]}-{view.years[-1]}")
+    written = []
+    for f in formats:
+        if f == "xlsx":
+            name = "annex1_wide" if view.wide else "annex1"
+            data_bytes = fmt.render(name, context, "xlsx", user_dir=template_dir,
+                                    rows_by_sheet={"分年度": context["year_rows"]})
+            if not by_year:
+                data_bytes = _drop_sheet(data_bytes, "分年度")
+        else:
+            data_bytes = fmt.render("annex1", context, f, user_dir=template_dir)
+        written.append(write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force))
+    return written, view
+
+
+@example_step("附件1 三年实施计划指导性任务表")
+def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    workbook = data_dir / "city.xlsx"
+    data, _ = load_valid(workbook)
+    top = data.roots()[0].name
+    written, _ = annex1(workbook, outdir / "附件1", unit=top, by_year=True, force=force)
+    return written

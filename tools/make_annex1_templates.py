@@ -1,0 +1,161 @@
+"""Build the DOCX/XLSX templates of 附件1, 附件3 培养台账, the ledger index and
+the city roll-up (issue 3).  Run after changing it:
+    python tools/make_annex1_templates.py
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
+from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
+from docx.shared import Mm, Pt  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Font  # noqa: E402
+
+from make_templates import (DOCX_DIR, XLSX_DIR, gongwen_document, loop_row, paragraph,  # noqa: E402
+                            table_cell, thin_border)
+from sp_docs.render import ooxml  # noqa: E402
+
+HEAD = ["单  位", "骨干教师培养成共产党员数", "党员教师培养成教学骨干数"]
+
+
+def _title(document):
+    paragraph(document, "{{ label }}", "hei", 16)
+    for field in ("title_line1", "title_line2"):
+        para = paragraph(document, "{{ %s }}" % field, "title", 22, WD_ALIGN_PARAGRAPH.CENTER)
+    para.paragraph_format.space_after = Pt(12)
+
+
+def _table(document, headers, fields, widths, size=12, gap_index=None):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.set_table_borders(table)
+    for cell, name in zip(table.rows[0].cells, headers):
+        table_cell(cell, name, "hei", size)
+    ooxml.repeat_header_row(table.rows[0])
+    loop_row(table, fields[0])
+    data = table.add_row()
+    for cell, field in zip(data.cells, fields[1]):
+        table_cell(cell, "{{ row.%s }}" % field if field else "", "fang", size)
+    data.height = Mm(8)
+    ooxml.cant_split_row(data)
+    loop_row(table, "{%tr endfor %}")
+    for row in table.rows:
+        for cell in row.cells:
+            for para in cell.paragraphs:
+                ooxml.set_line_spacing_exact(para, size * 1.35)
+    if gap_index is not None:
+        for row in table.rows:
+            ooxml.clear_cell_borders(row.cells[gap_index], ("top", "bottom"))
+    ooxml.set_column_widths(table, widths)
+    return table
+
+
+def annex1_docx() -> None:
+    document = gongwen_document()
+    _title(document)
+    paragraph(document, "{%p if wide %}", "fang", 10)
+    _table(document, HEAD + [""] + HEAD,
+           ("{%tr for row in paired_rows %}",
+            ["l_unit", "l_member", "l_backbone", None, "r_unit", "r_member", "r_backbone"]),
+           [40, 17, 17, 4, 40, 17, 17], size=10.5, gap_index=3)
+    paragraph(document, "{%p else %}", "fang", 10)
+    _table(document, HEAD, ("{%tr for row in single_rows %}", ["unit", "to_member", "to_backbone"]),
+           [62, 46, 46])
+    paragraph(document, "{%p endif %}", "fang", 10)
+    note = paragraph(document, "注：{{ note }}", "fang", 12, indent_chars=2)
+    note.paragraph_format.space_before = Pt(6)
+    ooxml.set_line_spacing_exact(note, 20)
+    paragraph(document, "{%p for s in shortfalls %}", "fang", 12)
+    ooxml.set_line_spacing_exact(paragraph(document, "计划缺口：{{ s }}。", "fang", 12, indent_chars=2), 20)
+    paragraph(document, "{%p endfor %}", "fang", 12)
+    paragraph(document, "{%p if by_year %}", "fang", 10)
+    sub = paragraph(document, "分年度计划表", "hei", 16, WD_ALIGN_PARAGRAPH.CENTER)
+    ooxml.page_break_before(sub)
+    _table(document, ["单  位", "年度", HEAD[1], HEAD[2]],
+           ("{%tr for row in year_rows %}", ["unit", "year", "to_member", "to_backbone"]), [52, 22, 40, 40])
+    paragraph(document, "{%p endif %}", "fang", 10)
+    document.save(DOCX_DIR / "annex1.docx")
+
+
+def _xlsx_header(ws, row, headers, widths):
+    for col, name in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=name)
+        cell.font = Font(name="黑体", size=11)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if name:
+            cell.border = thin_border()
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[chr(64 + col)].width = width
+    ws.row_dimensions[row].height = 45
+
+
+def _xlsx_row(ws, row, fields):
+    for col, field in enumerate(fields, start=1):
+        cell = ws.cell(row=row, column=col, value=("{{ row.%s }}" % field) if field else None)
+        cell.font = Font(name="仿宋_GB2312", size=11)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if field:
+            cell.border = thin_border()
+    ws.row_dimensions[row].height = 24
+
+
+def _xlsx_page(ws, title_rows):
+    ws.print_title_rows = title_rows
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+
+
+def _annex1_sheet(ws, wide: bool):
+    last = "G" if wide else "C"
+    ws["A1"] = "{{ label }}"
+    ws["A1"].font = Font(name="黑体", size=14)
+    for r, field in ((2, "title_line1"), (3, "title_line2")):
+        ws.merge_cells(f"A{r}:{last}{r}")
+        ws[f"A{r}"] = "{{ %s }}" % field
+        ws[f"A{r}"].font = Font(name="方正小标宋简体", size=18)
+        ws[f"A{r}"].alignment = Alignment(horizontal="center", vertical="center")
+        ws.row_dimensions[r].height = 30
+    if wide:
+        _xlsx_header(ws, 4, HEAD + [""] + HEAD, [22, 13, 13, 3, 22, 13, 13])
+        _xlsx_row(ws, 5, ["l_unit", "l_member", "l_backbone", None, "r_unit", "r_member", "r_backbone"])
+    else:
+        _xlsx_header(ws, 4, HEAD, [30, 18, 18])
+        _xlsx_row(ws, 5, ["unit", "to_member", "to_backbone"])
+    ws.merge_cells(f"A6:{last}6")
+    ws["A6"] = "注：{{ note }}"
+    ws["A6"].font = Font(name="仿宋_GB2312", size=10)
+    ws["A6"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.row_dimensions[6].height = 90
+    _xlsx_page(ws, "4:4")
+
+
+def annex1_xlsx() -> None:
+    for wide, name in ((False, "annex1.xlsx"), (True, "annex1_wide.xlsx")):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "附件1"
+        _annex1_sheet(ws, wide)
+        years = wb.create_sheet("分年度")
+        years["A1"] = "{{ title_line2 }} 分年度"
+        years["A1"].font = Font(name="黑体", size=12)
+        _xlsx_header(years, 2, ["单位", "年度", HEAD[1], HEAD[2]], [30, 10, 18, 18])
+        _xlsx_row(years, 3, ["unit", "year", "to_member", "to_backbone"])
+        _xlsx_page(years, "2:2")
+        wb.save(XLSX_DIR / name)
+
+
+BUILDERS = [annex1_docx, annex1_xlsx]
+
+if __name__ == "__main__":
+    for build in BUILDERS:
+        build()
+        print("built", build.__name__)

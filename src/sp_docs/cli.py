@@ -108,12 +108,20 @@ def main():
 @workbook_argument
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table 供人阅读；json 供程序读取")
+@click.option("--rules", "rules_file", is_flag=False, flag_value="-", default=None, metavar="[RULES.yaml]",
+              help="同时按“双培”工程规则检查（可给出规则设置文件，不给则用默认规则；sp-docs rules new 生成）")
+@click.option("-o", "--output", "findings_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="规则检查的问题清单写入此 XLSX 文件（与 --rules 一起用）")
+@force_option
 @handle_errors
-def check(workbook: Path, output_format: str):
+def check(workbook: Path, output_format: str, rules_file: str | None = None, findings_out: Path | None = None,
+          force: bool = False):
     """检查数据工作簿（或 YAML）的填写错误和警告。
 
     列出每处问题所在的文件、工作表、行、列、填写的值和应填的内容。
     有错误时退出码为 2，只有警告或没有问题时为 0。
+    加 --rules 时再按规则检查（谈心谈话、10%、培养人、两个80%等），按单位和规则列出问题；
+    规则发现问题时退出码为 3（输入有错误时仍为 2）。
     """
     from .sources import load_dataset
 
@@ -135,6 +143,15 @@ def check(workbook: Path, output_format: str):
             console.print(f"[red]发现 {len(problems.errors)} 处错误、{len(problems.warnings)} 处警告，请修改错误后再生成文档。[/red]")
         else:
             console.print(f"[green]没有错误[/green]（警告 {len(problems.warnings)} 处）。")
+    if rules_file is not None and data is not None and not problems.errors:
+        from .jobs.rules import RULES_EXIT_CODE, print_report, run_check
+
+        report, written = run_check(data, None if rules_file == "-" else Path(rules_file), findings_out, force=force)
+        if output_format == "table":
+            print_report(data, report, console)
+        if written:
+            console.print(f"问题清单已写入 {written}")
+        sys.exit(RULES_EXIT_CODE if report.findings else 0)
     sys.exit(2 if problems.errors else 0)
 
 

@@ -126,3 +126,35 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def table_workbook(sheets: list[tuple[str, list[str], list[list]]], *, widths: dict[str, list[int]] | None = None) -> bytes:
+    """A plain workbook: one sheet per (title, headers, rows); bold frozen header,
+    text through ``set_text_safe``.  For data tables (findings, figures, rankings)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        ws = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", title)[:31])
+        for col, header in enumerate(headers, start=1):
+            cell = ws.cell(row=1, column=col)
+            set_text_safe(cell, header)
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r, row in enumerate(rows, start=2):
+            for col, value in enumerate(row, start=1):
+                set_text_safe(ws.cell(row=r, column=col), value)
+        given = (widths or {}).get(title)
+        for col, header in enumerate(headers, start=1):
+            width = given[col - 1] if given and col <= len(given) else None
+            if width is None:
+                longest = max([len(str(header))] + [len(str(row[col - 1])) for row in rows[:200]
+                                                     if col <= len(row) and row[col - 1] is not None])
+                width = min(60, max(8, longest * 2 + 2))
+            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
+        ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -75,6 +75,7 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
     if columns is None:
         return []
     headers = {column.field: table.headers[index] for index, column in columns.items()}
+    _warn_headerless(table, file, problems)
     parsed = []
     for row_number, cells in table.rows:
         location = Location(file, table.name, row_number)
@@ -102,6 +103,20 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
             values[column.field] = value
         parsed.append(ParsedRow(row_number, values, location, headers, ok))
     return parsed
+
+
+def _warn_headerless(table: RawTable, file: str, problems: Problems) -> None:
+    """Data in a column without a header (e.g. under a merged header cell) is not read: say so."""
+    width = max((len(cells) for _, cells in table.rows), default=0)
+    for index in range(width):
+        if index < len(table.headers) and table.headers[index]:
+            continue
+        filled = [row for row, cells in table.rows
+                  if index < len(cells) and cells[index] is not None and norm.clean_text(cells[index])]
+        if filled:
+            problems.warning(f"第{index + 1}列没有表头（可能是合并了表头单元格），该列 {len(filled)} 个单元格的内容未读取",
+                             Location(file, table.name, filled[0], f"第{index + 1}列"),
+                             expected="请给该列加上表头，或删除该列")
 
 
 def _parse(column: Column, raw):

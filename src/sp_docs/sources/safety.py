@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import InputError, Location
@@ -50,6 +51,8 @@ def check_xlsx(path: Path) -> list[str]:
                 raise InputError(f"文件已损坏（{bad} 校验失败），请重新保存或重新下载", where)
     except zipfile.BadZipFile:
         raise InputError("文件已损坏（压缩包不完整），请重新保存或重新下载", where) from None
+    except zlib.error:
+        raise InputError("文件已损坏（压缩数据无法解压），请重新保存或重新下载", where) from None
     except (OSError, EOFError, NotImplementedError) as exc:
         raise InputError(f"文件无法读取：{exc}", where) from None
     return warnings

@@ -3,6 +3,7 @@ rows of cell values with their row numbers.  No interpretation yet."""
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,16 +127,24 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
         table = RawTable(sheet, 0, headers, row_label="条")
         for number, entry in enumerate(entries, start=1):
             if not isinstance(entry, dict):
-                raise InputError(f"第{number}条应为“列名: 值”的映射", Location(str(path), sheet, number), entry)
+                found = Problems()
+                found.error(f"第{number}条应为“列名: 值”的映射", Location(str(path), sheet, number),
+                            _SHORT.repr(entry), "每条写成“列名: 值”，如 - 姓名: 张三")
+                raise InputError(found)
             cells = [_yaml_value(entry.get(h)) for h in headers]
             table.rows.append((number, cells))
         tables.append(table)
     return tables
 
 
+# bounded text of a nested YAML value (an alias "billion laughs" must not expand)
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 6, 4, 60, 60
+
+
 def _yaml_value(value):
     if isinstance(value, (dict, list)):
-        return str(value)
+        return _SHORT.repr(value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
     return value

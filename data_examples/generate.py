@@ -3,24 +3,31 @@
 
 Writes, from a fixed seed (``random.Random(20251)``):
 
-* ``city.xlsx`` / ``city.yaml`` -- the fictional city 青川市: 18 units, ~335
-  teachers, ~100 双培对象, their 培养记录, 三年计划 and 表彰;
+* ``city.xlsx`` / ``city.yaml`` -- the fictional city 青川市: 18 units, 335
+  teachers, 101 双培对象, their 培养记录, 三年计划 and 表彰;
 * ``school.xlsx`` / ``school.yaml`` -- one school (青川市实验小学) on its own.
+
+Every sheet of ``schema.SHEETS`` is written in that order; a sheet this script
+does not fill (the optional 成果 sheet) is written with its headers only and
+left out of the YAML.
 
 All people, units and ID numbers are invented (region codes 5399xx are not
 real allocations).  The data is *valid input*: ``validate()`` asserts the
 checker's input rules before anything is saved.  The city also contains a few
 deliberate *programme* shortfalls (not input errors), listed in README.md and
-asserted by ``check_city_shortfalls()``.
+asserted by ``check_city()``.
 
 Run:  python data_examples/generate.py
 Only openpyxl, PyYAML and the standard library are needed.
 """
 from __future__ import annotations
 
+import io
 import math
 import random
+import re
 import sys
+import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -104,6 +111,17 @@ def quarters_between(lo: date, hi: date) -> list[tuple[int, int]]:
     return out
 
 
+def semesters_within(lo: date, hi: date) -> list[tuple[date, date]]:
+    """Whole semesters inside [lo, hi]: 第一学期 Sep 1 – end of Feb, 第二学期 Mar 1 – Aug 31."""
+    out = []
+    for year in range(lo.year - 1, hi.year + 1):
+        for start, end in ((date(year, 9, 1), date(year + 1, 3, 1) - timedelta(days=1)),
+                           (date(year + 1, 3, 1), date(year + 1, 8, 31))):
+            if start >= lo and end <= hi:
+                out.append((start, end))
+    return out
+
+
 def age_on(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
 
@@ -115,7 +133,7 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
             "尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN_F = "丽静敏婷雪燕红玉芳雨欣佳琳颖娟霞蕾倩瑶琪思梦雅晨曦涵彤悦璐洁慧兰梅萍蓉薇妍诗心月秀珊楠凤晓春秋文"
-GIVEN_M = "明华建国志海宇浩俊杰涛磊鹏辉峰毅林森斌强波军勇刚平健亮宁凯博睿轩航旭冰洋成德永元安泽远振卫宏伟晓春文子"
+GIVEN_M = "明华建国志海宇浩俊杰涛磊鹏辉峰毅林森斌强波军勇刚平健亮宁凯博睿轩航旭冰洋成德永元安泽远振卫宏伟晓春文"
 
 
 class NamePool:
@@ -264,7 +282,7 @@ def title_for(rng: random.Random, u: UnitSpec, age: int) -> str:
         return rng.choice(("一级教师", "一级教师", "二级教师"))
     if age < 50:
         return rng.choice(("高级教师", "一级教师"))
-    return rng.choice(("高级教师", "高级教师", "一级教师", "正高级教师"))
+    return weighted(rng, (("高级教师", 70), ("一级教师", 26), ("正高级教师", 4)))
 
 
 # --------------------------------------------------------------------------
@@ -347,10 +365,10 @@ class Windows:
 CITY_WINDOWS = Windows(
     filed={
         (2, 2023): (date(2022, 9, 1), date(2023, 2, 28)),
-        (2, 2024): (date(2023, 1, 1), date(2024, 3, 31)),
-        (2, 2025): (date(2023, 9, 1), date(2024, 12, 20)),
-        (1, 2024): (date(2022, 9, 1), date(2023, 12, 31)),
-        (1, 2025): (date(2023, 9, 1), date(2024, 12, 20)),
+        (2, 2024): (date(2023, 3, 1), date(2024, 3, 31)),
+        (2, 2025): (date(2024, 1, 2), date(2024, 12, 20)),
+        (1, 2024): (date(2023, 3, 1), date(2023, 12, 29)),
+        (1, 2025): (date(2024, 1, 2), date(2024, 12, 20)),
     },
     completed={
         (2, 2023): (date(2023, 7, 1), date(2023, 12, 28)),
@@ -360,14 +378,14 @@ CITY_WINDOWS = Windows(
         (1, 2024): (date(2024, 12, 2), date(2024, 12, 27)),
         (1, 2025): (date(2025, 5, 6), date(2025, 10, 20)),
     },
-    complete_prob={(2, 2023): 1.0, (2, 2024): 1.0, (2, 2025): 0.45, (1, 2024): 1.0, (1, 2025): 0.45},
-    other_records=(1, 3),
+    complete_prob={(2, 2023): 1.0, (2, 2024): 1.0, (2, 2025): 0.4, (1, 2024): 1.0, (1, 2025): 0.45},
+    other_records=(1, 2),
 )
 
 SCHOOL_WINDOWS = Windows(
     filed={(1, 2025): (date(2024, 12, 2), date(2025, 4, 25)), (2, 2025): (date(2024, 12, 2), date(2025, 4, 25))},
     completed={(1, 2025): (date(2025, 7, 1), date(2025, 10, 20)), (2, 2025): (date(2025, 7, 1), date(2025, 10, 20))},
-    complete_prob={(1, 2025): 0.3, (2, 2025): 0.3},
+    complete_prob={(1, 2025): 0.5, (2, 2025): 0.5},
     other_records=(0, 1),
 )
 
@@ -436,17 +454,17 @@ class Generator:
             t["joined_party"] = rand_date(rng, add_years(birth_day, 21), date(2016, 6, 30))
         elif role == "other":
             r = rng.random()
-            if r < 0.22:
+            if r < 0.14:
                 t["political_status"] = "中共党员"
                 lo_j = add_years(birth_day, 20)
                 t["joined_party"] = rand_date(rng, lo_j, max(lo_j, date(2023, 6, 30)))
-            elif r < 0.29:
+            elif r < 0.21:
                 t["political_status"] = "民主党派"
-            elif birth_day.year >= 1997 and r < 0.8:
+            elif birth_day.year >= 1995 and r < 0.8:
                 t["political_status"] = "共青团员"
             else:
                 t["political_status"] = "群众"
-            if rng.random() < 0.04:
+            if rng.random() < 0.02:
                 t["backbone_level"] = rng.choice(("校级", "县级"))
         return t
 
@@ -474,7 +492,7 @@ class Generator:
             mentors = [p for p in people if p["_role"] == "mentor"]
             for i, m in enumerate(mentors):
                 m["_position"] = positions[i] if i < len(positions) else rng.choice(positions[-2:])
-                if i < 2 or rng.random() < 0.75:
+                if i == 0 or (i == 1 and u.t2 >= 3) or rng.random() < 0.25:
                     m["backbone_level"] = weighted(rng, (("省级", 1), ("市级", 4), ("县级", 4), ("校级", 2)))
             rng.shuffle(people)  # mentors are not all at the top of the sheet
             self.teachers.extend(people)
@@ -485,7 +503,7 @@ class Generator:
         w = self.windows
         years_t1 = sorted({y for (tr, y) in w.filed if tr == 1}, reverse=True)
         years_t2 = sorted({y for (tr, y) in w.filed if tr == 2})
-        cycle_t2 = {3: (2024, 2025, 2023), 2: (2024, 2025), 1: (2025,)}[len(years_t2)]
+        cycle_t2 = {3: (2024, 2025, 2023, 2025), 2: (2024, 2025), 1: (2025,)}[len(years_t2)]
         for u in self.units:
             staff = [t for t in self.teachers if t["unit"] == u.name]
             mentors = [t for t in staff if t["_role"] == "mentor"]
@@ -514,7 +532,7 @@ class Generator:
                 t["political_status"] = "中共预备党员"
                 t["joined_party"] = done_on
             else:
-                t["political_status"] = "共青团员" if t["_birth_day"].year >= 1997 else "群众"
+                t["political_status"] = "共青团员" if t["_birth_day"].year >= 1995 else "群众"
         else:
             t["political_status"] = "中共党员"
             lo_j = add_years(t["_birth_day"], 20)
@@ -534,7 +552,7 @@ class Generator:
         if track == 1 and not completed and rng.random() < 0.3:
             note = rng.choice(("已列为入党积极分子", "已确定为发展对象", "已递交入党申请书"))
         elif rng.random() < 0.04:
-            note = rng.choice(("2024年9月调入本单位", "兼任班主任", "曾赴边境学校支教一年"))
+            note = rng.choice(("2024年9月调入本单位", "曾赴边境学校支教一年", "培养期间参加市级骨干研修班"))
         return {
             "name": t["name"], "unit": t["unit"], "track": track,
             "mentor": m1["name"], "mentor_position": m1["_position"],
@@ -556,7 +574,8 @@ class Generator:
             else:
                 t["rating"] = weighted(rng, (("优秀", 22), ("合格", 74), ("基本合格", 3)))
             if rng.random() < 0.03 and not t["note"]:
-                t["note"] = rng.choice(("2024年8月调入", "兼任班主任", "产假中", "援疆支教一年（已返岗）"))
+                t["note"] = rng.choice(("2024年8月调入", "产假中（预计2026年1月返岗）", "援疆支教一年（已返岗）",
+                                        "借调至上级单位半年"))
 
     # ---- records -------------------------------------------------------------
     def make_records(self):
@@ -569,6 +588,10 @@ class Generator:
             for (y, q) in quarters_between(tr["filed_on"], end):
                 lo, hi = quarter_bounds(y, q)
                 dates_forms.append((rand_date(rng, max(lo, tr["filed_on"]), min(hi, end)), "谈心谈话"))
+            if tr["track"] == 2:
+                # a Party-member teacher gives at least one open lesson in every whole semester of training
+                for lo, hi in semesters_within(tr["filed_on"], end):
+                    dates_forms.append((rand_date(rng, lo + timedelta(days=20), hi - timedelta(days=30)), "公开课"))
             n_other = rng.randint(*self.windows.other_records)
             n_other = max(n_other, 3 - len(dates_forms))
             forms = OTHER_FORMS_T1 if tr["track"] == 1 else OTHER_FORMS_T2
@@ -665,7 +688,7 @@ CITY_AWARDS = [
     # year, title, party members, non-members, of which (party members) from border units
     (2025, "党员教师先锋", 12, 0, 6),
     (2025, "优秀教师", 12, 2, 0),
-    (2025, "优秀班主任", 6, 2, 0),
+    (2025, "优秀班主任", 7, 1, 0),
     (2025, "教书育人楷模", 5, 1, 0),
     (2024, "党员教师先锋", 5, 0, 2),
     (2024, "优秀教师", 5, 1, 0),
@@ -712,9 +735,8 @@ def build_city() -> tuple[dict, dict]:
 
 SCHOOL_UNIT = [UnitSpec("青川市实验小学", "", "小学", "中共青川市实验小学总支部委员会", "党总支", False,
                         "539902", 40, 52, 4, 6)]
-SCHOOL_AWARDS = [
-    (2025, "党员教师先锋", 2, 0, 0),
-    (2025, "优秀教师", 2, 1, 0),
+SCHOOL_AWARDS = [  # no 党员教师先锋: its border-unit share is a city-wide indicator
+    (2025, "优秀教师", 4, 1, 0),
     (2025, "优秀班主任", 1, 0, 0),
     (2024, "优秀教师", 1, 0, 0),
     (2024, "教书育人楷模", 1, 0, 0),
@@ -727,8 +749,9 @@ def build_school() -> dict:
     g.make_trainees()
     g.make_ratings()
     g.make_records()
+    # the school's own three-year cycle, 2025-2027 (its trainees were all filed from Dec 2024 on)
     g.plans = [{"unit": "青川市实验小学", "year": y, "to_member": a, "to_backbone": b}
-               for y, a, b in ((2023, 3, 5), (2024, 4, 6), (2025, 4, 6))]
+               for y, a, b in ((2025, 4, 6), (2026, 4, 6), (2027, 5, 6))]
     g.make_awards(SCHOOL_AWARDS)
     return g.data()
 
@@ -820,6 +843,44 @@ def validate(data: dict) -> None:
         assert a["issued_on"] <= DATA_CUTOFF and a["year"] == a["issued_on"].year
 
 
+def missing_lessons(data: dict) -> list:
+    """(trainee, unit, semester start) for whole semesters of a track-2 trainee's training without a 公开课."""
+    missing = []
+    for tr in data["trainees"]:
+        if tr["track"] != 2:
+            continue
+        end = min(tr["completed_on"] or RECORD_END, RECORD_END)
+        days = [r["date"] for r in data["records"] if r["trainee"] == tr["name"]
+                and r["unit"] == tr["unit"] and r["form"] == "公开课"]
+        for lo, hi in semesters_within(tr["filed_on"], end):
+            if not any(lo <= d <= hi for d in days):
+                missing.append((tr["name"], tr["unit"], lo))
+    return missing
+
+
+def new_member_shares(data: dict) -> dict:
+    """Per year of joining (2024, 2025): share of new Party members rated 优秀."""
+    out = {}
+    for year in (2024, 2025):
+        joined = [t for t in data["teachers"] if t["joined_party"] and t["joined_party"].year == year]
+        if joined:
+            out[year] = sum(t["rating"] == "优秀" for t in joined) / len(joined)
+    return out
+
+
+def missing_talks(data: dict) -> list:
+    """(trainee, unit, (year, quarter)) for every quarter of training without a 谈心谈话."""
+    missing = []
+    for tr in data["trainees"]:
+        end = min(tr["completed_on"] or RECORD_END, RECORD_END)
+        have = {quarter(r["date"]) for r in data["records"] if r["trainee"] == tr["name"]
+                and r["unit"] == tr["unit"] and r["form"] == "谈心谈话"}
+        for yq in quarters_between(tr["filed_on"], end):
+            if yq not in have:
+                missing.append((tr["name"], tr["unit"], yq))
+    return missing
+
+
 def is_party(t: dict) -> bool:
     return t["political_status"] in PARTY
 
@@ -853,15 +914,9 @@ def check_city(data: dict, meta: dict) -> dict:
         years = {tr["plan_year"] for tr in data["trainees"] if tr["unit"] == u["name"]}
         assert {2024, 2025} <= years, (u["name"], years)
     # quarterly talks: exactly one trainee misses exactly one quarter
-    missing = []
-    for tr in data["trainees"]:
-        end = min(tr["completed_on"] or RECORD_END, RECORD_END)
-        have = {quarter(r["date"]) for r in data["records"] if r["trainee"] == tr["name"]
-                and r["unit"] == tr["unit"] and r["form"] == "谈心谈话"}
-        for yq in quarters_between(tr["filed_on"], end):
-            if yq not in have:
-                missing.append((tr["name"], tr["unit"], yq))
+    missing = missing_talks(data)
     assert len(missing) == 1 and missing[0][:2] == meta["missing_talk"][:2], missing
+    assert not missing_lessons(data), missing_lessons(data)
     # mentors: track 1 -> Party members (except the one deliberate 2nd mentor); track 2 -> backbone
     odd = []
     for tr in data["trainees"]:
@@ -883,8 +938,8 @@ def check_city(data: dict, meta: dict) -> dict:
         pioneers = [a for a in aw if a["year"] == year and a["title"] == "党员教师先锋"]
         assert sum(a["unit"] in border for a in pioneers) / len(pioneers) >= 0.4
     # recently admitted Party members: >= 80 % rated 优秀
-    recent = [t for t in teachers.values() if t["joined_party"] and t["joined_party"] >= date(2024, 1, 1)]
-    assert recent and sum(t["rating"] == "优秀" for t in recent) / len(recent) >= 0.8
+    shares = new_member_shares(data)
+    assert len(shares) == 2 and min(shares.values()) >= 0.8, shares
     return {"party_share_awards": party_share, "party_share": share, "backbone_share": bb}
 
 
@@ -910,7 +965,7 @@ def write_xlsx(path: Path, data: dict) -> None:
     bold = Font(bold=True)
     for sheet in schema.SHEETS:
         ws = wb.create_sheet(sheet.name)
-        rows = data[sheet.key]
+        rows = data.get(sheet.key, [])  # a sheet this generator does not fill stays empty (headers only)
         ws.append([c.header for c in sheet.columns])
         for cell in ws[1]:
             cell.font = bold
@@ -932,7 +987,29 @@ def write_xlsx(path: Path, data: dict) -> None:
             letter = ws.cell(row=1, column=i + 1).column_letter
             ws.column_dimensions[letter].width = min(max(wdt + 2, 8), 60)
         ws.freeze_panes = "A2"
-    wb.save(path)
+    save_deterministic(wb, path)
+
+
+FIXED_STAMP = "2025-11-30T00:00:00Z"
+
+
+def save_deterministic(wb: Workbook, path: Path) -> None:
+    """Save so that the same data gives byte-identical files: fixed document
+    timestamps and fixed zip entry times (openpyxl stamps the current time)."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", FIXED_STAMP.encode(), data)
+            zi = zipfile.ZipInfo(info.filename, date_time=(2025, 11, 30, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, data)
+    Path(path).write_bytes(out.getvalue())
 
 
 def to_yaml_value(col: schema.Column, v):
@@ -944,9 +1021,11 @@ def to_yaml_value(col: schema.Column, v):
 def write_yaml(path: Path, data: dict, title: str) -> None:
     out = {}
     for sheet in schema.SHEETS:
+        if not data.get(sheet.key):
+            continue  # an optional sheet with no rows is left out of the YAML
         out[sheet.name] = [
             {c.header: to_yaml_value(c, row.get(c.field)) for c in sheet.columns if row.get(c.field) is not None}
-            for row in data[sheet.key]
+            for row in data.get(sheet.key, [])
         ]
     header = (f"# {title}\n# 由 data_examples/generate.py 生成（固定随机种子 {SEED}），请勿手工修改。\n"
               f"# Generated by data_examples/generate.py -- do not edit by hand.\n")
@@ -955,7 +1034,7 @@ def write_yaml(path: Path, data: dict, title: str) -> None:
 
 
 def summary(data: dict) -> str:
-    return ", ".join(f"{s.name} {len(data[s.key])}" for s in schema.SHEETS)
+    return ", ".join(f"{s.name} {len(data.get(s.key, []))}" for s in schema.SHEETS)
 
 
 def main() -> int:
@@ -964,6 +1043,8 @@ def main() -> int:
     stats = check_city(city, meta)
     school = build_school()
     validate(school)
+    assert not missing_talks(school) and not missing_lessons(school)
+    assert all(v >= 0.8 for v in new_member_shares(school).values())
     write_xlsx(HERE / "city.xlsx", city)
     write_yaml(HERE / "city.yaml", city, "示例数据：青川市（虚构）")
     write_xlsx(HERE / "school.xlsx", school)

@@ -1,0 +1,269 @@
+"""实施方案: answers → view-model (印发通知, the plan as numbered blocks, 附件1–3, 版记).
+
+The plan text comes from the clause library (questionnaire/clauses.yaml, Jinja2
+in the sandbox); this module decides which clauses apply and numbers the
+headings 一、/（一）/1./（1） — templates never number anything by hand."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from ..errors import TemplateError
+from ..sources.normalize import gongwen_date
+
+CLAUSES_FILE = Path(__file__).resolve().parent.parent / "questionnaire" / "clauses.yaml"
+CN_DIGITS = "零一二三四五六七八九"
+VARIANT_NAMES = {"双培": "“双培”工程", "双培双树": "“双培双树”工程", "双培育": "“双培育”工程"}
+SCOPES = {"教育局": "全系统", "高校": "全校", "幼儿园": "全园", "职业学校": "全校"}
+ORG_MEETINGS = {"党委": "党委会", "党总支": "党总支委员会会议", "党支部": "支部委员会会议"}
+
+
+def cn_number(n: int) -> str:
+    if n < 10:
+        return CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
+
+
+def heading_label(level: int, n: int) -> str:
+    """The program's numbering: 一、 （一） 1. （1）."""
+    return {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" or "para"
+    level: int = 0  # 1..4 for headings
+    label: str = ""
+    title: str = ""
+    text: str = ""  # for run-in headings (levels 3–4): the paragraph that follows on the same line
+
+    @property
+    def plain(self) -> str:
+        if self.kind == "para":
+            return self.text
+        if self.level >= 3:
+            return f"{self.label}{self.title}。{self.text}"
+        return f"{self.label}{self.title}"
+
+
+@dataclass
+class Table:
+    label: str
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    subtitle_left: str = ""
+    subtitle_right: str = ""
+
+
+@dataclass
+class PlanView:
+    mark_text: str | None
+    doc_number: str
+    notice_title: str
+    recipients: str
+    notice_body: list[str]
+    issuer: str
+    sign_date: str
+    seal_path: str | None
+    plan_title: str
+    blocks: list[Block]
+    attachments: list[str]
+    annex1: Table
+    annex2: Table
+    annex3: dict
+    cc: str | None
+    printer: str
+    print_date: str
+
+    def context(self) -> dict:
+        data = asdict(self)
+        data["blocks"] = [{**asdict(b), "plain": b.plain} for b in self.blocks]
+        return data
+
+    def text_lines(self) -> list[str]:
+        """The document's text in reading order (headings numbered), for tests and comparisons."""
+        lines = [x for x in (self.mark_text, self.doc_number, self.notice_title, f"{self.recipients}：") if x]
+        lines += self.notice_body + [self.issuer, self.sign_date, self.plan_title]
+        lines += [b.plain for b in self.blocks]
+        return lines
+
+
+@functools.lru_cache(maxsize=1)
+def clauses() -> dict:
+    return yaml.safe_load(CLAUSES_FILE.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def _env():
+    from ..render.templates import environment
+
+    return environment(autoescape=False)
+
+
+def _render(source: str, context: dict) -> str:
+    try:
+        text = _env().from_string(source).render(**context)
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"条款库模板有误：{exc}") from None
+    return "".join(line.strip() for line in text.splitlines())
+
+
+def text_context(answers: dict) -> dict:
+    """Answers plus the derived words the clauses use."""
+    from ..questionnaire.schema import questions
+
+    ctx = {q.id: None for q in questions()}
+    ctx.update(answers)
+    school = answers.get("school_short") or answers["school_name"]
+    org_type = answers.get("party_org_type", "党支部")
+    y1 = answers["start_year"]
+    yearly = [{"year": y1 + i, "t1": answers.get(f"target1_y{i + 1}") or 0,
+               "t2": answers.get(f"target2_y{i + 1}") or 0} for i in range(3)]
+    ctx.update(
+        school=school,
+        full_name=answers["school_name"],
+        scope=SCOPES.get(answers.get("school_type"), "全校"),
+        teacher_word="教职工" if answers.get("school_type") == "教育局" else "教师",
+        org_short_name=("局" if answers.get("school_type") == "教育局" else "学校") + org_type,
+        meeting=ORG_MEETINGS.get(org_type, "党组织会议"),
+        project=VARIANT_NAMES[answers.get("variant", "双培")],
+        verb="培育" if answers.get("variant") == "双培育" else "培养",
+        twin_trees=answers.get("variant") == "双培双树",
+        y1=y1, y3=y1 + 2, yearly=yearly,
+        sum1=sum(y["t1"] for y in yearly), sum2=sum(y["t2"] for y in yearly),
+        contact_count_cn="两" if answers.get("contact_count") == 2 else "一",
+        online_channels_text="、".join(answers.get("online_channels") or []),
+    )
+    ctx["plan_title"] = f"{answers['school_name']}{ctx['project']}实施方案"
+    return ctx
+
+
+def _expand(node: dict, ctx: dict) -> list[dict]:
+    """A clause node → rendered nodes ({title, paragraphs, children}); empty ones dropped."""
+    library = clauses()
+    source = node.get("from")
+    if source:
+        expanded = []
+        for item in ctx.get(source) or []:
+            if source == "measures" and ctx["twin_trees"] and item in ("先进典型评选", "党建品牌创建"):
+                continue  # covered by the 双树 section
+            expanded += _expand(library[source][item], ctx)
+        return expanded
+    when = node.get("when")
+    if when and not ctx.get(when):
+        return []
+    paragraphs = [p for p in (_render(s, ctx) for s in node.get("paragraphs", [])) if p]
+    children = [c for child in node.get("children", []) for c in _expand(child, ctx)]
+    if not paragraphs and not children:
+        return []
+    return [{"title": _render(node.get("title", ""), ctx), "paragraphs": paragraphs, "children": children}]
+
+
+def _flatten(nodes: list[dict], level: int, out: list[Block]) -> None:
+    for n, node in enumerate(nodes, start=1):
+        label = heading_label(level, n)
+        paragraphs = list(node["paragraphs"])
+        if level >= 3 and paragraphs:
+            out.append(Block("heading", level, label, node["title"], paragraphs.pop(0)))
+        else:
+            out.append(Block("heading", level, label, node["title"]))
+        out += [Block("para", text=p) for p in paragraphs]
+        _flatten(node["children"], level + 1, out)
+
+
+def plan_blocks(ctx: dict) -> list[Block]:
+    library = clauses()["plan"]
+    blocks = [Block("para", text=t) for t in (_render(s, ctx) for s in library["preamble"]) if t]
+    nodes = [n for section in library["sections"] for n in _expand(section, ctx)]
+    _flatten(nodes, 1, blocks)
+    return blocks
+
+
+ANNEX1_COLUMNS = ["年  度", "骨干教师培养成共产党员数", "党员教师培养成教学骨干数", "小  计"]
+ANNEX3_RECORD_ROWS = 6
+
+
+def annex1_from_answers(ctx: dict) -> list[list[str]]:
+    rows = [[f"{y['year']}年", str(y["t1"]), str(y["t2"]), str(y["t1"] + y["t2"])] for y in ctx["yearly"]]
+    rows.append(["合  计", str(ctx["sum1"]), str(ctx["sum2"]), str(ctx["sum1"] + ctx["sum2"])])
+    return rows
+
+
+def annex1_from_data(data, school: str, years: list[int]) -> list[list[str]] | None:
+    """Per-year plan counts of ``school`` (and the units below it) from the workbook's 三年计划."""
+    from .common import select_units
+
+    units = set(select_units(data, school))
+    rows, total1, total2 = [], 0, 0
+    for year in years:
+        t1 = sum(p.to_member for p in data.plans if p.unit in units and p.year == year)
+        t2 = sum(p.to_backbone for p in data.plans if p.unit in units and p.year == year)
+        total1, total2 = total1 + t1, total2 + t2
+        rows.append([f"{year}年", str(t1), str(t2), str(t1 + t2)])
+    if not total1 and not total2:
+        return None
+    rows.append(["合  计", str(total1), str(total2), str(total1 + total2)])
+    return rows
+
+
+def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView:
+    from . import annex2 as annex2_doc
+
+    ctx = text_context(answers)
+    library = clauses()
+    blocks = plan_blocks(ctx)
+    name = answers["school_name"]
+    period = f"{ctx['y1']}—{ctx['y3']}"
+    annex1_title = f"{name}“双培”工程三年实施计划指导性任务表（{period}）"
+    annex2_title = f"{name}“双培”工程实施情况汇总表"
+    annex3_title = f"{name}“双培”对象培养台账（样表）"
+    annex1_rows = annex1_from_answers(ctx)
+    annex2_rows = [[""] * 6 for _ in range(10)]
+    annex2_year = ""
+    if data is not None:
+        from_data = annex1_from_data(data, name, [y["year"] for y in ctx["yearly"]])
+        if from_data:
+            annex1_rows = from_data
+        view2 = annex2_doc.build(data, name, None, title_prefix=name)
+        annex2_year = f"{view2.year}年"
+        if view2.rows:
+            annex2_rows = view2.table()
+    sign = answers["sign_date"]
+    view = PlanView(
+        mark_text=answers.get("mark_text") if answers.get("print_mark") else None,
+        doc_number=answers["doc_number"],
+        notice_title=_render(library["notice"]["title"], ctx),
+        recipients=answers["recipients"],
+        notice_body=[t for t in (_render(s, ctx) for s in library["notice"]["body"]) if t],
+        issuer=answers["issuer"],
+        sign_date=gongwen_date(sign),
+        seal_path=seal_path,
+        plan_title=ctx["plan_title"],
+        blocks=blocks,
+        attachments=[annex1_title, annex2_title, annex3_title],
+        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows),
+        annex2=Table("附件2", annex2_title, list(annex2_doc.COLUMNS), annex2_rows,
+                     notes=list(annex2_doc.NOTES), subtitle_left=f"单位名称：{name}",
+                     subtitle_right=f"{annex2_year or '　　年'}　　月　　日"),
+        annex3={"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
+                "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"},
+        cc=answers.get("cc"),
+        printer=answers["printer"],
+        print_date=gongwen_date(sign),
+    )
+    return view
+
+
+def scan_text_problems(lines: list[str]) -> list[str]:
+    """Broken text a reader would notice: "None", doubled punctuation, leftover template code."""
+    bad = re.compile(r"None|null|\{\{|\{%|%\}|\}\}|，，|。。|，。|。，|、、|；；|；。|，；|：：|、。|、，|^\s*$")
+    return [line for line in lines if bad.search(line)]

@@ -1,0 +1,137 @@
+"""Answers: read (YAML or the questionnaire workbook), complete with defaults,
+validate every question at once (located errors), write back as YAML."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputError, Location, Problems
+from ..sources.normalize import NormalizeError
+from .schema import format_value, questions
+
+
+def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dict:
+    """Every applicable question answered: given answers parsed, missing ones
+    filled with their (suggested) default; questions that do not apply dropped.
+    Raises InputError naming every bad answer."""
+    problems = Problems()
+    known = {q.id for q in questions()}
+    if strict_unknown:
+        for key in raw:
+            if key not in known:
+                problems.error("未知的题目编号", Location(source, column=str(key)), value=key,
+                               expected="请删除这一项，或检查拼写（sp-docs questionnaire new 可生成完整答卷）")
+    answers: dict = {}
+    for q in questions():
+        if not q.applies(answers):
+            continue
+        value = raw.get(q.id)
+        if value is None or value == "":
+            value = q.default_for(answers) if not (q.optional and q.id in raw) else None
+            if value is None and not q.optional:
+                problems.error("必须回答", Location(source, column=q.id), expected=q.title)
+                continue
+        try:
+            answers[q.id] = q.parse(value) if value is not None else None
+        except NormalizeError as exc:
+            problems.error(f"“{q.title}”填写有误：{exc.args[0] if exc.args else ''}",
+                           Location(source, column=q.id), value=format_value(value), expected=q.expected())
+    _cross_checks(answers, problems, source)
+    problems.raise_if_errors()
+    return answers
+
+
+def _cross_checks(answers: dict, problems: Problems, source: str) -> None:
+    staff = answers.get("staff_count") or 0
+    for key in ("party_teacher_count", "backbone_count", "reserve_count"):
+        if key in answers and answers[key] is not None and answers[key] > staff:
+            problems.error("人数不能超过教职工人数", Location(source, column=key), value=answers[key],
+                           expected=f"不超过 {staff}")
+    number = answers.get("doc_number")
+    if number:
+        answers["doc_number"] = normalize_doc_number(number)
+        if "〔" not in answers["doc_number"]:
+            problems.error("发文字号应包含用六角括号〔〕括起的年份", Location(source, column="doc_number"),
+                           value=number, expected="如“实小党发〔2025〕3号”")
+
+
+def normalize_doc_number(text: str) -> str:
+    """``实小党发[2025]03号`` / ``（2025）`` / ``【2025】`` → ``实小党发〔2025〕3号``."""
+    import re
+
+    text = text.replace("第", "")
+    text = re.sub(r"[\[［(（【〔]\s*(\d{4})\s*[\]］)）】〕]", r"〔\1〕", text)
+    return re.sub(r"〕0*(\d+)号", r"〕\1号", text)
+
+
+def to_plain(answers: dict) -> dict:
+    """Answers as YAML-friendly values (dates as ISO text)."""
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in answers.items()}
+
+
+def dump_yaml(answers: dict) -> str:
+    """The answers file: every question as a comment above its answer."""
+    lines = ["# “双培”工程实施方案问卷答卷（sp-docs）",
+             "# 修改冒号后面的答案；以 # 开头的是说明。生成方案：sp-docs plan 本文件 -o 输出文件夹",
+             "# Answers for `sp-docs plan`; edit the values after the colons.", ""]
+    current_section = None
+    for q in questions():
+        if q.id not in answers:
+            continue
+        if q.section != current_section:
+            current_section = q.section
+            lines += [f"# ==== {q.section} ====", ""]
+        lines.append(f"# {q.title}（{_type_note(q)}）")
+        if q.help:
+            lines.append(f"# 说明：{q.help}")
+        if q.when:
+            lines.append(f"# 仅当{q.condition_text()}时需要回答")
+        value = to_plain({q.id: answers[q.id]})[q.id]
+        if value is None:
+            value = ""
+        dumped = yaml.safe_dump({q.id: value}, allow_unicode=True, default_flow_style=False, sort_keys=False,
+                                width=200).rstrip("\n")
+        lines += [dumped, ""]
+    return "\n".join(lines) + "\n"
+
+
+def _type_note(q) -> str:
+    from .schema import TYPE_LABELS
+
+    note = TYPE_LABELS[q.type]
+    if q.type in ("choice", "multi"):
+        note += "：" + "、".join(q.choices)
+    if q.type == "number" and q.min is not None:
+        note += f"，{q.min}–{q.max}"
+    if q.optional:
+        note += "，可不填"
+    return note
+
+
+def read_raw(path: Path) -> dict:
+    """The raw answers of a YAML answers file or a filled questionnaire workbook."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到答卷文件：{path}", Location(str(path)))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .workbook import read_workbook
+
+        return read_workbook(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"答卷不是有效的 YAML：{str(exc).splitlines()[0]}", Location(str(path))) from None
+    if not isinstance(data, dict):
+        raise InputError("答卷应为“题目编号: 答案”的列表", Location(str(path)))
+    return {str(k): v for k, v in data.items()}
+
+
+def load(path: Path | str) -> dict:
+    path = Path(path)
+    return complete(read_raw(path), str(path))
+
+
+def defaults() -> dict:
+    return complete({})

@@ -1,0 +1,149 @@
+"""The questionnaire as an Excel workbook: one row per question, dropdowns for
+choices (their options on a hidden sheet), one 是/否 row per option of a
+multiple-choice question; and reading a filled workbook back."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..errors import InputError, Location
+from ..render.xlsx import set_text_safe
+from .schema import TYPE_LABELS, format_value, questions
+
+SHEET = "问卷"
+OPTIONS_SHEET = "选项"
+HEADER = ("编号", "题目", "答案", "说明")
+YES_NO = ("是", "否")
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def build_workbook(answers: dict) -> bytes:
+    """A workbook pre-filled with ``answers`` (usually the defaults)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    options = wb.create_sheet(OPTIONS_SHEET)
+    options.sheet_state = "hidden"
+    lists: dict[tuple, str] = {}
+
+    def list_range(values: tuple[str, ...]) -> str:
+        if values not in lists:
+            col = _column_letter(len(lists) + 1)
+            for row, value in enumerate(values, start=1):
+                set_text_safe(options.cell(row=row, column=len(lists) + 1), value)
+            lists[values] = f"{OPTIONS_SHEET}!${col}$1:${col}${len(values)}"
+        return lists[values]
+
+    validations: dict[str, DataValidation] = {}
+
+    def dropdown(values: tuple[str, ...], cell: str) -> None:
+        ref = list_range(values)
+        if ref not in validations:
+            dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True, showErrorMessage=True,
+                                errorTitle="请从下拉列表选择", error="只能选择列表中的选项")
+            ws.add_data_validation(dv)
+            validations[ref] = dv
+        validations[ref].add(cell)
+
+    ws["A1"] = "“双培”工程实施方案问卷（在“答案”列填写或从下拉列表选择；灰色行为说明，不用填写）"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(list(HEADER))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    current = None
+    for q in questions():
+        if q.section != current:
+            current = q.section
+            ws.append(["", f"【{q.section}】"])
+            ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
+        note = "；".join(filter(None, [TYPE_LABELS[q.type], q.help, ("可不填" if q.optional else ""),
+                                       (f"仅当{q.condition_text()}时填写" if q.when else "")]))
+        if q.type == "multi":
+            ws.append([q.id, q.title, "", note + "；在下面各项后选“是”或“否”"])
+            for cell in ws[ws.max_row]:
+                cell.fill = grey
+            chosen = answers.get(q.id) or []
+            for choice in q.choices:
+                row = ws.max_row + 1
+                set_text_safe(ws.cell(row=row, column=1), f"{q.id}:{choice}")
+                set_text_safe(ws.cell(row=row, column=2), f"　　{choice}")
+                ws.cell(row=row, column=3, value="是" if choice in chosen else "否")
+                dropdown(YES_NO, f"C{row}")
+            continue
+        row = ws.max_row + 1
+        set_text_safe(ws.cell(row=row, column=1), q.id)
+        set_text_safe(ws.cell(row=row, column=2), q.title)
+        value = answers.get(q.id)
+        if q.type == "number":
+            ws.cell(row=row, column=3, value=value)
+        else:
+            set_text_safe(ws.cell(row=row, column=3), format_value(value) if value is not None else None)
+        set_text_safe(ws.cell(row=row, column=4), note)
+        if q.type == "choice":
+            dropdown(q.choices, f"C{row}")
+        elif q.type == "bool":
+            dropdown(YES_NO, f"C{row}")
+        elif q.type == "number":
+            ws.cell(row=row, column=3).number_format = "0"
+        else:
+            ws.cell(row=row, column=3).number_format = "@"
+    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 52
+    ws.column_dimensions["C"].width = 30
+    ws.column_dimensions["D"].width = 60
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+    ws.freeze_panes = "C3"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def read_workbook(path: Path) -> dict:
+    """Raw answers from a filled questionnaire workbook (validated later by ``complete``)."""
+    from ..sources.safety import check_xlsx
+
+    check_xlsx(path)
+    try:
+        wb = load_workbook(path, data_only=True, read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds
+        raise InputError(f"无法读取问卷工作簿：{exc}", Location(str(path))) from None
+    if SHEET not in wb.sheetnames:
+        raise InputError(f"工作簿中没有“{SHEET}”工作表（请用 sp-docs questionnaire xlsx 生成的问卷填写）",
+                         Location(str(path)))
+    raw: dict = {}
+    multi: dict[str, list[str]] = {}
+    multi_ids = {q.id for q in questions() if q.type == "multi"}
+    for row in wb[SHEET].iter_rows(min_row=3, values_only=True):
+        if not row or row[0] is None:
+            continue
+        key = str(row[0]).strip()
+        value = row[2] if len(row) > 2 else None
+        if ":" in key and key.split(":", 1)[0] in multi_ids:
+            qid, choice = key.split(":", 1)
+            multi.setdefault(qid, [])
+            if value is not None and str(value).strip() in ("是", "√", "✓", "1", "Y", "y"):
+                multi[qid].append(choice)
+            continue
+        if key in multi_ids:
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if hasattr(value, "date") and not isinstance(value, str):  # a date cell
+            value = value.date() if hasattr(value, "hour") else value
+        raw[key] = value if value not in ("",) else None
+    wb.close()
+    for qid, chosen in multi.items():
+        raw[qid] = chosen
+    return raw

@@ -1,0 +1,72 @@
+"""党员积分: workbook (+ optional achievements file) → ranking XLSX + candidates list."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, Location, Problems
+from ..output import safe_filename, write_bytes
+from . import example_step, load_valid
+
+
+def read_achievements(path: Path, data) -> None:
+    """Add the 成果 sheet of ``path`` (XLSX or YAML; other sheets ignored) to ``data``."""
+    from ..model import Achievement
+    from ..sources.dataset import read_tables
+    from ..sources.rows import parse_rows
+    from ..sources.schema import ACHIEVEMENTS
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到成果文件：{path}", Location(str(path)))
+    problems = Problems()
+    tables = read_tables(path, problems)
+    table = next((t for t in tables if t.name.strip() == ACHIEVEMENTS.name), None)
+    if table is None:
+        raise InputError("成果文件中没有名为“成果”的工作表", Location(str(path)))
+    for row in parse_rows(table, ACHIEVEMENTS, str(path), problems):
+        if row.ok:
+            v = row.values
+            data.achievements.append(Achievement(v["name"], v["unit"], v["item"], v["date"], v["note"] or "",
+                                                 row.location))
+    problems.raise_if_errors()
+
+
+def points(workbook: Path, outdir: Path, *, achievements: Path | None = None, table_file: Path | None = None,
+           unit: str | None = None, year: int | None = None, top: int | None = None,
+           top_percent: float | None = None, per_unit: bool = False, honour: str = "优秀党员教师",
+           force: bool = False):
+    from ..documents import points as doc
+    from ..documents.common import region_prefix, select_units
+    from ..render.xlsx import table_workbook
+    from ..rules import points as rules
+
+    data, _ = load_valid(workbook)
+    if achievements is not None:
+        read_achievements(achievements, data)
+    table = rules.load_table(table_file)
+    units = select_units(data, unit) if unit else None
+    rows, problems = rules.score(data, table, year=year, units=units)
+    problems.raise_if_errors()
+    if top is None and top_percent is None:
+        top = 10
+    chosen = rules.candidates(rows, top=top, top_percent=top_percent, per_unit=per_unit)
+    scope = unit or region_prefix(data).removesuffix("教育系统") or "全部"
+    view = doc.build(rows, table, chosen, unit_order=[u.name for u in data.units], honour=honour, year=year,
+                     title=f"{scope}党员积分")
+    suffix = f"_{year}" if year else ""
+    written = [write_bytes(outdir / safe_filename(f"党员积分_{scope}{suffix}.xlsx"),
+                           table_workbook(view.sheets()), force=force)]
+    cand_sheets = [("表彰", ["姓名", "所在单位", "荣誉称号", "表彰年度"], [r[:4] for r in view.candidates]),
+                   ("积分", ["姓名", "所在单位", "总分"], [[r[0], r[1], r[4]] for r in view.candidates])]
+    written.append(write_bytes(outdir / safe_filename(f"推荐人选名单_{scope}{suffix}.xlsx"),
+                               table_workbook(cand_sheets), force=force))
+    return written, view, problems
+
+
+@example_step("党员积分 排名和推荐名单")
+def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    extra = data_dir / "points_achievements.yaml"
+    written, _, _ = points(data_dir / "city.xlsx", outdir / "党员积分",
+                           achievements=extra if extra.exists() else None, year=2025, top_percent=10,
+                           force=force)
+    return written

@@ -1,0 +1,104 @@
+"""党员积分: default table, scoring per category with caps, rankings, the
+candidates list read back as a certificates list, bad items located."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from helpers import xlsx_rows
+from test_rules import load, small_programme
+
+
+def with_achievements(rows):
+    content = copy.deepcopy(small_programme())
+    content["成果"] = [{"姓名": n, "所在单位": u, "项目": i, "日期": d, "说明": "示例"} for n, u, i, d in rows]
+    return content
+
+
+ACH = [
+    ("李师", "甲中学", "主持县级课题", "2025-03-01"),                  # 科研 5
+    ("李师", "甲中学", "县级公开课或示范课", "2025-04-01"),            # 示范 4
+    ("赵师", "甲中学", "年度考核优秀", "2025-01-05"),                  # 教学 5
+    ("赵师", "甲中学", "市级及以上公开课或示范课", "2025-05-01"),      # 示范 6
+    ("赵师", "甲中学", "市级及以上公开课或示范课", "2025-06-01"),      # 示范 6 (cap 12)
+    ("赵师", "甲中学", "市级及以上公开课或示范课", "2025-07-01"),      # over the cap: 0
+    ("郑师", "乙小学", "校级公开课或示范课", "2025-03-03"),            # 示范 2
+    ("钱群", "甲中学", "主持县级课题", "2025-03-01"),                  # not a Party member: warning
+]
+
+
+def test_default_table_has_three_categories_and_twelve_items():
+    from sp_docs.rules.points import default_table
+
+    table = default_table()
+    assert table.categories == ["教学业绩", "科研成果", "示范引领"]
+    assert len(table.items) >= 12
+
+
+def test_scores_caps_and_ranks(tmp_path):
+    from sp_docs.rules.points import candidates, default_table, score
+
+    data, _ = load(tmp_path, with_achievements(ACH))
+    rows, problems = score(data, default_table())
+    got = {s.teacher.name: s for s in rows}
+    assert got["赵师"].by_category == {"教学业绩": 5, "科研成果": 0, "示范引领": 12}
+    assert got["赵师"].total == 17 and got["赵师"].rank == 1
+    assert got["李师"].total == 9 and got["李师"].rank == 2 and got["李师"].unit_rank == 2
+    assert got["郑师"].unit_rank == 1
+    assert "钱群" not in got and any("不是党员" in p.message for p in problems.warnings)
+    assert [s.teacher.name for s in candidates(rows, top=2)] == ["赵师", "李师"]
+    assert [s.teacher.name for s in candidates(rows, top=1, per_unit=True)] == ["赵师", "郑师"]
+
+
+def test_unknown_item_is_a_located_error(tmp_path):
+    from sp_docs.rules.points import default_table, score
+
+    data, _ = load(tmp_path, with_achievements([("李师", "甲中学", "写了一首诗", "2025-03-01")]))
+    _, problems = score(data, default_table())
+    (error,) = problems.errors
+    assert error.value == "写了一首诗" and error.location.sheet == "成果" and error.location.row == 1  # YAML: entry number
+
+
+def test_points_command_outputs_and_certificate_list(tmp_path, runner):
+    from sp_docs.cli import main
+    from sp_docs.sources.award_list import read_award_list
+
+    _, path = load(tmp_path, with_achievements(ACH))
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["points", str(path), "-o", str(out), "--top", "2", "--title", "优秀党员"])
+    assert result.exit_code == 0, result.output
+    (ranking,) = out.glob("党员积分_*.xlsx")
+    rows = xlsx_rows(ranking, "总排名")
+    assert rows[0][:7] == ["总排名", "姓名", "所在单位", "教学业绩", "科研成果", "示范引领", "总分"]
+    assert rows[1][1:7] == ["赵师", "甲中学", 5, 0, 12, 17]
+    (cand,) = out.glob("推荐人选名单_*.xlsx")
+    award_list = read_award_list(cand)
+    assert [(r.award.name, r.award.unit, r.award.title) for r in award_list.good] == [
+        ("赵师", "甲中学", "优秀党员"), ("李师", "甲中学", "优秀党员")]
+
+
+def test_points_table_command_and_custom_table(tmp_path, runner):
+    from sp_docs.cli import main
+
+    table = tmp_path / "积分表.yaml"
+    assert runner.invoke(main, ["points-table", str(table)]).exit_code == 0
+    text = table.read_text(encoding="utf-8").replace("主持县级课题: 5", "主持县级课题: 50")
+    table.write_text(text, encoding="utf-8")
+    _, path = load(tmp_path, with_achievements(ACH))
+    out = tmp_path / "o"
+    result = runner.invoke(main, ["points", str(path), "-o", str(out), "--table", str(table)])
+    assert result.exit_code == 0, result.output
+    rows = xlsx_rows(next(out.glob("党员积分_*.xlsx")), "总排名")
+    assert rows[1][1] == "李师" and rows[1][6] == 54
+
+
+@pytest.mark.parametrize("bad", ["教学业绩: 5\n", "教学业绩:\n  年度考核优秀: 很多\n"])
+def test_bad_points_table(tmp_path, bad):
+    from sp_docs.errors import InputError
+    from sp_docs.rules.points import load_table
+
+    path = tmp_path / "t.yaml"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(InputError):
+        load_table(path)

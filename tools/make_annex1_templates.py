@@ -153,7 +153,84 @@ def annex1_xlsx() -> None:
         wb.save(XLSX_DIR / name)
 
 
-BUILDERS = [annex1_docx, annex1_xlsx]
+def ledger_docx() -> None:
+    """One template for one ledger or many: ``ledgers`` is a list; each starts a page."""
+    document = gongwen_document()
+    section = document.sections[0]
+    ooxml.set_page(section, margins_twips={"top": 1701, "bottom": 1361, "left": 1474, "right": 1361})
+    paragraph(document, "{%p for l in ledgers %}", "fang", 10)
+    title = paragraph(document, "{{ l.title }}", "title", 18, WD_ALIGN_PARAGRAPH.CENTER)
+    ooxml.page_break_before(title)
+    ooxml.set_line_spacing_exact(title, 28)
+    ooxml.set_line_spacing_exact(paragraph(document, "单位：{{ l.unit }}", "fang", 12), 22)
+    widths = [28, 52, 30, 50]
+    table = document.add_table(rows=4, cols=4)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.set_table_borders(table)
+    head = [["培养人", "{{ l.mentors }}", "职务", "{{ l.positions }}"],
+            ["培养对象", "{{ l.name }}", "培养建档时间", "{{ l.filed_on }}"]]
+    for row, values in zip(table.rows[:2], head):
+        for i, (cell, text) in enumerate(zip(row.cells, values)):
+            table_cell(cell, text, "hei" if i % 2 == 0 else "fang", 12)
+    row = table.rows[2]
+    table_cell(row.cells[0], "“双培”类别", "hei", 12)
+    merged = row.cells[1].merge(row.cells[3])
+    table_cell(merged, "{{ l.track_line }}", "fang", 10.5)
+    row = table.rows[3]
+    table_cell(row.cells[0], "日期·形式", "hei", 12)
+    table_cell(row.cells[1].merge(row.cells[3]), "培养记录", "hei", 12)
+    for r in table.rows:
+        ooxml.repeat_header_row(r)
+    loop_row(table, "{%tr for r in l.records %}")
+    data = table.add_row()
+    table_cell(data.cells[0], "{{ r.date }}", "fang", 10.5)
+    para = data.cells[0].add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ooxml.set_run_font(para.add_run("{{ r.form }}"), "fang", 10.5)
+    text_cell = data.cells[1].merge(data.cells[3])
+    text_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    ooxml.set_run_font(text_cell.paragraphs[0].add_run(
+        "{{ r.content }}{% if r.place %}（地点：{{ r.place }}）{% endif %}"
+        "{% if r.mentor %}（培养人：{{ r.mentor }}）{% endif %}"), "fang", 12)
+    ooxml.set_cell_vertical_center(text_cell)
+    loop_row(table, "{%tr endfor %}")
+    opinion = table.add_row()
+    opinion.height = Mm(38)
+    table_cell(opinion.cells[0], "培养人意见", "hei", 12)
+    cell = opinion.cells[1].merge(opinion.cells[3])
+    ooxml.set_run_font(cell.paragraphs[0].add_run("{{ l.opinion }}"), "fang", 12)
+    sign = cell.add_paragraph()
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign.paragraph_format.space_before = Pt(60)
+    ooxml.set_run_font(sign.add_run("培养人签名：　　　　　　　年　　月　　日"), "fang", 12)
+    ooxml.cant_split_row(opinion)
+    for r in table.rows:
+        for c in r.cells:
+            for p in c.paragraphs:
+                ooxml.set_line_spacing_exact(p, 18)
+    ooxml.set_column_widths(table, widths)
+    paragraph(document, "{%p endfor %}", "fang", 10)
+    document.save(DOCX_DIR / "ledger.docx")
+
+
+def ledger_index_xlsx() -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "目录"
+    ws.merge_cells("A1:G1")
+    ws["A1"] = "{{ title }}"
+    ws["A1"].font = Font(name="方正小标宋简体", size=16)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    _xlsx_header(ws, 2, ["序号", "单位", "姓名", "“双培”类别", "起始页", "页数", "培养记录条数"],
+                 [6, 26, 12, 24, 8, 8, 12])
+    ws.row_dimensions[2].height = 24
+    _xlsx_row(ws, 3, ["seq", "unit", "name", "track_label", "first_page", "pages", "records"])
+    _xlsx_page(ws, "2:2")
+    ws.freeze_panes = "A3"
+    wb.save(XLSX_DIR / "ledger_index.xlsx")
+
+
+BUILDERS = [annex1_docx, annex1_xlsx, ledger_docx, ledger_index_xlsx]
 
 if __name__ == "__main__":
     for build in BUILDERS:

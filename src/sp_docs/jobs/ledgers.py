@@ -1,0 +1,277 @@
+"""附件3 培养台账 in batch: one combined print-ready PDF (chunks of ledgers
+rendered as one HTML document each, merged with pypdf), a DOCX per trainee and
+a combined DOCX, the index 目录.xlsx with page numbers measured in the PDF,
+and optionally a workbook with a sheet per trainee."""
+from __future__ import annotations
+
+import gc
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import OutputExistsError, SpDocsError
+from ..output import BatchResult, safe_filename, unique_path, write_bytes
+from . import example_step, load_valid
+
+CHUNK = 50
+FORMATS = ("pdf", "docx", "xlsx")
+
+
+@dataclass
+class LedgerPages:
+    key: str
+    first_page: int  # 1-based page in the combined PDF
+    pages: int  # pages of the ledger itself (blank backs not counted)
+
+
+@dataclass
+class LedgerBatch:
+    result: BatchResult = field(default_factory=BatchResult)
+    ledgers: int = 0
+    pdf_pages: int = 0
+    pages: dict[str, LedgerPages] = field(default_factory=dict)
+    records: int = 0
+
+    def summary(self) -> str:
+        ok = self.ledgers - len(self.result.failed)
+        text = f"台账 {self.ledgers} 份：成功 {ok} 份"
+        if self.result.failed:
+            text += f"，失败 {len(self.result.failed)} 份"
+        if self.pdf_pages:
+            text += f"；合订 PDF 共 {self.pdf_pages} 页"
+        text += f"；培养记录 {self.records} 条；写入文件 {len(self.result.written)} 个"
+        if self.result.skipped:
+            text += f"，已存在未覆盖 {len(self.result.skipped)} 个（加 --force 覆盖）"
+        return text
+
+
+def render_chunk(contexts: list[dict], duplex: bool, template_dir: Path | None = None) -> bytes:
+    """One HTML document holding every ledger of the chunk → PDF bytes."""
+    from ..render import pdf
+
+    html, base = pdf.render_html("ledger.html", {"title": "培养台账", "duplex": duplex, "ledgers": contexts},
+                                 user_dir=template_dir)
+    return pdf.html_to_pdf(html, base)
+
+
+def _chunk_starts(data: bytes) -> tuple[int, list[int], list[bool]]:
+    """Page count, the 0-based first page of each bookmarked ledger, and which pages are blank."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
+    return len(reader.pages), starts, []
+
+
+def _is_blank(reader, index: int) -> bool:
+    return not (reader.pages[index].extract_text() or "").strip()
+
+
+def _render_chunk_safe(contexts, duplex, template_dir):
+    """Render a chunk; when it fails, render its ledgers one by one to isolate the bad one(s)."""
+    try:
+        return [(contexts, render_chunk(contexts, duplex, template_dir), None)]
+    except Exception as exc:  # noqa: BLE001 - reported per ledger below
+        if len(contexts) == 1:
+            return [(contexts, None, exc)]
+    parts = []
+    for context in contexts:
+        try:
+            parts.append(([context], render_chunk([context], duplex, template_dir), None))
+        except Exception as exc:  # noqa: BLE001
+            parts.append(([context], None, exc))
+    return parts
+
+
+def _describe(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, SpDocsError) else f"{type(exc).__name__}: {exc}"
+
+
+def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, template_dir=None,
+                 progress=None, on_error=None) -> tuple[bytes, dict[str, LedgerPages]]:
+    """Render every ledger into one PDF; returns it and each ledger's measured pages."""
+    from pypdf import PdfReader, PdfWriter
+
+    contexts = [v.context() for v in views]
+    chunks = [contexts[i:i + chunk] for i in range(0, len(contexts), chunk)]
+    writer = PdfWriter()
+    pages: dict[str, LedgerPages] = {}
+
+    def add(results):
+        for ctxs, data, exc in results:
+            if exc is not None:
+                for c in ctxs:
+                    on_error(c, exc) if on_error else None
+                continue
+            reader = PdfReader(io.BytesIO(data))
+            if duplex and len(writer.pages) % 2 == 1:
+                writer.add_blank_page()
+            offset = len(writer.pages)
+            starts = [reader.get_destination_page_number(o) for o in reader.outline if not isinstance(o, list)]
+            if len(starts) != len(ctxs):
+                raise SpDocsError("台账 PDF 的书签数与台账份数不一致，无法计算页码（自定义模板须保留标题的书签）")
+            ends = starts[1:] + [len(reader.pages)]
+            for c, start, end in zip(ctxs, starts, ends):
+                count = end - start
+                if duplex and count > 1 and _is_blank(reader, end - 1):
+                    count -= 1
+                pages[c["key"]] = LedgerPages(c["key"], offset + start + 1, count)
+            writer.append(reader)
+        gc.collect()
+
+    if jobs > 1 and len(chunks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_render_chunk_safe, c, duplex, template_dir) for c in chunks]
+            for c, future in zip(chunks, futures):
+                add(future.result())
+                if progress:
+                    progress(len(c))
+    else:
+        for c in chunks:
+            add(_render_chunk_safe(c, duplex, template_dir))
+            if progress:
+                progress(len(c))
+    if duplex and len(writer.pages) % 2 == 1:
+        writer.add_blank_page()
+    writer.add_metadata({"/Title": "“双培”对象培养台账"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue(), pages
+
+
+def ledger_workbook(views) -> bytes:
+    """A workbook with one sheet per trainee (header fields, then the records)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from ..render.xlsx import set_text_safe
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for v in views:
+        base = safe_filename(f"{v.seq}_{v.name}", 31).replace("[", "(").replace("]", ")")
+        title, n = base, 2
+        while title in used:
+            title = f"{base[:27]}_{n}"
+            n += 1
+        used.add(title)
+        ws = wb.create_sheet(title)
+        rows = [[v.title], ["单位", v.unit], ["培养人", v.mentors, "职务", v.positions],
+                ["培养对象", v.name, "培养建档时间", v.filed_on],
+                ["“双培”类别", v.context()["track_line"]], ["日期", "形式", "培养记录", "培养人", "地点"]]
+        rows += [[r.date, r.form, r.content, r.mentor, r.place] for r in v.records]
+        rows.append(["培养人意见", v.opinion])
+        for r, values in enumerate(rows, start=1):
+            for c, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=c)
+                set_text_safe(cell, value)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws["A1"].font = Font(name="方正小标宋简体", size=14)
+        for col, width in zip("ABCDE", (12, 14, 70, 12, 14)):
+            ws.column_dimensions[col].width = width
+    if not views:
+        wb.create_sheet("台账")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
+            jobs: int = 1, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
+            show_progress: bool = False, title_prefix: str | None = None) -> LedgerBatch:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..documents import ledger as doc
+    from ..render import formats as fmt
+
+    data, _ = load_valid(workbook)
+    batch = LedgerBatch()
+    failed_keys: set[str] = set()
+
+    def fail(name: str, key: str, exc: Exception) -> None:
+        if key not in failed_keys:
+            failed_keys.add(key)
+            batch.result.failed.append((name, _describe(exc)))
+
+    views = doc.build_all(data, unit, title_prefix=title_prefix,
+                          on_error=lambda t, exc: fail(f"{t.unit} {t.name}", f"{t.unit}/{t.name}", exc))
+    batch.ledgers = len(views) + len(batch.result.failed)
+    if not views and not batch.result.failed:
+        raise SpDocsError(f"“{unit or '全部单位'}”没有双培对象，未生成台账")
+    batch.records = sum(len(v.records) for v in views)
+    label = safe_filename(unit or "全部单位")
+    combined_pdf_path = outdir / f"培养台账_{label}.pdf"
+    combined_docx_path = outdir / f"培养台账_{label}.docx"
+    index_path = outdir / "目录.xlsx"
+    workbook_path = outdir / f"培养台账_{label}.xlsx"
+    for path, wanted in ((combined_pdf_path, "pdf"), (combined_docx_path, "docx"), (workbook_path, "xlsx")):
+        if wanted in formats and path.exists() and not force:
+            raise OutputExistsError(path)
+
+    def write(path: Path, data_bytes: bytes) -> None:
+        try:
+            batch.result.written.append(write_bytes(path, data_bytes, force=force))
+        except OutputExistsError:
+            batch.result.skipped.append(path)
+
+    steps = (len(views) if "pdf" in formats else 0) + (len(views) + 1 if "docx" in formats else 0)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  disable=not show_progress, transient=False) as bar:
+        task = bar.add_task("生成培养台账", total=steps)
+        if "pdf" in formats:
+            bar.update(task, description="合订 PDF")
+            pdf_bytes, batch.pages = combined_pdf(
+                views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir,
+                progress=lambda n: bar.advance(task, n),
+                on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
+            ok_views = [v for v in views if v.key in batch.pages]
+            if ok_views:
+                write(combined_pdf_path, pdf_bytes)
+                from pypdf import PdfReader
+                batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+            del pdf_bytes
+            gc.collect()
+        if "docx" in formats:
+            bar.update(task, description="Word 文件")
+            taken: set[str] = set()
+            folder = outdir / "培养台账_Word"
+            good = []
+            for v in views:
+                try:
+                    data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir)
+                except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
+                    fail(f"{v.unit} {v.name}", v.key, exc)
+                else:
+                    good.append(v)
+                    write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
+                bar.advance(task)
+            if good:
+                write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
+                                                     user_dir=template_dir))
+            bar.advance(task)
+            gc.collect()
+        if "xlsx" in formats:
+            write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))
+    index_rows = []
+    for v in views:
+        if v.key in failed_keys:
+            continue
+        p = batch.pages.get(v.key)
+        index_rows.append({"seq": len(index_rows) + 1, "unit": v.unit, "name": v.name, "track_label": v.track_label,
+                           "first_page": p.first_page if p else "", "pages": p.pages if p else "",
+                           "records": len(v.records)})
+    index = fmt.render("ledger_index", {"title": f"培养台账目录（{unit or '全部单位'}）", "rows": index_rows}, "xlsx",
+                       user_dir=template_dir)
+    write(index_path, index)
+    return batch
+
+
+@example_step("附件3 培养台账（合订 PDF、Word、目录）")
+def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    batch = ledgers(data_dir / "city.xlsx", outdir / "培养台账", formats=("pdf", "docx", "xlsx"), force=force)
+    if batch.result.failed:
+        raise SpDocsError("；".join(f"{n}：{m}" for n, m in batch.result.failed))
+    return batch.result.written

@@ -210,3 +210,170 @@ def page_break_before(paragraph) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     if p_pr.find(qn("w:pageBreakBefore")) is None:
         p_pr.append(OxmlElement("w:pageBreakBefore"))
+
+
+# -- certificates: page border and a fast docxtpl-free batch path ---------------
+
+def set_page_border(section, *, color: str = "A8191C", size_eighths: int = 24, space_pt: int = 20,
+                    style: str = "double") -> None:
+    """A border round every page of ``section`` (w:pgBorders), measured from the text."""
+    sect_pr = section._sectPr
+    for old in sect_pr.findall(qn("w:pgBorders")):
+        sect_pr.remove(old)
+    borders = OxmlElement("w:pgBorders")
+    borders.set(qn("w:offsetFrom"), "text")
+    for side in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:val"), style)
+        element.set(qn("w:sz"), str(size_eighths))
+        element.set(qn("w:space"), str(space_pt))
+        element.set(qn("w:color"), color)
+        borders.append(element)
+    # schema order: pgBorders comes right after pgMar
+    margin = sect_pr.find(qn("w:pgMar"))
+    if margin is not None:
+        margin.addnext(borders)
+    else:
+        sect_pr.append(borders)
+
+
+PAGE_BREAK_PARAGRAPH = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+
+
+def split_document_body(document_xml: str) -> tuple[str, str, str]:
+    """``word/document.xml`` (or a lone <w:body> element) → (everything up to and
+    including the <w:body …> tag, the body content, the final <w:sectPr> and what
+    follows) so bodies of several renders can be joined."""
+    start = document_xml.index(">", document_xml.index("<w:body")) + 1
+    sect = document_xml.rfind("<w:sectPr")
+    end = document_xml.rindex("</w:body>")
+    if sect < start:
+        sect = end
+    return document_xml[:start], document_xml[start:sect], document_xml[sect:]
+
+
+def docx_with_parts(template: bytes, parts: dict[str, bytes]) -> bytes:
+    """A copy of the DOCX package ``template`` with ``parts`` (zip names) replaced."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=3) as target:
+        for item in source.infolist():
+            data = parts.get(item.filename)
+            target.writestr(item, data if data is not None else source.read(item.filename),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# --- 公文 elements (实施方案 / 印发通知) ------------------------------------------------------
+
+GONGWEN_RED = "FF0000"
+
+
+def paragraph_border(paragraph, edge: str = "bottom", *, size_eighths: int = 12, color: str = "000000",
+                     space_pt: int = 0) -> None:
+    """A rule above/below a paragraph (red separator line, 版记 rules)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = p_pr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        p_pr.append(borders)
+    element = OxmlElement(f"w:{edge}")
+    element.set(qn("w:val"), "single")
+    element.set(qn("w:sz"), str(size_eighths))
+    element.set(qn("w:space"), str(space_pt))
+    element.set(qn("w:color"), color)
+    borders.append(element)
+
+
+def table_edge_borders(table, edges: dict[str, int]) -> None:
+    """Only the named table borders (eighths of a point each), all others none."""
+    tbl_pr = table._tbl.tblPr
+    existing = tbl_pr.find(qn("w:tblBorders"))
+    if existing is not None:
+        tbl_pr.remove(existing)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        size = edges.get(edge)
+        element.set(qn("w:val"), "single" if size else "nil")
+        if size:
+            element.set(qn("w:sz"), str(size))
+            element.set(qn("w:space"), "0")
+            element.set(qn("w:color"), "000000")
+        borders.append(element)
+    tbl_pr.append(borders)
+
+
+def float_table_to_bottom(table) -> None:
+    """Anchor a table to the bottom of the type area (版记 on the last page)."""
+    tbl_pr = table._tbl.tblPr
+    position = OxmlElement("w:tblpPr")
+    position.set(qn("w:leftFromText"), "0")
+    position.set(qn("w:rightFromText"), "0")
+    position.set(qn("w:vertAnchor"), "margin")
+    position.set(qn("w:horzAnchor"), "margin")
+    position.set(qn("w:tblpXSpec"), "center")
+    position.set(qn("w:tblpYSpec"), "bottom")
+    tbl_pr.insert(0, position)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    tbl_pr.append(overlap)
+
+
+def cell_text_direction(cell, direction: str = "tbRlV") -> None:
+    """Vertical text in a table cell (e.g. 培养记录 in the ledger form)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    element = OxmlElement("w:textDirection")
+    element.set(qn("w:val"), direction)
+    tc_pr.append(element)
+
+
+def row_height_exact(row, height_pt: float) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:trHeight")
+    element.set(qn("w:val"), str(int(height_pt * 20)))
+    element.set(qn("w:hRule"), "exact")
+    tr_pr.append(element)
+
+
+def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0) -> None:
+    """Turn the run's inline picture into one floating in front of the text, positioned
+    relative to the paragraph (a seal over the 署名 and 成文日期)."""
+    drawing = run._element.find(qn("w:drawing"))
+    inline = drawing.find(qn("wp:inline"))
+    anchor = OxmlElement("wp:anchor")
+    for name, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
+                        ("relativeHeight", "251659264"), ("behindDoc", "0"), ("locked", "0"),
+                        ("layoutInCell", "1"), ("allowOverlap", "1")):
+        anchor.set(name, value)
+    simple = OxmlElement("wp:simplePos")
+    simple.set("x", "0")
+    simple.set("y", "0")
+    anchor.append(simple)
+    for axis, relative, offset in (("wp:positionH", "column", offset_x_emu), ("wp:positionV", "paragraph", offset_y_emu)):
+        pos = OxmlElement(axis)
+        pos.set("relativeFrom", relative)
+        off = OxmlElement("wp:posOffset")
+        off.text = str(int(offset))
+        pos.append(off)
+        anchor.append(pos)
+    anchor.append(inline.find(qn("wp:extent")))
+    effect = OxmlElement("wp:effectExtent")
+    for side in ("l", "t", "r", "b"):
+        effect.set(side, "0")
+    anchor.append(effect)
+    anchor.append(OxmlElement("wp:wrapNone"))
+    for tag in ("wp:docPr", "wp:cNvGraphicFramePr", "a:graphic"):
+        child = inline.find(qn(tag))
+        if child is not None:
+            anchor.append(child)
+    drawing.remove(inline)
+    drawing.append(anchor)
+
+
+def char_grid(section, line_pitch: int = GONGWEN_LINE_PITCH, char_space: int = -849) -> None:
+    """22 lines × 28 characters: line pitch 579 twips, characters pitched to 156 mm / 28."""
+    set_line_grid(section, line_pitch, char_space)

@@ -1,0 +1,334 @@
+"""荣誉证书 in batches: list + settings → combined PDF, per-person PDFs, DOCX.
+
+Speed: the combined PDF is rendered as a few big HTML documents (CHUNK pages
+each) on all cores and merged with pypdf; per-person PDFs are small WeasyPrint
+renders on all cores (splitting the combined PDF would copy each chunk's whole
+font subsets into every file); DOCX are rendered from the template's
+document.xml compiled once (docxtpl's tag clean-up, our sandboxed Jinja2) and
+zipped with the template's other parts.
+"""
+from __future__ import annotations
+
+import gc
+import io
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..errors import SpDocsError
+from ..output import BatchResult, unique_path, write_bytes
+from . import example_step
+
+CHUNK = 200
+FORMATS = ("pdf", "docx")
+
+
+@dataclass
+class CertificateResult:
+    batch: object  # documents.certificate.CertificateBatch
+    result: BatchResult = field(default_factory=BatchResult)
+    combined: list[Path] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> int:
+        return len(self.batch.certificates)
+
+    def summary(self) -> str:
+        failed = len(self.batch.failures)
+        text = f"证书：成功 {self.rendered} 张"
+        if failed:
+            text += f"，失败 {failed} 行（见上方说明）"
+        return text + f"；写入 {len(self.result.written)} 个文件"
+
+
+# -- PDF ---------------------------------------------------------------------
+
+def _pdf_worker(job: tuple[str, str, tuple[str, ...]]) -> bytes:
+    from ..render.pdf import html_to_pdf
+
+    html, base_dir, allowed = job
+    data = html_to_pdf(html, Path(base_dir), allowed_files=set(allowed))
+    gc.collect()
+    return data
+
+
+def _html(batch, certificates, design, offset, template_dir) -> tuple[str, str]:
+    from ..render.pdf import render_html
+
+    html, base_dir = render_html("certificate.html", _context(batch, certificates, design, offset),
+                                 user_dir=template_dir)
+    return html, str(base_dir)
+
+
+def _context(batch, certificates, design, offset) -> dict:
+    from ..documents.certificate import page_context
+
+    return page_context(batch.settings, certificates, design, offset)
+
+
+def _allowed(settings) -> tuple[str, ...]:
+    return (str(settings.seal),) if settings.seal else ()
+
+
+def _pool(workers: int):
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+def render_pdfs(jobs: list[tuple[str, str, tuple[str, ...]]], workers: int, advance: Callable[[int], None],
+                sizes: list[int]):
+    """Yield PDF bytes for each job in order, in parallel when it pays."""
+    if workers <= 1 or len(jobs) <= 1:
+        for job, size in zip(jobs, sizes):
+            data = _pdf_worker(job)
+            advance(size)
+            yield data
+        return
+    with _pool(workers) as pool:
+        for data, size in zip(pool.map(_pdf_worker, jobs, chunksize=1 if len(jobs) < 50 else 4), sizes):
+            advance(size)
+            yield data
+
+
+def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=1,
+                 advance: Callable[[int], None] = lambda n: None, chunk: int = CHUNK) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    certs = batch.certificates
+    parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
+    jobs = [(*_html(batch, part, design, offset, template_dir), _allowed(batch.settings)) for part in parts]
+    writer = PdfWriter()
+    for data in render_pdfs(jobs, workers, advance, [len(p) for p in parts]):
+        writer.append(PdfReader(io.BytesIO(data)))
+        gc.collect()
+    writer.add_metadata({"/Title": "荣誉证书", "/Creator": "sp-docs"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def single_pdfs(batch, *, design=None, offset=None, template_dir=None, workers=1,
+                advance: Callable[[int], None] = lambda n: None):
+    """Yield (certificate, PDF bytes) one per person."""
+    allowed = _allowed(batch.settings)
+    jobs = [(*_html(batch, [c], design, offset, template_dir), allowed) for c in batch.certificates]
+    yield from zip(batch.certificates, render_pdfs(jobs, workers, advance, [1] * len(jobs)))
+
+
+# -- DOCX --------------------------------------------------------------------
+
+class DocxBatch:
+    """The certificate DOCX template compiled once; one render per person is a
+    Jinja2 render of document.xml plus a zip of the template's parts."""
+
+    def __init__(self, template_dir: Path | None = None):
+        import jinja2
+        from docxtpl import DocxTemplate
+
+        from ..render import templates
+
+        from ..render.ooxml import split_document_body
+
+        path = templates.find("docx", "certificate.docx", template_dir)
+        self.package = path.read_bytes()
+        tpl = DocxTemplate(str(path))
+        tpl.init_docx()
+        source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
+        env = templates.environment()
+        templates.check_fields(source, dict.fromkeys(DOCX_FIELDS, ""), "certificate.docx", env)
+        try:
+            self.template = env.from_string(source)
+        except jinja2.TemplateError as exc:
+            raise templates.describe_render_error(exc, "certificate.docx") from None
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(self.package)) as package:
+            document = package.read("word/document.xml").decode("utf-8")
+        head, _, tail = split_document_body(document)
+        self.head, self.tail = head, tail[tail.rindex("</w:body>"):]
+
+    def xml(self, cert) -> str:
+        from ..render import templates
+        import jinja2
+
+        try:
+            return self.template.render(**docx_context(cert))
+        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+            raise templates.describe_render_error(exc, "certificate.docx") from None
+
+    def parts(self, cert) -> tuple[str, str]:
+        """(body content, final sectPr) of one rendered certificate."""
+        from ..render.ooxml import split_document_body
+
+        _, content, sect = split_document_body(self.xml(cert))
+        return content, sect[:sect.rindex("</w:body>")]
+
+    def one(self, cert) -> bytes:
+        from ..render.ooxml import docx_with_parts
+
+        content, sect = self.parts(cert)
+        return docx_with_parts(self.package, {"word/document.xml": (self.head + content + sect + self.tail)
+                                              .encode("utf-8")})
+
+    def combined(self, certs, advance: Callable[[int], None] = lambda n: None) -> bytes:
+        from ..render.ooxml import PAGE_BREAK_PARAGRAPH, docx_with_parts
+
+        sect = ""
+        bodies = []
+        for cert in certs:
+            content, sect = self.parts(cert)
+            bodies.append(content)
+            advance(1)
+        xml = self.head + PAGE_BREAK_PARAGRAPH.join(bodies) + sect + self.tail
+        return docx_with_parts(self.package, {"word/document.xml": xml.encode("utf-8")})
+
+
+DOCX_FIELDS = ("greeting", "body", "closing", "issuer", "date", "number", "name", "unit", "title")
+
+
+def docx_context(cert) -> dict:
+    body = cert.field("body")
+    # the body field holds the sentence and the closing, broken into lines; Word re-wraps
+    paragraphs = _paragraphs(body.lines)
+    return {"greeting": cert.field("greeting").text, "body": paragraphs[0] if paragraphs else "",
+            "closing": "".join(paragraphs[1:]), "issuer": cert.field("issuer").text,
+            "date": cert.field("date").text, "number": cert.field("number").text,
+            "name": cert.name, "unit": cert.unit, "title": cert.title}
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    paragraphs: list[str] = []
+    for line in lines:
+        if line.startswith("\u3000\u3000") or not paragraphs:
+            paragraphs.append(line)
+        else:
+            paragraphs[-1] += line
+    return paragraphs
+
+
+# -- the command ---------------------------------------------------------------
+
+def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = None, design: str | None = None,
+                 per_person: bool = False, formats: list[str] = ["pdf"], offset_x: float | None = None,
+                 offset_y: float | None = None, force: bool = False, template_dir: Path | None = None,
+                 workers: int | None = None, progress: bool = True) -> CertificateResult:
+    from ..documents import certificate as doc
+    from ..sources.award_list import read_award_list
+
+    awards = read_award_list(list_path)
+    overrides = {"设计": design} if design else {}
+    settings = doc.load_settings(settings_path, overrides=overrides)
+    if offset_x is not None:
+        settings.offset_x = offset_x
+    if offset_y is not None:
+        settings.offset_y = offset_y
+    batch = doc.build(awards.rows, settings)
+    outcome = CertificateResult(batch)
+    outcome.result.failed = [(f"第{f.row}行 {f.name}", "；".join(f.messages)) for f in batch.failures]
+    if not batch.certificates:
+        return outcome
+    workers = workers or max(1, os.cpu_count() or 1)
+    stem = f"荣誉证书_{Path(list_path).stem}"
+    n = len(batch.certificates)
+    with _progress(progress) as bar:
+        if "pdf" in formats:
+            task = bar.add_task("合并 PDF", total=n)
+            data = combined_pdf(batch, template_dir=template_dir, workers=workers,
+                                advance=lambda k: bar.advance(task, k))
+            path = write_bytes(outdir / f"{stem}.pdf", data, force=force)
+            outcome.result.written.append(path)
+            outcome.combined.append(path)
+            del data
+            gc.collect()
+            if per_person:
+                task = bar.add_task("单人 PDF", total=n)
+                taken: set[str] = set()
+                for cert, data in single_pdfs(batch, template_dir=template_dir, workers=workers,
+                                              advance=lambda k: bar.advance(task, k)):
+                    target = unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken)
+                    _write(outcome, target, data, force)
+        if "docx" in formats:
+            docx = DocxBatch(template_dir)
+            task = bar.add_task("Word 文件", total=n * (2 if per_person else 1))
+            path = write_bytes(outdir / f"{stem}.docx",
+                               docx.combined(batch.certificates, lambda k: bar.advance(task, k)), force=force)
+            outcome.result.written.append(path)
+            outcome.combined.append(path)
+            if per_person:
+                taken = set()
+                for cert in batch.certificates:
+                    target = unique_path(outdir / "Word", cert.file_stem(), ".docx", taken)
+                    _write(outcome, target, docx.one(cert), force)
+                    bar.advance(task, 1)
+    return outcome
+
+
+def _write(outcome: CertificateResult, target: Path, data: bytes, force: bool) -> None:
+    if target.exists() and not force:
+        outcome.result.skipped.append(target)
+        return
+    outcome.result.written.append(write_bytes(target, data, force=force))
+
+
+class _NoProgress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def add_task(self, *args, **kwargs):
+        return 0
+
+    def advance(self, *args, **kwargs):
+        pass
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return _NoProgress()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ..cli import err_console
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=err_console, transient=False)
+
+
+def calibration(outfile: Path, *, page: str = "A4横向", offset_x: float = 0.0, offset_y: float = 0.0,
+                force: bool = False, template_dir: Path | None = None) -> Path:
+    from ..documents.certificate import calibration_context, parse_page_size
+    from ..render.pdf import render_pdf
+
+    try:
+        width, height = parse_page_size(page)
+    except ValueError as exc:
+        raise SpDocsError(f"纸张“{page}”无法识别：{exc}") from None
+    data = render_pdf("certificate_calibrate.html", calibration_context(width, height, offset_x, offset_y, page),
+                      user_dir=template_dir)
+    return write_bytes(outfile, data, force=force)
+
+
+def new_settings(path: Path, *, page: str = "A4横向", design: str = "formal", force: bool = False) -> Path:
+    from ..documents.certificate import settings_template
+
+    try:
+        text = settings_template(page, design)
+    except ValueError as exc:
+        raise SpDocsError(f"纸张“{page}”无法识别：{exc}") from None
+    return write_bytes(path, text.encode("utf-8"), force=force)
+
+
+@example_step("荣誉证书")
+def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    settings = data_dir / "certificate_settings.yaml"
+    outcome = certificates(data_dir / "city.xlsx", outdir / "荣誉证书",
+                           settings_path=settings if settings.is_file() else None, per_person=True,
+                           formats=["pdf", "docx"], force=force, progress=False)
+    if outcome.batch.failures:
+        raise SpDocsError("；".join(f.describe() for f in outcome.batch.failures[:5]))
+    return outcome.result.written

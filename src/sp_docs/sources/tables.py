@@ -30,6 +30,7 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
     """Every non-empty sheet of the workbook.  ``expected_headers`` (normalised
     headers per sheet) helps find the header row under a title row."""
     from openpyxl import load_workbook
+    from openpyxl.utils.escape import unescape as xml_unescape
 
     from .normalize import normalize_header
 
@@ -67,6 +68,8 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
                             cells.append(None)
                             continue
                         value = cached_value
+                    if isinstance(value, str) and "_x" in value:
+                        value = xml_unescape(value)  # Excel's _xHHHH_ escapes (ST_Xstring)
                     cells.append(value)
                 if all(_is_blank(v) for v in cells):
                     continue

@@ -39,7 +39,7 @@ def _nice_max(value: float, percent: bool) -> float:
     magnitude = 1
     while True:
         for step in (1, 2, 2.5, 5):
-            if step * magnitude * 4 >= value and (step * magnitude).is_integer():
+            if step * magnitude * 4 >= value and float(step * magnitude).is_integer():
                 return step * magnitude * 4
         magnitude *= 10
 

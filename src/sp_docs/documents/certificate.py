@@ -120,7 +120,7 @@ class Settings:
     issuer: str = ""
     issued_on: dt.date | None = None
     year: int | None = None
-    greeting: str = "{{ 姓名 }} 同志："
+    greeting: str = "{{ 单位 }}　{{ 姓名 }} 同志："
     body: str = "　　在{{ 年度 }}年度“双培”工程工作中表现突出，被评为“{{ 荣誉称号 }}”。"
     closing: str = "　　特发此证，以资鼓励。"
     number_pattern: str = "{前缀}{年份}{序号}"
@@ -156,7 +156,7 @@ SETTINGS_TEMPLATE = """\
 表彰年度:
 
 # 文字（可改写）：可用 {{{{ 姓名 }}}} {{{{ 单位 }}}} {{{{ 荣誉称号 }}}} {{{{ 年度 }}}} {{{{ 颁发单位 }}}}
-称呼: "{{{{ 姓名 }}}} 同志："
+称呼: "{{{{ 单位 }}}}　{{{{ 姓名 }}}} 同志："
 正文: "　　在{{{{ 年度 }}}}年度“双培”工程工作中表现突出，被评为“{{{{ 荣誉称号 }}}}”。"
 结束语: "　　特发此证，以资鼓励。"
 
@@ -669,7 +669,7 @@ def _sort_key(order: str):
     def key(item: tuple[int, Award]):
         index, award = item
         if order == "荣誉称号":
-            return (award.title, lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
+            return (lazy_pinyin(award.title), lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
         if order == "单位":
             return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
         return (index,)
@@ -700,7 +700,7 @@ def build(rows, settings: Settings) -> CertificateBatch:
             failures.append(RowFailure(row.row, row.location, row.award.name if row.award else "", messages))
     ordered = sorted(((i, r.award) for i, r in good), key=_sort_key(settings.order))
     row_of = {i: r for i, r in good}
-    sequence = settings.number_start
+    sequences: dict[int | None, int] = {}  # numbering restarts every year
     certificates: list[Certificate] = []
     used_numbers: set[str] = set()
     for index, award in ordered:
@@ -716,8 +716,10 @@ def build(rows, settings: Settings) -> CertificateBatch:
         if award.cert_no:
             number = award.cert_no
         else:
-            number = format_number(settings, year or (issued_on.year if issued_on else None), sequence)
-            sequence += 1
+            number_year = year or (issued_on.year if issued_on else None)
+            sequence = sequences.get(number_year, settings.number_start)
+            sequences[number_year] = sequence + 1
+            number = format_number(settings, number_year, sequence)
         if number in used_numbers:
             messages.append(f"证书编号“{number}”与前面的证书重复")
         used_numbers.add(number)

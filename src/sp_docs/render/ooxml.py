@@ -304,23 +304,17 @@ def table_edge_borders(table, edges: dict[str, int]) -> None:
             element.set(qn("w:space"), "0")
             element.set(qn("w:color"), "000000")
         borders.append(element)
-    tbl_pr.append(borders)
+    _insert_in_order(tbl_pr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                       "w:tblCaption", "w:tblDescription"))
 
 
-def float_table_to_bottom(table) -> None:
-    """Anchor a table to the bottom of the type area (版记 on the last page)."""
-    tbl_pr = table._tbl.tblPr
-    position = OxmlElement("w:tblpPr")
-    position.set(qn("w:leftFromText"), "0")
-    position.set(qn("w:rightFromText"), "0")
-    position.set(qn("w:vertAnchor"), "margin")
-    position.set(qn("w:horzAnchor"), "margin")
-    position.set(qn("w:tblpXSpec"), "center")
-    position.set(qn("w:tblpYSpec"), "bottom")
-    tbl_pr.insert(0, position)
-    overlap = OxmlElement("w:tblOverlap")
-    overlap.set(qn("w:val"), "never")
-    tbl_pr.append(overlap)
+def _insert_in_order(parent, element, successors: tuple[str, ...]) -> None:
+    """Insert ``element`` before the first child named in ``successors`` (schema order)."""
+    for child in parent:
+        if child.tag in {qn(name) for name in successors}:
+            child.addprevious(element)
+            return
+    parent.append(element)
 
 
 def cell_text_direction(cell, direction: str = "tbRlV") -> None:
@@ -377,3 +371,14 @@ def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0) -
 def char_grid(section, line_pitch: int = GONGWEN_LINE_PITCH, char_space: int = -849) -> None:
     """22 lines × 28 characters: line pitch 579 twips, characters pitched to 156 mm / 28."""
     set_line_grid(section, line_pitch, char_space)
+
+
+def set_style_char_spacing(style, twentieths_pt: int) -> None:
+    """Condense/expand characters (w:spacing in the style's run properties); −5 = −0.25 pt
+    puts 28 characters of 3号 type on a 156 mm line."""
+    rpr = style.element.get_or_add_rPr()
+    element = rpr.find(qn("w:spacing"))
+    if element is None:
+        element = OxmlElement("w:spacing")
+        rpr.append(element)
+    element.set(qn("w:val"), str(twentieths_pt))

@@ -1,0 +1,281 @@
+"""The 实施方案 with its 印发通知 as one GB/T 9704 Word file.
+
+The template (templates/docx/plan.docx, built by tools/make_plan_templates.py) carries the
+page set-up, document grid, odd/even page-number footers and one paragraph style per text
+role; this module appends the view-model's content using those styles, so a user restyles a
+heading level once in Word and every heading of that level follows."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Mm, Pt, RGBColor
+
+from ..errors import InputError, TemplateError
+from . import ooxml, templates
+
+BODY_PT = 16
+CHAR_PT = 442.2 / 28  # character pitch of the 156 mm type area
+LINE_PT = 28.95
+COLOPHON_ROW_PT = 28
+TYPE_AREA_PT = 225 * 72 / 25.4
+
+
+def _title_lines(title: str) -> int:
+    return max(1, -(-int(_width_chars(title) * 22) // 442))
+
+# style name → (font role, size pt, alignment, first-line indent in characters)
+STYLES = {
+    "公文正文": ("fang", 16, "justify", 2),
+    "公文标题": ("title", 22, "center", 0),
+    "发文机关标志": ("title", 36, "center", 0),
+    "发文字号": ("fang", 16, "center", 0),
+    "主送机关": ("fang", 16, "left", 0),
+    "一级标题": ("hei", 16, "justify", 2),
+    "二级标题": ("kai", 16, "justify", 2),
+    "三级标题": ("fang", 16, "justify", 2),
+    "四级标题": ("fang", 16, "justify", 2),
+    "署名日期": ("fang", 16, "right", 0),
+    "附件说明": ("fang", 16, "left", 0),
+    "附件标识": ("hei", 16, "left", 0),
+    "表格文字": ("fang", 12, "center", 0),
+    "版记": ("fang", 14, "left", 0),
+}
+HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题"}
+_ALIGN = {"justify": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
+          "left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+def define_styles(document) -> None:
+    """Create the paragraph styles (used by the template builder)."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for name, (role, size, align, indent) in STYLES.items():
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.quick_style = True
+        ooxml.set_style_font(style, role, size)
+        fmt = style.paragraph_format
+        fmt.alignment = _ALIGN[align]
+        fmt.space_before = Pt(0)
+        fmt.space_after = Pt(0)
+        if name == "表格文字":
+            fmt.line_spacing = 1.0
+        elif name == "发文机关标志":
+            fmt.line_spacing = Pt(48)
+        else:
+            from docx.enum.text import WD_LINE_SPACING
+
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(LINE_PT)
+        if indent:
+            fmt.first_line_indent = Pt(CHAR_PT * indent)
+        if name == "发文机关标志":
+            style.font.color.rgb = RGBColor.from_string(ooxml.GONGWEN_RED)
+        if size == 16:
+            ooxml.set_style_char_spacing(style, -5)
+        if name in ("一级标题", "二级标题"):
+            fmt.keep_with_next = True
+
+
+def _para(document, style: str, text: str = "", **fmt):
+    paragraph = document.add_paragraph(text, style=style)
+    for key, value in fmt.items():
+        setattr(paragraph.paragraph_format, key, value)
+    return paragraph
+
+
+def _page_break(document) -> None:
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _width_chars(text: str) -> float:
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
+
+
+def _notice(document, view, seal: Path | None) -> None:
+    if view.mark_text:
+        size = min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text), 1))
+        mark = _para(document, "发文机关标志", space_before=Mm(35) - Pt(LINE_PT))
+        ooxml.set_run_font(mark.add_run(view.mark_text), "title", size)
+        _para(document, "发文字号")
+    number = _para(document, "发文字号", view.doc_number)
+    ooxml.paragraph_border(number, "bottom", size_eighths=12, color=ooxml.GONGWEN_RED, space_pt=11)
+    _para(document, "公文正文")
+    _para(document, "公文标题", view.notice_title)
+    _para(document, "公文正文")
+    _para(document, "主送机关", f"{view.recipients}：")
+    for text in view.notice_body:
+        _para(document, "公文正文", text)
+    _para(document, "公文正文")
+    _para(document, "公文正文")
+    name_w, date_w = _width_chars(view.issuer), _width_chars(view.sign_date)
+    if seal is not None:
+        date_indent = 4
+        name_indent = max(0.0, date_indent + (date_w - name_w) / 2)
+    else:
+        name_indent = 2
+        date_indent = max(0.0, name_indent + name_w - 2 - date_w)
+    name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent))
+    _para(document, "署名日期", view.sign_date, right_indent=Pt(CHAR_PT * date_indent))
+    if seal is not None:
+        run = name.add_run()
+        try:
+            run.add_picture(str(seal), width=Mm(42))
+        except Exception:
+            raise InputError(f"印章图片无法读取（应为 PNG 或 JPG）：{seal}") from None
+        right_edge_mm = 156 - CHAR_PT * date_indent * 25.4 / 72
+        centre_mm = right_edge_mm - date_w * CHAR_PT * 25.4 / 72 / 2
+        ooxml.float_picture_behind(run, offset_x_emu=Mm(centre_mm - 21), offset_y_emu=Mm(-14))
+
+
+def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=None):
+    table = document.add_table(rows=1, cols=len(columns))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.set_table_borders(table)
+    for cell, text in zip(table.rows[0].cells, columns):
+        cell.paragraphs[0].style = document.styles["表格文字"]
+        ooxml.set_run_font(cell.paragraphs[0].add_run(text), header_role, 12)
+        ooxml.set_cell_vertical_center(cell)
+    ooxml.repeat_header_row(table.rows[0])
+    for values in rows:
+        row = table.add_row()
+        ooxml.cant_split_row(row)
+        if row_height:
+            row.height = Pt(row_height)
+        for cell, text in zip(row.cells, values):
+            cell.paragraphs[0].style = document.styles["表格文字"]
+            cell.paragraphs[0].add_run(str(text))
+            ooxml.set_cell_vertical_center(cell)
+    ooxml.set_column_widths(table, widths_mm)
+    return table
+
+
+def _annex_head(document, label: str, title: str) -> None:
+    _page_break(document)
+    _para(document, "附件标识", label)
+    _para(document, "公文正文")
+    _para(document, "公文标题", title)
+
+
+def _annex3(document, view) -> None:
+    a3 = view.annex3
+    _annex_head(document, a3["label"], a3["title"])
+    table = document.add_table(rows=0, cols=4)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.set_table_borders(table)
+
+    used = [LINE_PT * (2 + _title_lines(a3["title"]))]
+
+    def row(values, height=26):
+        r = table.add_row()
+        ooxml.row_height_exact(r, height)
+        used.append(height)
+        for cell, text in zip(r.cells, values):
+            cell.paragraphs[0].style = document.styles["表格文字"]
+            if text:
+                cell.paragraphs[0].add_run(text)
+            ooxml.set_cell_vertical_center(cell)
+        return r
+
+    row(["培养人", "", "职务", ""])
+    row(["培养对象", "", "培养建档时间", ""])
+    tracks = row(["“双培”类别", a3["tracks"], "", ""], height=46)
+    tracks.cells[1].merge(tracks.cells[3])
+    first = None
+    for i in range(a3["record_rows"]):
+        r = row(["培养记录" if i == 0 else "", "", "", ""], height=44)
+        r.cells[1].merge(r.cells[3])
+        first = first or r
+        if i:
+            first.cells[0].merge(r.cells[0])
+    ooxml.cell_text_direction(first.cells[0])
+    opinion = row(["培养人意见", "", "", ""], height=56)
+    opinion.cells[1].merge(opinion.cells[3])
+    ooxml.set_column_widths(table, [30, 50, 32, 44])
+    return sum(used)
+
+
+def _colophon(document, view) -> None:
+    rows = []
+    if view.cc:
+        rows.append([f"抄送：{view.cc}。".replace("。。", "。"), ""])
+    rows.append([view.printer, f"{view.print_date}印发"])
+    table = document.add_table(rows=0, cols=2)
+    for values in rows:
+        r = table.add_row()
+        ooxml.row_height_exact(r, COLOPHON_ROW_PT)
+        for cell, text, align in zip(r.cells, values, ("left", "right")):
+            p = cell.paragraphs[0]
+            p.style = document.styles["版记"]
+            p.alignment = _ALIGN[align]
+            if align == "left":
+                p.paragraph_format.left_indent = Pt(14)
+            else:
+                p.paragraph_format.right_indent = Pt(14)
+            p.add_run(text)
+        if view.cc and r is table.rows[0]:
+            r.cells[0].merge(r.cells[1])
+            r.cells[0].paragraphs[0].paragraph_format.right_indent = Pt(14)
+    ooxml.table_edge_borders(table, {"top": 8, "bottom": 8, "insideH": 6})
+    ooxml.set_column_widths(table, [88, 68])
+    return table
+
+
+def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
+    path = templates.find("docx", "plan.docx", user_dir)
+    document = Document(str(path))
+    missing = [name for name in STYLES if name not in [s.name for s in document.styles]]
+    if missing:
+        raise TemplateError(f"模板 {path} 缺少段落样式：{'、'.join(missing)}")
+    body = document.element.body
+    for child in list(body):  # keep only the section properties of the template
+        if not child.tag.endswith("sectPr"):
+            body.remove(child)
+    seal = Path(view.seal_path) if view.seal_path else None
+    _notice(document, view, seal)
+    _page_break(document)
+    _para(document, "公文标题", view.plan_title)
+    _para(document, "公文正文")
+    for block in view.blocks:
+        if block.kind == "para":
+            _para(document, "公文正文", block.text)
+        elif block.level >= 3:
+            p = _para(document, HEADING_STYLES[block.level])
+            p.add_run(f"{block.label}{block.title}。")
+            p.add_run(block.text)
+        else:
+            _para(document, HEADING_STYLES[block.level], f"{block.label}{block.title}")
+    _para(document, "公文正文")
+    for n, name in enumerate(view.attachments, start=1):
+        prefix = "附件：" if n == 1 else ""
+        _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=Pt(CHAR_PT * 6),
+              first_line_indent=Pt(-CHAR_PT * (4 if n == 1 else 1)))
+    a1 = view.annex1
+    _annex_head(document, a1.label, a1.title)
+    _para(document, "公文正文")
+    _table(document, a1.columns, a1.rows, [30, 45, 45, 30], row_height=30)
+    a2 = view.annex2
+    _annex_head(document, a2.label, a2.title)
+    line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
+    line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
+    _table(document, a2.columns, a2.rows, [14, 24, 26, 26, 24, 42], row_height=22)
+    _para(document, "版记", "注：")
+    for n, note in enumerate(a2.notes, start=1):
+        _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))
+    used = _annex3(document, view)
+    # the 版记 sits on the bottom of the last page's type area: a spacer of the remaining height
+    rows = 2 if view.cc else 1
+    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 3 * (rows + 8)
+    if spacer > 2:
+        gap = document.add_paragraph(style="表格文字")
+        ooxml.set_line_spacing_exact(gap, spacer)
+    _colophon(document, view)
+    end = document.add_paragraph()  # a body must not end with a table
+    end.paragraph_format.line_spacing = Pt(1)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

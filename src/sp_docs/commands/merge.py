@@ -1,0 +1,41 @@
+"""``sp-docs merge``: roll the units' returned 附件2 tables up into one city table."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def register(main) -> None:
+    from ..cli import console, err_console, force_option, handle_errors
+
+    @main.command("merge")
+    @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  help="输出的全市汇总工作簿（.xlsx）")
+    @click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="含“单位”和“三年计划”的数据工作簿：用于识别单位名称并生成“计划对比”表")
+    @force_option
+    @handle_errors
+    def merge_command(inputs, output, plan, force):
+        """把各单位报回的附件2 汇总表（文件或文件夹）合并为一张全市汇总表。
+
+        \b
+        输出工作簿含：汇总表（加“单位”列，每单位类别1在前）、问题（重复上报、缺类别、
+        无法读取的文件等，注明文件和行）、计划对比（用 --plan 时：计划数、完成数、完成率，
+        未完成的标红）。手工改过的表也能读：空行、重新排序、单位名称略有出入、多加的列、第二个工作表。
+        屏幕上打印行数核对：读取的每一行都在汇总表或问题表中。
+        """
+        from ..jobs.merge import merge
+
+        path, rolled, comparison = merge(list(inputs), output, plan=plan, force=force)
+        for issue in rolled.issues:
+            where = " ".join(str(x) for x in (Path(issue.file).name, issue.sheet, f"第{issue.row}行" if issue.row else "")
+                             if x)
+            colour = "red" if issue.level == "问题" else "yellow"
+            err_console.print(f"[{colour}]{issue.level}：{where}：{issue.message}[/{colour}]")
+        console.print(rolled.summary())
+        if comparison is not None:
+            short = sum(1 for p in comparison if p.short)
+            console.print(f"计划对比 {len(comparison)} 行，其中未完成计划 {short} 行")
+        console.print(f"已写入 {path}")

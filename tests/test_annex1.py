@@ -1,0 +1,113 @@
+"""附件1: balanced side-by-side groups with their 合计, per-year note, shortfalls,
+--by-year, and XLSX/DOCX/PDF agreeing on every row."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import docx_tables, pdf_chars, pdf_tables, pdf_text, xlsx_rows
+from sp_docs.cli import main
+from sp_docs.documents import annex1 as doc
+from sp_docs.jobs.annex1 import annex1
+from sp_docs.rules import plans
+
+ROOT = "青川市教育工委"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, city_workbook):
+    out = tmp_path_factory.mktemp("annex1")
+    paths, view = annex1(city_workbook, out, unit=ROOT, by_year=True)
+    return {p.suffix[1:]: p for p in paths}, view
+
+
+def _cells(rows):
+    """Unit rows of the side-by-side layout: (unit, member, backbone) triples, left group first."""
+    left, right = [], []
+    for row in rows:
+        cells = ["" if c is None else str(c).strip() for c in row] + [""] * 7
+        if cells[1].isdigit():
+            left.append(cells[0:3])
+        if cells[5].isdigit():
+            right.append(cells[4:7])
+    return left + right
+
+
+def test_groups_balanced_each_with_total(city, rendered):
+    _, view = rendered
+    assert view.wide and len(view.groups) == 2
+    bodies = [g[:-1] for g in view.groups]
+    assert abs(len(bodies[0]) - len(bodies[1])) <= 1
+    assert sum(len(b) for b in bodies) == len(city.children(ROOT))
+    for group in view.groups:
+        assert group[-1].unit == "合计"
+        assert group[-1].to_member == sum(r.to_member for r in group[:-1])
+    grand = sum(g[-1].to_member for g in view.groups)
+    assert grand == sum(p.to_member for p in city.plans)
+
+
+def test_note_has_real_yearly_totals_and_shortfall(city, rendered):
+    _, view = rendered
+    for year, (member, backbone) in plans.yearly_totals(city).items():
+        assert f"{year}年骨干教师培养成党员{member}人、党员教师培养成骨干{backbone}人" in view.note
+    assert view.shortfalls and all("2024年" in s for s in view.shortfalls)
+    assert "（2023—2025）" in view.title_line2
+
+
+def test_formats_agree(rendered):
+    files, view = rendered
+    expected = [[r.unit, str(r.to_member), str(r.to_backbone)] for g in view.groups for r in g]
+    xlsx = _cells(xlsx_rows(files["xlsx"], "附件1"))
+    docx = _cells(docx_tables(files["docx"])[0])
+    # the gap column has no rules, so the PDF shows two 3-column tables side by side
+    pdf = [r[:3] for r in pdf_tables(files["pdf"]) if len(r) == 3 and r[1].strip().isdigit()][:len(expected)]
+    key = sorted
+    assert key(xlsx) == key(expected)
+    assert key(docx) == key(expected)
+    assert key(pdf) == key(expected)
+    years = [[str(c) for c in r] for r in xlsx_rows(files["xlsx"], "分年度")[2:]]
+    assert years == view.year_table()
+    assert [r for r in docx_tables(files["docx"])[1][1:]] == view.year_table()
+    text = re.sub(r"\s", "", pdf_text(files["pdf"]))
+    assert "2024年各单位计划" in text and "差4人" in text
+    assert re.sub(r"\s", "", view.note) in text
+
+
+def test_pdf_title_and_table_sizes(rendered):
+    files, _ = rendered
+    chars = pdf_chars(files["pdf"])[0]
+    title = [c for c in chars if c["text"] == "施"]
+    assert title and title[0]["size"] == pytest.approx(22, abs=0.5)
+    cells = [c for c in chars if c["text"] == "东"]
+    assert cells and cells[0]["size"] >= 10
+
+
+def test_short_list_single_group(city):
+    view = doc.build(city, "西岭县教育局")
+    assert not view.wide and [r.unit for r in view.groups[0]][-1] == "合计"
+    assert not view.shortfalls  # the city minimum is not applied to one county
+
+
+def test_split_balanced():
+    assert [len(g) for g in doc.split_balanced(list(range(8)))] == [8]
+    assert [len(g) for g in doc.split_balanced(list(range(9)))] == [5, 4]
+    assert [len(g) for g in doc.split_balanced(list(range(20)))] == [10, 10]
+
+
+def test_cli_minimum_options_and_settings(city_workbook, tmp_path, runner):
+    settings = tmp_path / "s.yaml"
+    settings.write_text("min_member: 100\nmin_backbone: 300\n", encoding="utf-8")
+    result = runner.invoke(main, ["annex", "1", str(city_workbook), "-o", str(tmp_path / "o"), "--format", "xlsx",
+                                  "--settings", str(settings)])
+    assert result.exit_code == 0, result.output
+    assert "计划缺口" in result.output and "300" in result.output and "骨干教师培养成共产党员”合计" not in result.output
+    result = runner.invoke(main, ["annex", "1", str(city_workbook), "-o", str(tmp_path / "p"), "--format", "xlsx",
+                                  "--min-member", "0", "--min-backbone", "0"])
+    assert result.exit_code == 0 and "计划缺口" not in result.output
+
+
+def test_plan_shortfalls_api(city):
+    found = plans.plan_shortfalls(city, {"to_member": 150, "to_backbone": 240})
+    assert [(s.year, int(s.track), s.planned, s.minimum, s.missing) for s in found] == \
+        [(2024, 1, 146, 150, 4), (2024, 2, 236, 240, 4)]

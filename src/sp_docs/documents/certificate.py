@@ -87,7 +87,7 @@ class Box:
 
 # Reference layouts (mm / pt) for A4 landscape and A4 portrait; other sizes scale.
 _LANDSCAPE = {
-    "title": Box(0, 24, 297, 30, 50, 30, "title", "center"),
+    "title": Box(0, 24, 297, 30, 50, 30, "kai", "center"),
     "greeting": Box(40, 66, 217, 14, 24, 14, "kai", "left"),
     "body": Box(40, 83, 217, 54, 22, 14, "kai", "left", 1.6),
     "issuer": Box(140, 142, 120, 12, 20, 12, "kai", "center"),
@@ -95,7 +95,7 @@ _LANDSCAPE = {
     "number": Box(40, 180, 120, 8, 11, 8, "fang", "left"),
 }
 _PORTRAIT = {
-    "title": Box(0, 40, 210, 32, 46, 28, "title", "center"),
+    "title": Box(0, 40, 210, 32, 46, 28, "kai", "center"),
     "greeting": Box(26, 96, 158, 14, 22, 13, "kai", "left"),
     "body": Box(26, 114, 158, 82, 20, 13, "kai", "left", 1.6),
     "issuer": Box(74, 208, 112, 12, 18, 11, "kai", "center"),
@@ -659,7 +659,7 @@ def page_context(settings: Settings, certificates: list[Certificate], design: st
             for f in cert.fields]})
     return {"design": design, "page_width": width, "page_height": height, "pages": pages, "seal": seal,
             "title_box": {"x": title.x + dx, "y": title.y + dy, "width": title.width, "height": title.height,
-                          "size": title.size, "line_pt": round(title.height * PT_PER_MM, 2)},
+                          "size": title.size, "role": title.role, "line_pt": round(title.height * PT_PER_MM, 2)},
             "frame_inset": round(min(width, height) * 0.045, 1)}
 
 

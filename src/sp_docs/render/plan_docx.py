@@ -11,7 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from ..errors import InputError, TemplateError
@@ -88,10 +88,6 @@ def _para(document, style: str, text: str = "", **fmt):
     return paragraph
 
 
-def _page_break(document) -> None:
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-
-
 def _width_chars(text: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
 
@@ -155,8 +151,7 @@ def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=
 
 
 def _annex_head(document, label: str, title: str) -> None:
-    _page_break(document)
-    _para(document, "附件标识", label)
+    _para(document, "附件标识", label, page_break_before=True)
     _para(document, "公文正文")
     _para(document, "公文标题", title)
 
@@ -237,8 +232,7 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
             body.remove(child)
     seal = Path(view.seal_path) if view.seal_path else None
     _notice(document, view, seal)
-    _page_break(document)
-    _para(document, "公文标题", view.plan_title)
+    _para(document, "公文标题", view.plan_title, page_break_before=True)
     _para(document, "公文正文")
     for block in view.blocks:
         if block.kind == "para":

@@ -1,0 +1,35 @@
+"""``sp-docs plan``: the 实施方案 with its 印发通知 and 附件1–3 from a questionnaire's answers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def register(main) -> None:
+    from ..cli import (CONTEXT_SETTINGS, console, force_option, handle_errors, outdir_option,
+                       templates_option)
+
+    @main.command("plan", context_settings=CONTEXT_SETTINGS)
+    @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path),
+                  help="数据工作簿（或 YAML）：附件1按其中的“三年计划”、附件2按其中的双培对象填写")
+    @outdir_option
+    @click.option("--format", "formats", default="docx,pdf", show_default=True, help="输出格式，逗号分隔，可选 docx,pdf")
+    @force_option
+    @templates_option
+    @handle_errors
+    def plan(answers: Path, data_file, outdir, formats, force, template_dir):
+        """按问卷答卷 ANSWERS（.yaml 或填好的问卷 .xlsx）生成《“双培”工程实施方案》。
+
+        一个文件依次包含：印发通知（可选红头、发文字号、红色分隔线、主送机关、署名和成文日期、印章）、
+        实施方案正文、附件1–3 和末页版记；版式符合 GB/T 9704-2012。
+        """
+        from ..jobs.plan import PLAN_FORMATS, plan as run
+        from ..render.formats import parse_formats
+
+        written, view = run(answers, outdir, data_file=data_file, formats=parse_formats(formats, PLAN_FORMATS),
+                            force=force, template_dir=template_dir)
+        console.print(f"{view.plan_title}：正文 {sum(1 for b in view.blocks if b.kind == 'heading')} 个标题")
+        for path in written:
+            console.print(f"  已写入 {path}")

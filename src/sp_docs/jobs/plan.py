@@ -1,0 +1,92 @@
+"""实施方案: answers (YAML or questionnaire workbook) [+ data workbook] → DOCX/PDF;
+and writing the three questionnaire front-ends."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, Location
+from ..output import safe_filename, write_bytes, write_text
+from . import example_step, load_valid
+
+PLAN_FORMATS = ("docx", "pdf")
+
+
+def _seal_path(answers: dict, answers_file: Path) -> str | None:
+    seal = answers.get("seal_image")
+    if not seal:
+        return None
+    path = Path(seal)
+    if not path.is_absolute():
+        path = answers_file.resolve().parent / path
+    if not path.is_file():
+        raise InputError(f"找不到印章图片：{path}", Location(str(answers_file), column="seal_image"), )
+    if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        raise InputError(f"印章图片应为 PNG 或 JPG 文件：{path}", Location(str(answers_file), column="seal_image"))
+    return str(path)
+
+
+def build_view(answers_file: Path, data_file: Path | None = None):
+    from ..documents import implementation_plan as doc
+    from ..questionnaire import answers as answers_mod
+
+    answers = answers_mod.load(answers_file)
+    data = load_valid(data_file)[0] if data_file else None
+    return doc.build(answers, data=data, seal_path=_seal_path(answers, Path(answers_file)))
+
+
+def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, formats=PLAN_FORMATS,
+         force: bool = False, template_dir: Path | None = None):
+    """Write the 实施方案 (with 印发通知 and 附件1–3) as DOCX and/or PDF."""
+    view = build_view(Path(answers_file), data_file)
+    stem = safe_filename(view.plan_title)
+    rendered = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from ..render.plan_docx import render_plan_docx
+
+            rendered[fmt] = render_plan_docx(view, user_dir=template_dir)
+        elif fmt == "pdf":
+            from ..render.plan_pdf import render_plan_pdf
+
+            rendered[fmt] = render_plan_pdf(view, user_dir=template_dir)
+    written = [write_bytes(Path(outdir) / f"{stem}.{fmt}", data, force=force) for fmt, data in rendered.items()]
+    return written, view
+
+
+def new_answers(path: Path, *, force: bool = False) -> Path:
+    """A YAML answers file: every question as a comment above its default answer."""
+    from ..questionnaire.answers import defaults, dump_yaml
+    from ..questionnaire.schema import questions
+
+    answers = defaults()
+    full = {}
+    for q in questions():  # include the questions that apply only to other answers, too
+        full[q.id] = answers[q.id] if q.id in answers else q.default_for(answers)
+    return write_text(path, dump_yaml(full), force=force)
+
+
+def questionnaire_workbook(path: Path, *, force: bool = False) -> Path:
+    from ..questionnaire.answers import defaults
+    from ..questionnaire.workbook import build_workbook
+
+    return write_bytes(path, build_workbook(defaults()), force=force)
+
+
+def ask_answers(path: Path) -> tuple[Path, dict]:
+    """Ask on the terminal; an existing answers file gives the defaults; written only at the end."""
+    from ..questionnaire.answers import complete, dump_yaml, read_raw
+    from ..questionnaire.interactive import ask_all
+
+    previous = {}
+    if Path(path).is_file():
+        previous = complete(read_raw(Path(path)), str(path))
+    answers = complete(ask_all(previous), "交互问答")
+    return write_text(path, dump_yaml(answers), force=True), answers
+
+
+@example_step("实施方案（问卷答卷 → DOCX/PDF）")
+def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    answers = data_dir / "answers.yaml"
+    data = data_dir / "school.xlsx"
+    written, _ = plan(answers, outdir / "实施方案", data_file=data if data.is_file() else None, force=force)
+    return written

@@ -1,0 +1,36 @@
+"""The 实施方案 with its 印发通知 as a GB/T 9704 PDF (templates/html/plan.html → WeasyPrint)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import pdf
+from .plan_docx import CHAR_PT, _width_chars
+
+
+def pdf_context(view) -> dict:
+    context = view.context()
+    name_w, date_w = _width_chars(view.issuer), _width_chars(view.sign_date)
+    seal = Path(view.seal_path).resolve() if view.seal_path else None
+    if seal is not None:
+        date_indent = 4
+        name_indent = max(0.0, date_indent + (date_w - name_w) / 2)
+    else:
+        name_indent = 2
+        date_indent = max(0.0, name_indent + name_w - 2 - date_w)
+    context.update(
+        mark_size=round(min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text or "文"), 1)), 1),
+        name_indent_pt=round(name_indent * CHAR_PT, 2),
+        date_indent_pt=round(date_indent * CHAR_PT, 2),
+        seal_uri=seal.as_uri() if seal else "",
+        seal_right_pt=round((date_indent + date_w / 2) * CHAR_PT - 42 * 72 / 25.4 / 2, 2),
+    )
+    context["annex1"] = vars(view.annex1)
+    context["annex2"] = vars(view.annex2)
+    return context
+
+
+def render_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:
+    context = pdf_context(view)
+    html, base_dir = pdf.render_html("plan.html", context, user_dir=user_dir)
+    allowed = {str(Path(view.seal_path).resolve())} if view.seal_path else set()
+    return pdf.html_to_pdf(html, base_dir, allowed_files=allowed)

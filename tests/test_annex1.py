@@ -111,3 +111,17 @@ def test_plan_shortfalls_api(city):
     found = plans.plan_shortfalls(city, {"to_member": 150, "to_backbone": 240})
     assert [(s.year, int(s.track), s.planned, s.minimum, s.missing) for s in found] == \
         [(2024, 1, 146, 150, 4), (2024, 2, 236, 240, 4)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("helpers").libreoffice_available(), reason="LibreOffice not installed")
+def test_docx_opens_in_libreoffice(rendered, tmp_path):
+    from helpers import libreoffice_to_pdf
+
+    files, view = rendered
+    pdf = libreoffice_to_pdf(files["docx"], tmp_path)
+    text = re.sub(r"\s", "", pdf_text(pdf))
+    assert view.title_line2 in text
+    for group in view.groups:
+        for row in group[:-1]:
+            assert row.unit in text

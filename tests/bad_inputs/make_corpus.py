@@ -111,7 +111,8 @@ def _sheet_xml(spec: SheetSpec) -> str:
     rows = []
     for r, row in enumerate(spec.rows, start=1):
         cells = "".join(_cell(f"{_col(c)}{r}", v) for c, v in enumerate(row))
-        rows.append(f'<row r="{r}">{cells}</row>')
+        if cells or row:  # rows given as [] are left out of the file (a sparse sheet)
+            rows.append(f'<row r="{r}">{cells}</row>')
     merges = ""
     if spec.merges:
         merges = f'<mergeCells count="{len(spec.merges)}">' + "".join(
@@ -374,6 +375,24 @@ def _external() -> bytes:
     data = base()
     data["双培对象"][1][8] = F("[1]名单!A1", "外部名单备注")
     return workbook(data, external_link=True)
+
+
+@case("far_row.xlsx", "稀疏工作表：最后一名双培对象在第 1048576 行（Excel 的最后一行）", "ok", rows=5,
+      literals=("尾巴",))
+def _far_row() -> bytes:
+    data = base()
+    data["教师"].append(["尾巴", "男", "1980.01", UNIT, "群众", "", ""])
+    data["双培对象"] += [[]] * (1048576 - len(data["双培对象"]) - 1)
+    data["双培对象"].append(["尾巴", UNIT, 1, "王建国", "党委书记", "2024.09.01", YEAR, "培养中", ""])
+    return workbook(data)
+
+
+@case("far_column.xlsx", "“教师”表最后一列（XFD 列，第 16384 列）有内容但没有表头", "ok",
+      warnings=("第16384列没有表头",))
+def _far_column() -> bytes:
+    data = base()
+    data["教师"][3] = data["教师"][3] + [None] * (16383 - len(data["教师"][3])) + ["藏在最右边"]
+    return workbook(data)
 
 
 # -- dates ----------------------------------------------------------------------

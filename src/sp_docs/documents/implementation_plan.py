@@ -109,9 +109,14 @@ def _env():
     return environment(autoescape=False)
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str):
+    return _env().from_string(source)
+
+
 def _render(source: str, context: dict) -> str:
     try:
-        text = _env().from_string(source).render(**context)
+        text = _compiled(source).render(**context)
     except jinja2.TemplateError as exc:
         raise TemplateError(f"条款库模板有误：{exc}") from None
     return "".join(line.strip() for line in text.splitlines())

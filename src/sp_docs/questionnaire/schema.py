@@ -192,6 +192,8 @@ SUGGESTIONS = {
     "this_year": lambda a: dt.date.today().year,
     "today": lambda a: dt.date.today(),
     "reserve": _reserve,
+    "party_share": lambda a: round((a.get("staff_count") or 0) / 3),
+    "backbone_share": lambda a: round((a.get("staff_count") or 0) / 4),
     "track1": _track1,
     "track2": _track2,
     "issuer": _issuer,

@@ -6,6 +6,8 @@ Writes, from a fixed seed (``random.Random(20251)``):
 * ``city.xlsx`` / ``city.yaml`` -- the fictional city 青川市: 18 units, 335
   teachers, 101 双培对象, their 培养记录, 三年计划 and 表彰;
 * ``school.xlsx`` / ``school.yaml`` -- one school (青川市实验小学) on its own.
+* ``rules.yaml`` -- the city's rule settings (``sp-docs rules new`` format) with
+  the yearly plan minimum scaled to this small city (``CITY_PLAN_MINIMUM``).
 
 Every sheet of ``schema.SHEETS`` is written in that order; a sheet this script
 does not fill (the optional 成果 sheet) is written with its headers only and
@@ -367,6 +369,7 @@ CITY_WINDOWS = Windows(
         (2, 2023): (date(2022, 9, 1), date(2023, 2, 28)),
         (2, 2024): (date(2023, 3, 1), date(2024, 3, 31)),
         (2, 2025): (date(2024, 1, 2), date(2024, 12, 20)),
+        (1, 2023): (date(2022, 9, 1), date(2022, 12, 20)),
         (1, 2024): (date(2023, 3, 1), date(2023, 12, 29)),
         (1, 2025): (date(2024, 1, 2), date(2024, 12, 20)),
     },
@@ -374,11 +377,13 @@ CITY_WINDOWS = Windows(
         (2, 2023): (date(2023, 7, 1), date(2023, 12, 28)),
         (2, 2024): (date(2024, 7, 1), date(2024, 12, 27)),
         (2, 2025): (date(2025, 6, 1), date(2025, 10, 20)),
-        # track 1: completion = admission as 预备党员; still probationary at the cut-off
+        # track 1: completion = admission as 预备党员 (full member one year later)
+        (1, 2023): (date(2023, 6, 1), date(2023, 12, 27)),
         (1, 2024): (date(2024, 12, 2), date(2024, 12, 27)),
         (1, 2025): (date(2025, 5, 6), date(2025, 10, 20)),
     },
-    complete_prob={(2, 2023): 1.0, (2, 2024): 1.0, (2, 2025): 0.4, (1, 2024): 1.0, (1, 2025): 0.45},
+    complete_prob={(2, 2023): 1.0, (2, 2024): 1.0, (2, 2025): 0.4, (1, 2023): 1.0, (1, 2024): 1.0,
+                   (1, 2025): 0.45},
     other_records=(1, 2),
 )
 
@@ -501,16 +506,19 @@ class Generator:
     def make_trainees(self):
         rng = self.rng
         w = self.windows
-        years_t1 = sorted({y for (tr, y) in w.filed if tr == 1}, reverse=True)
+        # plan years in turn within a unit; a unit's first trainees are due in 2025 (track 1)
+        # and 2024 (track 2), so every unit has trainees due in both years
+        years_t1 = sorted({y for (tr, y) in w.filed if tr == 1})
         years_t2 = sorted({y for (tr, y) in w.filed if tr == 2})
-        cycle_t2 = {3: (2024, 2025, 2023, 2025), 2: (2024, 2025), 1: (2025,)}[len(years_t2)]
+        cycle_t1 = {3: (2025, 2023, 2024), 2: (2025, 2024), 1: (2025,)}[len(years_t1)]
+        cycle_t2 = {3: (2024, 2025, 2023, 2025, 2023), 2: (2024, 2025), 1: (2025,)}[len(years_t2)]
         for u in self.units:
             staff = [t for t in self.teachers if t["unit"] == u.name]
             mentors = [t for t in staff if t["_role"] == "mentor"]
             load = {m["name"]: 0 for m in mentors}
             for track in (1, 2):
                 group = [t for t in staff if t["_role"] == f"t{track}"]
-                cycle = years_t1 if track == 1 else cycle_t2
+                cycle = cycle_t1 if track == 1 else cycle_t2
                 for i, t in enumerate(group):
                     plan_year = cycle[i % len(cycle)]
                     self.trainees.append(self.make_trainee(t, track, plan_year, mentors, load))
@@ -529,7 +537,9 @@ class Generator:
         if track == 1:
             t["backbone_level"] = weighted(rng, (("市级", 2), ("县级", 4), ("校级", 4)))
             if completed:
-                t["political_status"] = "中共预备党员"
+                # 入党时间 = admission as 预备党员; a full member after the year of probation
+                full = add_years(done_on, 1) <= DATA_CUTOFF
+                t["political_status"] = "中共党员" if full else "中共预备党员"
                 t["joined_party"] = done_on
             else:
                 t["political_status"] = "共青团员" if t["_birth_day"].year >= 1995 else "群众"
@@ -609,7 +619,50 @@ class Generator:
                 self.records.append({"trainee": tr["name"], "unit": tr["unit"], "date": d, "form": form,
                                      "content": content, "mentor": mentor, "place": place})
 
+    def add_demo_lessons(self):
+        """Every Party-member mentor of a track-2 trainee gives a 示范课 in every whole semester
+        of that training (so the lesson rule passes also with ``scope: mentors``)."""
+        rng = self.rng
+        by_key = {(t["name"], t["unit"]): t for t in self.teachers}
+        trainees = {(t["name"], t["unit"]): t for t in self.trainees}
+        given: dict[tuple[str, str], list[date]] = {}
+        for r in self.records:
+            if r["form"] == "示范课":
+                m = r["mentor"] or trainees[(r["trainee"], r["unit"])]["mentor"]
+                given.setdefault((r["unit"], m), []).append(r["date"])
+        for tr in self.trainees:
+            if tr["track"] != 2:
+                continue
+            end = min(tr["completed_on"] or RECORD_END, RECORD_END)
+            subject = by_key[(tr["name"], tr["unit"])]["subject"]
+            for lo, hi in semesters_within(tr["filed_on"], end):
+                for m in (tr["mentor"], tr["mentor2"]):
+                    if not m or by_key[(m, tr["unit"])]["political_status"] not in PARTY:
+                        continue
+                    days = given.setdefault((tr["unit"], m), [])
+                    if any(lo <= d <= hi for d in days):
+                        continue
+                    d = rand_date(rng, lo + timedelta(days=15), hi - timedelta(days=25))
+                    days.append(d)
+                    content, place = record_content(rng, "示范课", 2, subject)
+                    self.records.append({"trainee": tr["name"], "unit": tr["unit"], "date": d, "form": "示范课",
+                                         "content": content, "mentor": m, "place": place})
+
     # ---- plans -------------------------------------------------------------------
+    def make_plans_from_trainees(self, years: tuple[int, ...], adjust: dict):
+        """Each unit's plan per year and track = its trainees due that year (计划完成年度),
+        changed by ``adjust[(unit, year, track)]`` (the deliberate differences)."""
+        units = [u for u in self.units if u.parent or len(self.units) == 1]
+        due: dict[tuple[str, int, int], int] = {}
+        for tr in self.trainees:
+            key = (tr["unit"], tr["plan_year"], tr["track"])
+            due[key] = due.get(key, 0) + 1
+        for u in units:
+            for year in years:
+                a, b = (due.get((u.name, year, k), 0) + adjust.get((u.name, year, k), 0) for k in (1, 2))
+                assert a >= 0 and b >= 0, (u.name, year)
+                self.plans.append({"unit": u.name, "year": year, "to_member": a, "to_backbone": b})
+
     def make_plans(self, totals: dict[int, tuple[int, int]]):
         """Distribute the city-wide yearly totals over units by staff count."""
         units = [u for u in self.units if u.parent or len(self.units) == 1]
@@ -681,8 +734,17 @@ def largest_remainder(total: int, weights: list[float]) -> list[int]:
 # --------------------------------------------------------------------------
 # Building the two examples
 # --------------------------------------------------------------------------
-CITY_PLAN_TOTALS = {2023: (156, 248), 2024: (146, 236), 2025: (158, 252)}  # 2024 short of 150 / 240
-CITY_PLAN_MINIMUM = (150, 240)
+# The city's yearly minimum per track (骨干教师培养成党员, 党员教师培养成教学骨干), scaled to this
+# small city (the 益阳 seed's 150 / 240 is for a whole prefecture).  Written to rules.yaml.
+CITY_PLAN_MINIMUM = (12, 16)
+PLAN_YEARS = (2023, 2024, 2025)
+# The units' plans are their trainees due each year, with these small differences:
+CITY_PLAN_ADJUST = {
+    ("青川师范学院", 2024, 1): +1,       # the one deliberate "completions below plan"
+    ("青川市第一中学", 2023, 1): -1,     # did one more than planned
+    ("青川职业技术学院", 2025, 2): +1,   # 2025 (not yet over): planned a little above those due
+    ("东湖区实验小学", 2025, 1): +1,
+}
 
 CITY_AWARDS = [
     # year, title, party members, non-members, of which (party members) from border units
@@ -715,6 +777,7 @@ def build_city() -> tuple[dict, dict]:
 
     g.make_ratings()
     g.make_records()
+    g.add_demo_lessons()
 
     # Shortfall 2: one trainee misses one quarter's 谈心谈话.
     unit = "东湖区第三中学"
@@ -726,9 +789,23 @@ def build_city() -> tuple[dict, dict]:
     y, q = quarter(gone["date"])
     g.meta["missing_talk"] = (tr["name"], unit, f"{y}年第{q}季度")
 
-    # Shortfall 3 (built into CITY_UNITS): 青川市特殊教育学校 files 2 trainees for 38 staff (< 10 %).
-    # Shortfall 4 (built into CITY_PLAN_TOTALS): the 2024 plan is below the city minimum.
-    g.make_plans(CITY_PLAN_TOTALS)
+    # Shortfall 3: a track-2 trainee gives no 公开课 in one whole semester of training.
+    unit = "青川职业技术学院"
+    tr = next(t for t in g.trainees if t["unit"] == unit and t["track"] == 2
+              and len(semesters_within(t["filed_on"], min(t["completed_on"] or RECORD_END, RECORD_END))) >= 2)
+    lo, hi = semesters_within(tr["filed_on"], min(tr["completed_on"] or RECORD_END, RECORD_END))[1]
+    gone = [r for r in g.records if r["trainee"] == tr["name"] and r["unit"] == unit
+            and r["form"] == "公开课" and lo <= r["date"] <= hi]
+    assert gone
+    for r in gone:
+        g.records.remove(r)
+    label = f"{lo.year}—{lo.year + 1}学年第一学期" if lo.month == 9 else f"{lo.year - 1}—{lo.year}学年第二学期"
+    g.meta["missing_lesson"] = (tr["name"], unit, label)
+
+    # Shortfall 4 (built into CITY_UNITS): 青川市特殊教育学校 files 2 trainees for 38 staff (< 10 %).
+    # Shortfalls 5 and 6 (CITY_PLAN_ADJUST, CITY_PLAN_MINIMUM): the 2024 plan is below the city
+    # minimum; one unit completed fewer than planned in 2024.
+    g.make_plans_from_trainees(PLAN_YEARS, CITY_PLAN_ADJUST)
     g.make_awards(CITY_AWARDS)
     return g.data(), g.meta
 
@@ -807,9 +884,8 @@ def validate(data: dict) -> None:
         assert date(2022, 9, 1) <= tr["filed_on"] <= DATA_CUTOFF
         assert tr["plan_year"] >= tr["filed_on"].year
         if tr["track"] == 1:
-            assert t["political_status"] != "中共党员", key
-            if t["political_status"] == "中共预备党员":
-                assert t["joined_party"] > tr["filed_on"], key
+            if t["political_status"] in PARTY:  # admitted during the training (预备党员, later 党员)
+                assert t["joined_party"] > tr["filed_on"] and tr["status"] == "已完成", key
         else:
             assert t["political_status"] in PARTY, key
             assert t["joined_party"] < tr["filed_on"], key
@@ -892,7 +968,7 @@ def check_city(data: dict, meta: dict) -> dict:
     assert len(data["trainees"]) >= 90 and len(data["records"]) >= 450
     assert len(data["awards"]) >= 55
     share = sum(t["political_status"] == "中共党员" for t in teachers.values()) / len(teachers)
-    assert 0.36 <= share <= 0.46, share
+    assert 0.36 <= share <= 0.50, share
     bb = sum(bool(t["backbone_level"]) for t in teachers.values()) / len(teachers)
     assert 0.30 <= bb <= 0.42, bb
     # 10 % of staff filed, except 青川市特殊教育学校
@@ -903,12 +979,28 @@ def check_city(data: dict, meta: dict) -> dict:
             if n < 0.1 * u["staff_count"]:
                 short_units.append(u["name"])
     assert short_units == ["青川市特殊教育学校"], short_units
-    # plans: 2023 and 2025 meet the minimum, 2024 does not
-    for year in (2023, 2024, 2025):
+    # plans: 2023 and 2025 meet the minimum, 2024 does not (short by a few)
+    totals = {}
+    for year in PLAN_YEARS:
         a = sum(p["to_member"] for p in data["plans"] if p["year"] == year)
         b = sum(p["to_backbone"] for p in data["plans"] if p["year"] == year)
+        totals[year] = (a, b)
         ok = a >= CITY_PLAN_MINIMUM[0] and b >= CITY_PLAN_MINIMUM[1]
         assert ok == (year != 2024), (year, a, b)
+    assert all(m - t <= 4 for t, m in zip(totals[2024], CITY_PLAN_MINIMUM)), totals
+    meta["plan_totals"] = totals
+    # completions against plan (years over by the end of the records): exactly one unit-year short
+    done: dict = {}
+    for tr in data["trainees"]:
+        if tr["completed_on"]:
+            key = (tr["unit"], tr["completed_on"].year, tr["track"])
+            done[key] = done.get(key, 0) + 1
+    short = [(p["unit"], p["year"], k, n, done.get((p["unit"], p["year"], k), 0))
+             for p in data["plans"] if p["year"] < RECORD_END.year
+             for k, n in ((1, p["to_member"]), (2, p["to_backbone"]))
+             if done.get((p["unit"], p["year"], k), 0) < n]
+    assert [s[:3] for s in short] == [k for k, v in CITY_PLAN_ADJUST.items() if v > 0 and k[1] < RECORD_END.year], short
+    meta["completion_short"] = short[0]
     # each unit (but the root) has trainees due in 2024 and in 2025
     for u in data["units"][1:]:
         years = {tr["plan_year"] for tr in data["trainees"] if tr["unit"] == u["name"]}
@@ -916,7 +1008,8 @@ def check_city(data: dict, meta: dict) -> dict:
     # quarterly talks: exactly one trainee misses exactly one quarter
     missing = missing_talks(data)
     assert len(missing) == 1 and missing[0][:2] == meta["missing_talk"][:2], missing
-    assert not missing_lessons(data), missing_lessons(data)
+    lessons = missing_lessons(data)
+    assert len(lessons) == 1 and lessons[0][:2] == meta["missing_lesson"][:2], lessons
     # mentors: track 1 -> Party members (except the one deliberate 2nd mentor); track 2 -> backbone
     odd = []
     for tr in data["trainees"]:
@@ -1033,6 +1126,19 @@ def write_yaml(path: Path, data: dict, title: str) -> None:
     path.write_text(header + text, encoding="utf-8")
 
 
+def write_rules(path: Path) -> None:
+    """The example city's rule settings: the packaged defaults (what ``sp-docs rules new``
+    writes) with the city's yearly plan minimum scaled to its size."""
+    text = (ROOT / "src" / "sp_docs" / "rules" / "defaults.yaml").read_text(encoding="utf-8")
+    for key, value in zip(("to_member", "to_backbone"), CITY_PLAN_MINIMUM):
+        text, n = re.subn(rf"(?m)^(  {key}: *)\d+", rf"\g<1>{value}", text)
+        assert n == 1, key
+    header = ("# 示例城市“青川市”的检查规则设置：全市每年计划最低数按本市规模缩小"
+              f"（{CITY_PLAN_MINIMUM[0]} / {CITY_PLAN_MINIMUM[1]} 人），其余同默认值。\n"
+              "# 由 data_examples/generate.py 生成。Example rules for the fictional city (generated).\n#\n")
+    path.write_text(header + text, encoding="utf-8")
+
+
 def summary(data: dict) -> str:
     return ", ".join(f"{s.name} {len(data.get(s.key, []))}" for s in schema.SHEETS)
 
@@ -1049,6 +1155,7 @@ def main() -> int:
     write_yaml(HERE / "city.yaml", city, "示例数据：青川市（虚构）")
     write_xlsx(HERE / "school.xlsx", school)
     write_yaml(HERE / "school.yaml", school, "示例数据：青川市实验小学（虚构，单校）")
+    write_rules(HERE / "rules.yaml")
     print("city.xlsx:  ", summary(city))
     print("school.xlsx:", summary(school))
     print("shortfalls: ", meta, {k: round(v, 3) for k, v in stats.items()})

@@ -15,7 +15,8 @@ SETTINGS_KEYS = {"min_member": "to_member", "min_backbone": "to_backbone",
 
 def read_minimum(settings: Path | None) -> dict[str, int]:
     """The city's yearly minimum per track from a settings YAML (keys ``min_member``/
-    ``min_backbone`` or their Chinese names); empty when no file is given."""
+    ``min_backbone`` or their Chinese names, or a rules file's ``plan_minimum`` section as
+    ``sp-docs rules new`` writes it); empty when no file is given."""
     if settings is None:
         return {}
     import yaml
@@ -28,6 +29,16 @@ def read_minimum(settings: Path | None) -> dict[str, int]:
         raise InputError("设置文件应为“键: 值”的形式", Location(str(settings)))
     section = loaded.get("附件1") or loaded.get("annex1") or loaded
     result = {}
+    rules = loaded.get("plan_minimum")
+    if isinstance(rules, dict):  # a rules file (sp-docs check --rules)
+        for field in ("to_member", "to_backbone"):
+            value = rules.get(field)
+            if value is None:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise InputError(f"设置“plan_minimum.{field}”应为非负整数",
+                                 Location(str(settings), column=f"plan_minimum.{field}"), value)
+            result[field] = value
     for key, field in SETTINGS_KEYS.items():
         if key in section:
             value = section[key]
@@ -76,5 +87,7 @@ def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     workbook = data_dir / "city.xlsx"
     data, _ = load_valid(workbook)
     top = data.roots()[0].name
-    written, _ = annex1(workbook, outdir / "附件1", unit=top, by_year=True, force=force)
+    rules = data_dir / "rules.yaml"  # the example city's minimum, scaled to its size
+    minimum = read_minimum(rules if rules.is_file() else None)
+    written, _ = annex1(workbook, outdir / "附件1", unit=top, by_year=True, minimum=minimum, force=force)
     return written

@@ -80,5 +80,7 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
 
 @example_step("统计报告")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    written, _ = report(data_dir / "city.xlsx", None, outdir / "统计报告", force=force)
+    rules = data_dir / "rules.yaml"  # the example city's rule settings, when present
+    written, _ = report(data_dir / "city.xlsx", None, outdir / "统计报告", force=force,
+                        rules_file=rules if rules.is_file() else None)
     return written

@@ -61,5 +61,7 @@ def print_report(data: Dataset, report, console) -> None:
 @example_step("规则检查 问题清单")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     data, _ = load_valid(data_dir / "city.xlsx")
-    _, written = run_check(data, None, outdir / "规则检查" / "问题清单_青川市.xlsx", force=force)
+    rules = data_dir / "rules.yaml"  # the example city's settings (plan minimum scaled to its size)
+    _, written = run_check(data, rules if rules.is_file() else None, outdir / "规则检查" / "问题清单_青川市.xlsx",
+                           force=force)
     return [written]

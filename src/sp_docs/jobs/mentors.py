@@ -1,4 +1,4 @@
-"""结对帮带名单 / 谈心谈话记录 / 培养人名单: workbook → XLSX, PDF."""
+"""结对帮带名单 / 谈心谈话记录 / 培养人名单: workbook → XLSX, DOCX, PDF."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,7 @@ from ..render import formats as fmt
 from . import example_step, load_valid
 
 
-def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str] = ["xlsx", "pdf"],
+def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str] = ["xlsx", "docx", "pdf"],
             force: bool = False, template_dir: Path | None = None):
     from ..documents import mentors as doc
     from ..render.xlsx import table_workbook

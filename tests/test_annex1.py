@@ -9,16 +9,24 @@ import pytest
 from helpers import docx_tables, pdf_chars, pdf_tables, pdf_text, xlsx_rows
 from sp_docs.cli import main
 from sp_docs.documents import annex1 as doc
-from sp_docs.jobs.annex1 import annex1
+from sp_docs.jobs.annex1 import annex1, read_minimum
+from sp_docs.model import Dataset, Track, UnitPlan
 from sp_docs.rules import plans
 
 ROOT = "青川市教育工委"
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, city_workbook):
+def minimum(city_workbook):
+    """The example city's minimum (scaled to its size) from data_examples/rules.yaml."""
+    rules = city_workbook.parent / "rules.yaml"
+    return read_minimum(rules if rules.is_file() else None) or dict(plans.DEFAULT_MINIMUM)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, city_workbook, minimum):
     out = tmp_path_factory.mktemp("annex1")
-    paths, view = annex1(city_workbook, out, unit=ROOT, by_year=True)
+    paths, view = annex1(city_workbook, out, unit=ROOT, by_year=True, minimum=minimum)
     return {p.suffix[1:]: p for p in paths}, view
 
 
@@ -47,15 +55,20 @@ def test_groups_balanced_each_with_total(city, rendered):
     assert grand == sum(p.to_member for p in city.plans)
 
 
-def test_note_has_real_yearly_totals_and_shortfall(city, rendered):
+def test_note_has_real_yearly_totals_and_shortfall(city, rendered, minimum):
     _, view = rendered
     for year, (member, backbone) in plans.yearly_totals(city).items():
         assert f"{year}年骨干教师培养成党员{member}人、党员教师培养成骨干{backbone}人" in view.note
-    assert view.shortfalls and all("2024年" in s for s in view.shortfalls)
-    assert "（2023—2025）" in view.title_line2
+    expected = plans.plan_shortfalls(city, minimum)
+    assert expected, "the example city has a deliberate plan shortfall"
+    assert view.shortfalls == [s.describe() for s in expected]
+    for s in expected:
+        assert f"比最低数少{s.missing}人" in view.note
+    years = sorted({p.year for p in city.plans})
+    assert f"（{years[0]}—{years[-1]}）" in view.title_line2
 
 
-def test_formats_agree(rendered):
+def test_formats_agree(rendered, city, minimum):
     files, view = rendered
     expected = [[r.unit, str(r.to_member), str(r.to_backbone)] for g in view.groups for r in g]
     xlsx = _cells(xlsx_rows(files["xlsx"], "附件1"))
@@ -70,7 +83,8 @@ def test_formats_agree(rendered):
     assert years == view.year_table()
     assert [r for r in docx_tables(files["docx"])[1][1:]] == view.year_table()
     text = re.sub(r"\s", "", pdf_text(files["pdf"]))
-    assert "2024年各单位计划" in text and "差4人" in text
+    for s in plans.plan_shortfalls(city, minimum):
+        assert f"{s.year}年各单位计划" in text and f"差{s.missing}人" in text
     assert re.sub(r"\s", "", view.note) in text
 
 
@@ -101,16 +115,21 @@ def test_cli_minimum_options_and_settings(city_workbook, tmp_path, runner):
     result = runner.invoke(main, ["annex", "1", str(city_workbook), "-o", str(tmp_path / "o"), "--format", "xlsx",
                                   "--settings", str(settings)])
     assert result.exit_code == 0, result.output
-    assert "计划缺口" in result.output and "300" in result.output and "骨干教师培养成共产党员”合计" not in result.output
+    assert "计划缺口" in result.output and "300" in result.output
     result = runner.invoke(main, ["annex", "1", str(city_workbook), "-o", str(tmp_path / "p"), "--format", "xlsx",
                                   "--min-member", "0", "--min-backbone", "0"])
     assert result.exit_code == 0 and "计划缺口" not in result.output
 
 
-def test_plan_shortfalls_api(city):
-    found = plans.plan_shortfalls(city, {"to_member": 150, "to_backbone": 240})
-    assert [(s.year, int(s.track), s.planned, s.minimum, s.missing) for s in found] == \
-        [(2024, 1, 146, 150, 4), (2024, 2, 236, 240, 4)]
+def test_plan_shortfalls_api():
+    data = Dataset(plans=[UnitPlan("甲", 2024, 100, 200), UnitPlan("乙", 2024, 46, 36),
+                          UnitPlan("甲", 2025, 150, 240), UnitPlan("乙", 2025, 1, 1)])
+    found = plans.plan_shortfalls(data, {"to_member": 150, "to_backbone": 240})
+    assert [(s.year, s.track, s.planned, s.minimum, s.missing) for s in found] == \
+        [(2024, Track.TO_MEMBER, 146, 150, 4), (2024, Track.TO_BACKBONE, 236, 240, 4)]
+    assert plans.plan_shortfalls(data, units=["甲"]) == [
+        plans.Shortfall(2024, Track.TO_MEMBER, 100, 150), plans.Shortfall(2024, Track.TO_BACKBONE, 200, 240)]
+    assert plans.yearly_totals(data) == {2024: (146, 236), 2025: (151, 241)}
 
 
 @pytest.mark.slow

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, SpDocsError
+from ..errors import SpDocsError
 from ..model import Dataset, Track
 from ..sources import normalize as norm
 from .common import pinyin_key
@@ -144,7 +144,7 @@ def read_return(path: Path, matcher: UnitMatcher, result: RollUp) -> list[Return
     try:
         check_xlsx(path)
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InputError, Exception) as exc:  # noqa: BLE001 - any unreadable file is reported, not fatal
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not fatal
         message = str(exc) if isinstance(exc, SpDocsError) else f"{type(exc).__name__}: {exc}"
         result.issues.append(Issue("问题", file, "", "", f"文件无法读取：{message}"))
         result.files_failed += 1

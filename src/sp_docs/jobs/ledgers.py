@@ -54,15 +54,6 @@ def render_chunk(contexts: list[dict], duplex: bool, template_dir: Path | None =
     return pdf.html_to_pdf(html, base)
 
 
-def _chunk_starts(data: bytes) -> tuple[int, list[int], list[bool]]:
-    """Page count, the 0-based first page of each bookmarked ledger, and which pages are blank."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    starts = [reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)]
-    return len(reader.pages), starts, []
-
-
 def _is_blank(reader, index: int) -> bool:
     return not (reader.pages[index].extract_text() or "").strip()
 

@@ -7,9 +7,6 @@ from pathlib import Path
 from ..output import write_bytes
 from . import example_step, load_valid
 
-THIN = None
-
-
 def _style_header(ws, row: int, headers: list[str], widths: list[int]) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
 

@@ -131,3 +131,19 @@ def test_user_values_print_literally(tmp_path, runner):
     assert xlsx_rows(next(out.glob("*.xlsx")))[4][5] == literal
     pdf_row = next(row for row in pdf_tables(next(out.glob("*.pdf"))) if row[0] == "1")
     assert pdf_row[5].replace(" ", "") == literal.replace(" ", "")
+
+
+def test_character_no_font_has_is_reported(tmp_path, runner):
+    data = tmp_path / "d.yaml"
+    data.write_text("""
+单位:
+  - {单位名称: 测试学校}
+教师:
+  - {姓名: "张\ue000", 出生年月: 1985.03, 所在单位: 测试学校, 政治面貌: 群众}
+  - {姓名: 李四, 出生年月: 1980.05, 所在单位: 测试学校, 政治面貌: 中共党员, 入党时间: 2005.07.01}
+双培对象:
+  - {姓名: "张\ue000", 所在单位: 测试学校, 双培类别: 1, 培养人: 李四, 建档时间: 2024.09.01, 计划完成年度: 2025}
+""", encoding="utf-8")
+    result = runner.invoke(main, ["annex", "2", str(data), "--unit", "测试学校", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert "第1行" in result.output and "U+E000" in result.output and "空框" in result.output

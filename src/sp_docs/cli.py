@@ -195,6 +195,8 @@ def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template
     written, view = annex2(workbook, unit, outdir, year=year, formats=parse_formats(formats), force=force,
                                 template_dir=template_dir, title_prefix=title_prefix)
     console.print(f"{view.unit_name} {view.year}年：{len(view.rows)} 人")
+    for warning in view.warnings:
+        err_console.print(f"[yellow]警告：{escape(warning)}[/yellow]", soft_wrap=True)
     for path in written:
         console.print(f"  已写入 {path}")
 

@@ -36,6 +36,7 @@ class Annex2View:
     rows: list[Annex2Row]
     notes: tuple[str, ...]
     generated_on: str = field(default_factory=lambda: dt.date.today().isoformat())
+    warnings: list[str] = field(default_factory=list)  # e.g. characters no font can draw
 
     def context(self) -> dict:
         data = asdict(self)

@@ -30,3 +30,18 @@ def load_valid(path: Path | str) -> tuple[Dataset, Problems]:
     data, problems = load_dataset(path)
     problems.raise_if_errors()
     return data, problems
+
+
+def glyph_warnings(items: list[tuple[str, str]], role: str = "fang") -> list[str]:
+    """For ``(where, text)`` pairs, a Chinese warning for each text holding a
+    character no installed font can draw (it would print as an empty box)."""
+    from ..render.fonts import missing_glyphs
+
+    warnings = []
+    for where, text in items:
+        missing = missing_glyphs(text, role)
+        if missing:
+            chars = "、".join(f"“{c}”(U+{ord(c):04X})" for c in missing)
+            warnings.append(f"{where}：{chars} 在已安装的字体中都没有，PDF 中会显示为空框；"
+                            "Word/Excel 文件不受影响。请安装含该字的字体（如 方正/中易 字库）后重新生成 PDF，或手工补写")
+    return warnings

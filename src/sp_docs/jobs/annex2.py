@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
-from . import example_step, load_valid
+from . import example_step, glyph_warnings, load_valid
 
 
 def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
@@ -17,6 +17,8 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
     view = doc.build(data, unit, year, title_prefix=title_prefix)
     context = view.context()
     stem = safe_filename(f"附件2_实施情况汇总表_{unit}_{view.year}")
+    if "pdf" in formats:
+        view.warnings = glyph_warnings([(f"第{r.seq}行 {r.name}", f"{r.name}{r.note}") for r in view.rows])
     rendered = {f: fmt.render("annex2", context, f, user_dir=template_dir) for f in formats}
     written = [write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force) for f, data_bytes in rendered.items()]
     return written, view

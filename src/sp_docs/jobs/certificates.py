@@ -111,12 +111,47 @@ def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=
     return out.getvalue()
 
 
+def _pages_worker(job: tuple[str, str, tuple[str, ...], int]) -> list[bytes]:
+    """Lay out a chunk once, then write each page as its own PDF (WeasyPrint
+    subsets the fonts per written document, so each file holds only its own
+    glyphs).  Falls back to one render per certificate if the page count does
+    not match (a custom template that spills a certificate over two pages)."""
+    from ..render.pdf import html_to_document, html_to_pdf
+
+    html, base_dir, allowed, count = job
+    document = html_to_document(html, Path(base_dir), allowed_files=set(allowed))
+    if len(document.pages) == count:
+        pages = [document.copy([page]).write_pdf() for page in document.pages]
+    else:
+        pages = None
+    del document
+    gc.collect()
+    return pages
+
+
+SINGLE_CHUNK = 25
+
+
 def single_pdfs(batch, *, design=None, offset=None, template_dir=None, workers=1,
-                advance: Callable[[int], None] = lambda n: None):
+                advance: Callable[[int], None] = lambda n: None, chunk: int = SINGLE_CHUNK):
     """Yield (certificate, PDF bytes) one per person."""
     allowed = _allowed(batch.settings)
-    jobs = [(*_html(batch, [c], design, offset, template_dir), allowed) for c in batch.certificates]
-    yield from zip(batch.certificates, render_pdfs(jobs, workers, advance, [1] * len(jobs)))
+    certs = batch.certificates
+    parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
+    jobs = [(*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts]
+
+    def run(pool_map):
+        for part, pages in zip(parts, pool_map(_pages_worker, jobs)):
+            if pages is None:  # one render per certificate
+                pages = [_pdf_worker((*_html(batch, [c], design, offset, template_dir), allowed)) for c in part]
+            advance(len(part))
+            yield from zip(part, pages)
+
+    if workers <= 1 or len(jobs) <= 1:
+        yield from run(map)
+        return
+    with _pool(workers) as pool:
+        yield from run(lambda f, items: pool.map(f, items, chunksize=1))
 
 
 # -- DOCX --------------------------------------------------------------------

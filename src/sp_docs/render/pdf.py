@@ -64,8 +64,9 @@ def render_html(template_name: str, context: dict, *, user_dir: Path | None = No
         raise templates.describe_render_error(exc, template_name) from None
 
 
-def html_to_pdf(html: str, base_dir: Path, *, allowed_files: set[str] | frozenset = frozenset(),
-                extra_dirs: tuple[Path, ...] = ()) -> bytes:
+def html_to_document(html: str, base_dir: Path, *, allowed_files: set[str] | frozenset = frozenset(),
+                     extra_dirs: tuple[Path, ...] = ()):
+    """The laid-out WeasyPrint document (its pages can be written together or one by one)."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -74,7 +75,12 @@ def html_to_pdf(html: str, base_dir: Path, *, allowed_files: set[str] | frozense
                                [base_dir, templates.builtin_dir() / "html", *extra_dirs])
     stylesheet = CSS(string=fonts.font_face_css(), font_config=font_config, url_fetcher=fetcher)
     document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    return document.render(stylesheets=[stylesheet], font_config=font_config)
+
+
+def html_to_pdf(html: str, base_dir: Path, *, allowed_files: set[str] | frozenset = frozenset(),
+                extra_dirs: tuple[Path, ...] = ()) -> bytes:
+    return html_to_document(html, base_dir, allowed_files=allowed_files, extra_dirs=extra_dirs).write_pdf()
 
 
 def render_pdf(template_name: str, context: dict, *, user_dir: Path | None = None,

@@ -10,15 +10,20 @@ ORDER = ["_intro.md", "plan.md", "annex1_ledgers_merge.md", "certificates.md",
 
 
 def shift_headings(text: str) -> str:
-    """Topic pages start at '#'; inside the README they become '##' sections."""
-    lines = []
-    fence = False
-    for line in text.splitlines():
-        if line.startswith("```"):
-            fence = not fence
-        if not fence and line.startswith("#"):
-            line = "#" + line
-        lines.append(line)
+    """Each topic page's top headings become '##' sections of the README."""
+    def headings():
+        fence = False
+        for index, line in enumerate(lines):
+            if line.startswith("```"):
+                fence = not fence
+            elif not fence and line.startswith("#"):
+                yield index, len(line) - len(line.lstrip("#"))
+
+    lines = text.splitlines()
+    levels = [level for _, level in headings()]
+    shift = 2 - min(levels) if levels else 0
+    for index, level in list(headings()):
+        lines[index] = "#" * max(1, level + shift) + lines[index][level:]
     return "\n".join(lines)
 
 

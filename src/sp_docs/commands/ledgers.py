@@ -17,7 +17,7 @@ def register(main) -> None:
     @click.option("--format", "formats", default="pdf,docx", show_default=True,
                   help="输出格式，逗号分隔：pdf（合订本）、docx（每人一份 + 合订本）、xlsx（每人一个工作表）")
     @click.option("--duplex", is_flag=True, help="双面打印：每份台账从奇数页开始，必要时加空白背页")
-    @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="并行进程数（PDF）")
+    @click.option("--jobs", type=click.IntRange(min=1), help="并行进程数（合订 PDF；默认：CPU 核数）")
     @click.option("--title-prefix", help="标题前缀，如“青川市教育系统”")
     @force_option
     @templates_option

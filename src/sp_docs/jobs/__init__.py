@@ -45,3 +45,26 @@ def glyph_warnings(items: list[tuple[str, str]], role: str = "fang") -> list[str
             warnings.append(f"{where}：{chars} 在已安装的字体中都没有，PDF 中会显示为空框；"
                             "Word/Excel 文件不受影响。请安装含该字的字体（如 方正/中易 字库）后重新生成 PDF，或手工补写")
     return warnings
+
+
+def chunk_size(count: int, largest: int, workers: int) -> int:
+    """Items per chunk so that ``count`` items keep ``workers`` processes busy:
+    at most ``largest`` per chunk, and a number of chunks that is a multiple of
+    ``workers`` (no worker left alone with the last chunk)."""
+    import math
+
+    if workers <= 1 or count <= 1:
+        return max(1, min(largest, count))
+    chunks = max(workers, math.ceil(count / largest))
+    chunks = math.ceil(chunks / workers) * workers
+    return max(1, math.ceil(count / chunks))
+
+
+def default_jobs() -> int:
+    """``--jobs`` default: every core this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)

@@ -19,7 +19,7 @@ from typing import Callable
 
 from ..errors import SpDocsError
 from ..output import BatchResult, unique_path, write_bytes
-from . import example_step
+from . import chunk_size, default_jobs, example_step
 
 CHUNK = 200
 FORMATS = ("pdf", "docx")
@@ -99,6 +99,7 @@ def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=
     from pypdf import PdfReader, PdfWriter
 
     certs = batch.certificates
+    chunk = chunk_size(len(certs), chunk, workers)
     parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
     jobs = [(*_html(batch, part, design, offset, template_dir), _allowed(batch.settings)) for part in parts]
     writer = PdfWriter()
@@ -137,6 +138,7 @@ def single_pdfs(batch, *, design=None, offset=None, template_dir=None, workers=1
     """Yield (certificate, PDF bytes) one per person."""
     allowed = _allowed(batch.settings)
     certs = batch.certificates
+    chunk = chunk_size(len(certs), chunk, workers)
     parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
     jobs = [(*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts]
 
@@ -266,7 +268,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     outcome.result.failed = [(f"第{f.row}行 {f.name}", "；".join(f.messages)) for f in batch.failures]
     if not batch.certificates:
         return outcome
-    workers = workers or max(1, os.cpu_count() or 1)
+    workers = workers or default_jobs()
     stem = f"荣誉证书_{Path(list_path).stem}"
     n = len(batch.certificates)
     with _progress(progress) as bar:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import OutputExistsError, SpDocsError
 from ..output import BatchResult, safe_filename, unique_path, write_bytes
-from . import example_step, load_valid
+from . import chunk_size, default_jobs, example_step, load_valid
 
 CHUNK = 50
 FORMATS = ("pdf", "docx", "xlsx")
@@ -84,6 +84,7 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
     from pypdf import PdfReader, PdfWriter
 
     contexts = [v.context() for v in views]
+    chunk = chunk_size(len(contexts), chunk, jobs)
     chunks = [contexts[i:i + chunk] for i in range(0, len(contexts), chunk)]
     writer = PdfWriter()
     pages: dict[str, LedgerPages] = {}
@@ -171,7 +172,7 @@ def ledger_workbook(views) -> bytes:
 
 
 def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
-            jobs: int = 1, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
+            jobs: int | None = None, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
             show_progress: bool = False, title_prefix: str | None = None) -> LedgerBatch:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -179,6 +180,7 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
     from ..render import formats as fmt
 
     data, _ = load_valid(workbook)
+    jobs = jobs or default_jobs()
     batch = LedgerBatch()
     failed_keys: set[str] = set()
 

@@ -245,6 +245,19 @@ def task_cert_single(n: int, jobs: int) -> Result:
                   note=f"最大 {largest / 1024:.0f} KB")
 
 
+def task_cert_both(n: int, jobs: int) -> Result:
+    """What ``sp-docs certificates --per-person --format pdf`` does: one layout, both outputs."""
+    from sp_docs.jobs import certificates as job
+
+    batch = certificate_batch(make_city(), n)
+    sizes: list[int] = []
+    start = time.perf_counter()
+    data = job.combined_and_single_pdfs(batch, lambda cert, pdf: sizes.append(len(pdf)), workers=jobs)
+    took = time.perf_counter() - start
+    return Result("cert_both", f"证书 合并+单人PDF ×{len(sizes)}", len(sizes), pdf_pages(data), took,
+                  len(data) + sum(sizes), note=f"合并 {len(data) / len(sizes) / 1024:.1f} KB/页；命令 --per-person 的做法")
+
+
 def task_cert_docx(n: int, jobs: int, sample_dir: str, sample: int) -> Result:
     from sp_docs.jobs import certificates as job
 
@@ -392,7 +405,7 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="规模系数：0.1 为快速试跑（默认 1）")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行进程数（默认：CPU 核数）")
     parser.add_argument("--memory-10k", action="store_true", help="另测 10,000 张证书合并 PDF 的峰值内存")
-    parser.add_argument("--only", help="只运行这些任务（逗号分隔）：cert_combined,cert_single,cert_docx,soffice,"
+    parser.add_argument("--only", help="只运行这些任务（逗号分隔）：cert_combined,cert_single,cert_both,cert_docx,soffice,"
                                        "ledgers,annex2,rollup")
     parser.add_argument("--soffice-sample", type=int, default=50, help="用 soffice 转换的 DOCX 份数（默认 50）")
     args = parser.parse_args(argv)
@@ -420,6 +433,8 @@ def main(argv=None) -> int:
             report(run_isolated(task_cert_combined, n, args.jobs))
         if want("cert_single"):
             report(run_isolated(task_cert_single, n, args.jobs))
+        if want("cert_both"):
+            report(run_isolated(task_cert_both, n, args.jobs))
         sample_dir = work / "docx"
         sample_dir.mkdir()
         if want("cert_docx") or want("soffice"):

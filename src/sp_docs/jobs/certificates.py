@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import SpDocsError
-from ..output import BatchResult, unique_path, write_bytes
+from ..output import BatchResult, check_writable, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step
 
 CHUNK = 200
@@ -156,6 +156,57 @@ def single_pdfs(batch, *, design=None, offset=None, template_dir=None, workers=1
         yield from run(lambda f, items: pool.map(f, items, chunksize=1))
 
 
+def _both_worker(job: tuple[str, str, tuple[str, ...], int]) -> tuple[bytes, list[bytes] | None]:
+    """One layout of a chunk → the chunk's PDF and one PDF per page."""
+    from ..render.pdf import html_to_document
+
+    html, base_dir, allowed, count = job
+    document = html_to_document(html, Path(base_dir), allowed_files=set(allowed))
+    combined = document.write_pdf()
+    pages = [document.copy([page]).write_pdf() for page in document.pages] if len(document.pages) == count else None
+    del document
+    gc.collect()
+    return combined, pages
+
+
+BOTH_CHUNK = 100
+
+
+def combined_and_single_pdfs(batch, on_single: Callable[[object, bytes], None], *, design=None, offset=None,
+                             template_dir=None, workers=1, advance: Callable[[int], None] = lambda n: None,
+                             chunk: int = BOTH_CHUNK) -> bytes:
+    """The combined PDF and every per-person PDF from a single layout of each
+    chunk (``on_single(certificate, pdf_bytes)`` is called in list order)."""
+    from pypdf import PdfReader, PdfWriter
+
+    allowed = _allowed(batch.settings)
+    certs = batch.certificates
+    chunk = chunk_size(len(certs), chunk, workers)
+    parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
+    jobs = [(*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts]
+    writer = PdfWriter()
+
+    def run(pool_map):
+        for part, (data, pages) in zip(parts, pool_map(_both_worker, jobs)):
+            writer.append(PdfReader(io.BytesIO(data)))
+            if pages is None:  # a certificate spilled over a page: render each on its own
+                pages = [_pdf_worker((*_html(batch, [c], design, offset, template_dir), allowed)) for c in part]
+            for cert, page in zip(part, pages):
+                on_single(cert, page)
+            advance(len(part))
+            gc.collect()
+
+    if workers <= 1 or len(jobs) <= 1:
+        run(map)
+    else:
+        with _pool(workers) as pool:
+            run(lambda f, items: pool.map(f, items, chunksize=1))
+    writer.add_metadata({"/Title": "荣誉证书", "/Creator": "sp-docs"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 # -- DOCX --------------------------------------------------------------------
 
 class DocxBatch:
@@ -273,21 +324,26 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     n = len(batch.certificates)
     with _progress(progress) as bar:
         if "pdf" in formats:
-            task = bar.add_task("合并 PDF", total=n)
-            data = combined_pdf(batch, template_dir=template_dir, workers=workers,
-                                advance=lambda k: bar.advance(task, k))
-            path = write_bytes(outdir / f"{stem}.pdf", data, force=force)
+            combined_target = outdir / f"{stem}.pdf"
+            check_writable(combined_target, force)  # fail before the long render, not after it
+            if per_person:
+                task = bar.add_task("PDF（合并 + 单人）", total=n)
+                taken: set[str] = set()
+
+                def single(cert, data):
+                    _write(outcome, unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken), data, force)
+
+                data = combined_and_single_pdfs(batch, single, template_dir=template_dir, workers=workers,
+                                                advance=lambda k: bar.advance(task, k))
+            else:
+                task = bar.add_task("合并 PDF", total=n)
+                data = combined_pdf(batch, template_dir=template_dir, workers=workers,
+                                    advance=lambda k: bar.advance(task, k))
+            path = write_bytes(combined_target, data, force=force)
             outcome.result.written.append(path)
             outcome.combined.append(path)
             del data
             gc.collect()
-            if per_person:
-                task = bar.add_task("单人 PDF", total=n)
-                taken: set[str] = set()
-                for cert, data in single_pdfs(batch, template_dir=template_dir, workers=workers,
-                                              advance=lambda k: bar.advance(task, k)):
-                    target = unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken)
-                    _write(outcome, target, data, force)
         if "docx" in formats:
             docx = DocxBatch(template_dir)
             task = bar.add_task("Word 文件", total=n * (2 if per_person else 1))

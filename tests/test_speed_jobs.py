@@ -108,3 +108,45 @@ def test_ledgers_cli_accepts_jobs(programme_file, tmp_path):
                                        "--format", "pdf", "--jobs", "2"])
     assert result.exit_code == 0, result.output
     assert "台账 7 份：成功 7 份" in result.output
+
+
+def test_streaming_merger_keeps_pages_text_and_positions(tmp_path):
+    """The combined certificate PDF is merged by render.pdfmerge (streaming):
+    same pages, text, glyph positions and fonts as merging with pypdf."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from helpers import pdf_chars
+    from sp_docs.documents import certificate as doc
+    from sp_docs.jobs import certificates as job
+    from sp_docs.render.pdf import html_to_pdf
+    from sp_docs.render.pdfmerge import StreamingPdfMerger
+    from sp_docs.sources.award_list import read_award_list
+
+    rows = [{"姓名": name, "所在单位": UNITS[i % 2], "荣誉称号": "优秀教师"}
+            for i, name in enumerate(["张三", "李四", "王小五", "赵六", "欧阳明月"])]
+    listing = tmp_path / "list.yaml"
+    listing.write_text(yaml.safe_dump({"表彰": rows}, allow_unicode=True), encoding="utf-8")
+    batch = doc.build(read_award_list(listing).rows, doc.load_settings(overrides={"颁发日期": "2025.09.10"}))
+    parts = []
+    for part in (batch.certificates[:2], batch.certificates[2:]):
+        html, base = job._html(batch, part, None, None, None)
+        parts.append(html_to_pdf(html, Path(base)))
+    merger = StreamingPdfMerger()
+    for data in parts:
+        merger.append(data)
+    streamed = merger.finish("荣誉证书").getvalue()
+    writer = PdfWriter()
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)))
+    buffer = io.BytesIO()
+    writer.write(buffer)
+
+    def glyphs(pdf):
+        return [[(c["text"], round(c["x0"], 2), round(c["top"], 2), round(c["size"], 2), c["fontname"]) for c in page]
+                for page in pdf_chars(pdf)]
+
+    assert len(PdfReader(io.BytesIO(streamed), strict=True).pages) == 5
+    assert glyphs(streamed) == glyphs(buffer.getvalue())
+    assert PdfReader(io.BytesIO(streamed)).metadata.title == "荣誉证书"

@@ -45,12 +45,36 @@ class CertificateResult:
 
 # -- PDF ---------------------------------------------------------------------
 
+def release_memory() -> None:
+    """Collect garbage and give freed heap back to the system (glibc), so that a
+    long batch's memory stays flat and forked workers start small."""
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def release_build_memory() -> None:
+    """After the view-models are built: drop the font metric tables (tens of MB
+    per CJK font) before rendering starts."""
+    from ..documents import certificate as doc
+    from ..render import fonts
+
+    doc.metrics.cache_clear()
+    doc._font_table.cache_clear()
+    fonts._cmap.cache_clear()
+    release_memory()
+
+
 def _pdf_worker(job: tuple[str, str, tuple[str, ...]]) -> bytes:
     from ..render.pdf import html_to_pdf
 
     html, base_dir, allowed = job
     data = html_to_pdf(html, Path(base_dir), allowed_files=set(allowed))
-    gc.collect()
+    release_memory()
     return data
 
 
@@ -79,37 +103,46 @@ def _pool(workers: int):
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 
 
-def render_pdfs(jobs: list[tuple[str, str, tuple[str, ...]]], workers: int, advance: Callable[[int], None],
-                sizes: list[int]):
-    """Yield PDF bytes for each job in order, in parallel when it pays."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job, size in zip(jobs, sizes):
-            data = _pdf_worker(job)
-            advance(size)
-            yield data
+def ordered_map(function, jobs, count: int, workers: int):
+    """``function(job)`` for each job, results in order; on ``workers`` processes
+    when there is more than one job.  Jobs are made lazily and at most two per
+    worker are in flight, so a long batch never holds all its HTML at once."""
+    if workers <= 1 or count <= 1:
+        yield from map(function, jobs)
         return
+    from collections import deque
+
     with _pool(workers) as pool:
-        for data, size in zip(pool.map(_pdf_worker, jobs, chunksize=1 if len(jobs) < 50 else 4), sizes):
-            advance(size)
-            yield data
+        pending: deque = deque()
+        for job in jobs:
+            pending.append(pool.submit(function, job))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def render_pdfs(jobs, workers: int, advance: Callable[[int], None], sizes: list[int]):
+    """Yield PDF bytes for each job in order, in parallel when it pays."""
+    for data, size in zip(ordered_map(_pdf_worker, jobs, len(sizes), workers), sizes):
+        advance(size)
+        yield data
 
 
 def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=1,
                  advance: Callable[[int], None] = lambda n: None, chunk: int = CHUNK) -> bytes:
-    from pypdf import PdfReader, PdfWriter
+    from ..render.pdfmerge import StreamingPdfMerger
 
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)
     parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
-    jobs = [(*_html(batch, part, design, offset, template_dir), _allowed(batch.settings)) for part in parts]
-    writer = PdfWriter()
+    jobs = ((*_html(batch, part, design, offset, template_dir), _allowed(batch.settings)) for part in parts)
+    merger = StreamingPdfMerger()
     for data in render_pdfs(jobs, workers, advance, [len(p) for p in parts]):
-        writer.append(PdfReader(io.BytesIO(data)))
+        merger.append(data)
+        del data
         gc.collect()
-    writer.add_metadata({"/Title": "荣誉证书", "/Creator": "sp-docs"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return merger.finish("荣誉证书").getvalue()
 
 
 def _pages_worker(job: tuple[str, str, tuple[str, ...], int]) -> list[bytes]:
@@ -126,7 +159,7 @@ def _pages_worker(job: tuple[str, str, tuple[str, ...], int]) -> list[bytes]:
     else:
         pages = None
     del document
-    gc.collect()
+    release_memory()
     return pages
 
 
@@ -140,20 +173,12 @@ def single_pdfs(batch, *, design=None, offset=None, template_dir=None, workers=1
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)
     parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
-    jobs = [(*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts]
-
-    def run(pool_map):
-        for part, pages in zip(parts, pool_map(_pages_worker, jobs)):
-            if pages is None:  # one render per certificate
-                pages = [_pdf_worker((*_html(batch, [c], design, offset, template_dir), allowed)) for c in part]
-            advance(len(part))
-            yield from zip(part, pages)
-
-    if workers <= 1 or len(jobs) <= 1:
-        yield from run(map)
-        return
-    with _pool(workers) as pool:
-        yield from run(lambda f, items: pool.map(f, items, chunksize=1))
+    jobs = ((*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts)
+    for part, pages in zip(parts, ordered_map(_pages_worker, jobs, len(parts), workers)):
+        if pages is None:  # one render per certificate
+            pages = [_pdf_worker((*_html(batch, [c], design, offset, template_dir), allowed)) for c in part]
+        advance(len(part))
+        yield from zip(part, pages)
 
 
 def _both_worker(job: tuple[str, str, tuple[str, ...], int]) -> tuple[bytes, list[bytes] | None]:
@@ -165,7 +190,7 @@ def _both_worker(job: tuple[str, str, tuple[str, ...], int]) -> tuple[bytes, lis
     combined = document.write_pdf()
     pages = [document.copy([page]).write_pdf() for page in document.pages] if len(document.pages) == count else None
     del document
-    gc.collect()
+    release_memory()
     return combined, pages
 
 
@@ -177,34 +202,24 @@ def combined_and_single_pdfs(batch, on_single: Callable[[object, bytes], None], 
                              chunk: int = BOTH_CHUNK) -> bytes:
     """The combined PDF and every per-person PDF from a single layout of each
     chunk (``on_single(certificate, pdf_bytes)`` is called in list order)."""
-    from pypdf import PdfReader, PdfWriter
+    from ..render.pdfmerge import StreamingPdfMerger
 
     allowed = _allowed(batch.settings)
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)
     parts = [certs[i:i + chunk] for i in range(0, len(certs), chunk)]
-    jobs = [(*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts]
-    writer = PdfWriter()
-
-    def run(pool_map):
-        for part, (data, pages) in zip(parts, pool_map(_both_worker, jobs)):
-            writer.append(PdfReader(io.BytesIO(data)))
-            if pages is None:  # a certificate spilled over a page: render each on its own
-                pages = [_pdf_worker((*_html(batch, [c], design, offset, template_dir), allowed)) for c in part]
-            for cert, page in zip(part, pages):
-                on_single(cert, page)
-            advance(len(part))
-            gc.collect()
-
-    if workers <= 1 or len(jobs) <= 1:
-        run(map)
-    else:
-        with _pool(workers) as pool:
-            run(lambda f, items: pool.map(f, items, chunksize=1))
-    writer.add_metadata({"/Title": "荣誉证书", "/Creator": "sp-docs"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    jobs = ((*_html(batch, part, design, offset, template_dir), allowed, len(part)) for part in parts)
+    merger = StreamingPdfMerger()
+    for part, (data, pages) in zip(parts, ordered_map(_both_worker, jobs, len(parts), workers)):
+        merger.append(data)
+        if pages is None:  # a certificate spilled over a page: render each on its own
+            pages = [_pdf_worker((*_html(batch, [c], design, offset, template_dir), allowed)) for c in part]
+        for cert, page in zip(part, pages):
+            on_single(cert, page)
+        advance(len(part))
+        del data, pages
+        gc.collect()
+    return merger.finish("荣誉证书").getvalue()
 
 
 # -- DOCX --------------------------------------------------------------------
@@ -315,6 +330,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     if offset_y is not None:
         settings.offset_y = offset_y
     batch = doc.build(awards.rows, settings)
+    release_build_memory()
     outcome = CertificateResult(batch)
     outcome.result.failed = [(f"第{f.row}行 {f.name}", "；".join(f.messages)) for f in batch.failures]
     if not batch.certificates:

@@ -128,7 +128,9 @@ def test_streaming_merger_keeps_pages_text_and_positions(tmp_path):
             for i, name in enumerate(["张三", "李四", "王小五", "赵六", "欧阳明月"])]
     listing = tmp_path / "list.yaml"
     listing.write_text(yaml.safe_dump({"表彰": rows}, allow_unicode=True), encoding="utf-8")
-    batch = doc.build(read_award_list(listing).rows, doc.load_settings(overrides={"颁发日期": "2025.09.10"}))
+    settings = doc.load_settings(overrides={"颁发单位": "中共青川市委教育工作委员会", "颁发日期": "2025.09.10"})
+    batch = doc.build(read_award_list(listing).rows, settings)
+    assert len(batch.certificates) == 5
     parts = []
     for part in (batch.certificates[:2], batch.certificates[2:]):
         html, base = job._html(batch, part, None, None, None)

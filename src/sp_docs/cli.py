@@ -170,7 +170,7 @@ def init(directory: Path, force: bool):
 
 @main.group(context_settings=CONTEXT_SETTINGS)
 def annex():
-    """生成附件表格：2 = 实施情况汇总表。"""
+    """生成附件表格：1 = 三年实施计划指导性任务表，2 = 实施情况汇总表。"""
 
 
 @annex.command("2")

@@ -100,6 +100,9 @@ def _pool(workers: int):
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    if method == "fork":  # forked workers then share these modules' memory instead of each loading them
+        import weasyprint  # noqa: F401
+        import weasyprint.pdf  # noqa: F401
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 
 
@@ -194,7 +197,7 @@ def _both_worker(job: tuple[str, str, tuple[str, ...], int]) -> tuple[bytes, lis
     return combined, pages
 
 
-BOTH_CHUNK = 100
+BOTH_CHUNK = CHUNK
 
 
 def combined_and_single_pdfs(batch, on_single: Callable[[object, bytes], None], *, design=None, offset=None,

@@ -16,6 +16,7 @@ import yaml
 
 from ..errors import TemplateError
 from ..sources.normalize import gongwen_date
+from .title_lines import title_lines
 
 CLAUSES_FILE = Path(__file__).resolve().parent.parent / "questionnaire" / "clauses.yaml"
 CN_DIGITS = "零一二三四五六七八九"
@@ -62,6 +63,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     subtitle_left: str = ""
     subtitle_right: str = ""
+    title_lines: list[str] = field(default_factory=list)  # the title broken into its printed lines
 
 
 @dataclass
@@ -83,6 +85,9 @@ class PlanView:
     cc: str | None
     printer: str
     print_date: str
+    # the titles broken into their printed lines (GB/T 9704 trapezoid/diamond, see title_lines.py)
+    notice_title_lines: list[str] = field(default_factory=list)
+    plan_title_lines: list[str] = field(default_factory=list)
 
     def context(self) -> dict:
         data = asdict(self)
@@ -243,10 +248,12 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         if view2.rows:
             annex2_rows = view2.table()
     sign = answers["sign_date"]
+    keep = (name, ctx["school"])  # title lines never split the school's name when it fits
+    notice_title = _render(library["notice"]["title"], ctx)
     view = PlanView(
         mark_text=answers.get("mark_text") if answers.get("print_mark") else None,
         doc_number=answers["doc_number"],
-        notice_title=_render(library["notice"]["title"], ctx),
+        notice_title=notice_title,
         recipients=answers["recipients"],
         notice_body=[t for t in (_render(s, ctx) for s in library["notice"]["body"]) if t],
         issuer=answers["issuer"],
@@ -255,15 +262,20 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         plan_title=ctx["plan_title"],
         blocks=blocks,
         attachments=[annex1_title, annex2_title, annex3_title],
-        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows),
+        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows,
+                     title_lines=title_lines(annex1_title, keep=keep)),
         annex2=Table("附件2", annex2_title, list(annex2_doc.COLUMNS), annex2_rows,
                      notes=list(annex2_doc.NOTES), subtitle_left=f"单位名称：{name}",
-                     subtitle_right=f"{annex2_year or '　　年'}　　月　　日"),
+                     subtitle_right=f"{annex2_year or '　　年'}　　月　　日",
+                     title_lines=title_lines(annex2_title, keep=keep)),
         annex3={"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
+                "title_lines": title_lines(annex3_title, keep=keep),
                 "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"},
         cc=answers.get("cc"),
         printer=answers["printer"],
         print_date=gongwen_date(sign),
+        notice_title_lines=title_lines(notice_title, keep=keep),
+        plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
     )
     return view
 

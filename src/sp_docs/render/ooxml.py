@@ -382,3 +382,21 @@ def set_style_char_spacing(style, twentieths_pt: int) -> None:
         element = OxmlElement("w:spacing")
         rpr.append(element)
     element.set(qn("w:val"), str(twentieths_pt))
+
+
+_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def no_grid_snap(target) -> None:
+    """Let a paragraph (or every paragraph of a paragraph style) keep its own line spacing
+    instead of snapping to the document's line grid (w:snapToGrid w:val="0"): table cells
+    and spacers on a GB/T 9704 grid page would otherwise grow to whole grid lines."""
+    element = target._p if hasattr(target, "_p") else target.element
+    p_pr = element.get_or_add_pPr()
+    snap = p_pr.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        _insert_in_order(p_pr, snap, _PPR_AFTER_SNAP)
+    snap.set(qn("w:val"), "0")

@@ -24,8 +24,15 @@ COLOPHON_ROW_PT = 28
 TYPE_AREA_PT = 225 * 72 / 25.4
 
 
-def _title_lines(title: str) -> int:
-    return max(1, -(-int(_width_chars(title) * 22) // 442))
+def _title(document, lines: list[str], **fmt):
+    """A 公文标题 paragraph with the view-model's title lines as explicit line breaks, so Word
+    breaks the title where GB/T 9704 wants it (trapezoid/diamond, no word split)."""
+    paragraph = _para(document, "公文标题", **fmt)
+    for n, line in enumerate(lines):
+        run = paragraph.add_run(line)
+        if n < len(lines) - 1:
+            run.add_break()
+    return paragraph
 
 # style name → (font role, size pt, alignment, first-line indent in characters)
 STYLES = {
@@ -101,7 +108,7 @@ def _notice(document, view, seal: Path | None) -> None:
     number = _para(document, "发文字号", view.doc_number)
     ooxml.paragraph_border(number, "bottom", size_eighths=12, color=ooxml.GONGWEN_RED, space_pt=11)
     _para(document, "公文正文")
-    _para(document, "公文标题", view.notice_title)
+    _title(document, view.notice_title_lines)
     _para(document, "公文正文")
     _para(document, "主送机关", f"{view.recipients}：")
     for text in view.notice_body:
@@ -150,20 +157,20 @@ def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=
     return table
 
 
-def _annex_head(document, label: str, title: str) -> None:
+def _annex_head(document, label: str, title_lines: list[str]) -> None:
     _para(document, "附件标识", label, page_break_before=True)
     _para(document, "公文正文")
-    _para(document, "公文标题", title)
+    _title(document, title_lines)
 
 
 def _annex3(document, view) -> None:
     a3 = view.annex3
-    _annex_head(document, a3["label"], a3["title"])
+    _annex_head(document, a3["label"], a3["title_lines"])
     table = document.add_table(rows=0, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     ooxml.set_table_borders(table)
 
-    used = [LINE_PT * (2 + _title_lines(a3["title"]))]
+    used = [LINE_PT * (2 + len(a3["title_lines"]))]
 
     def row(values, height=26):
         r = table.add_row()
@@ -232,7 +239,7 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
             body.remove(child)
     seal = Path(view.seal_path) if view.seal_path else None
     _notice(document, view, seal)
-    _para(document, "公文标题", view.plan_title, page_break_before=True)
+    _title(document, view.plan_title_lines, page_break_before=True)
     _para(document, "公文正文")
     for block in view.blocks:
         if block.kind == "para":
@@ -249,11 +256,11 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
         _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=Pt(CHAR_PT * 6),
               first_line_indent=Pt(-CHAR_PT * (4 if n == 1 else 1)))
     a1 = view.annex1
-    _annex_head(document, a1.label, a1.title)
+    _annex_head(document, a1.label, a1.title_lines)
     _para(document, "公文正文")
     _table(document, a1.columns, a1.rows, [30, 45, 45, 30], row_height=30)
     a2 = view.annex2
-    _annex_head(document, a2.label, a2.title)
+    _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
     _table(document, a2.columns, a2.rows, [14, 24, 26, 26, 24, 42], row_height=22)
@@ -267,9 +274,11 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     if spacer > 2:
         gap = document.add_paragraph(style="表格文字")
         ooxml.set_line_spacing_exact(gap, spacer)
+        ooxml.no_grid_snap(gap)
     _colophon(document, view)
     end = document.add_paragraph()  # a body must not end with a table
     end.paragraph_format.line_spacing = Pt(1)
+    ooxml.no_grid_snap(end)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -17,8 +17,8 @@ from docx.shared import Mm, Pt  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font  # noqa: E402
 
-from make_templates import (DOCX_DIR, XLSX_DIR, gongwen_document, loop_row, paragraph,  # noqa: E402
-                            table_cell, thin_border)
+from make_templates import (DOCX_DIR, XLSX_DIR, compact_lines, gongwen_document, loop_row,  # noqa: E402
+                            paragraph, table_cell, thin_border)
 from sp_docs.render import ooxml  # noqa: E402
 
 HEAD = ["单  位", "骨干教师培养成共产党员数", "党员教师培养成教学骨干数"]
@@ -45,10 +45,7 @@ def _table(document, headers, fields, widths, size=12, gap_index=None):
     data.height = Mm(8)
     ooxml.cant_split_row(data)
     loop_row(table, "{%tr endfor %}")
-    for row in table.rows:
-        for cell in row.cells:
-            for para in cell.paragraphs:
-                ooxml.set_line_spacing_exact(para, size * 1.35)
+    compact_lines([p for row in table.rows for cell in row.cells for p in cell.paragraphs], size * 1.35)
     if gap_index is not None:
         for row in table.rows:
             ooxml.clear_cell_borders(row.cells[gap_index], ("top", "bottom"))
@@ -70,9 +67,8 @@ def annex1_docx() -> None:
     paragraph(document, "{%p endif %}", "fang", 10)
     note = paragraph(document, "注：{{ note }}", "fang", 12, indent_chars=2)
     note.paragraph_format.space_before = Pt(6)
-    ooxml.set_line_spacing_exact(note, 20)
     paragraph(document, "{%p for s in shortfalls %}", "fang", 12)
-    ooxml.set_line_spacing_exact(paragraph(document, "计划缺口：{{ s }}。", "fang", 12, indent_chars=2), 20)
+    compact_lines([note, paragraph(document, "计划缺口：{{ s }}。", "fang", 12, indent_chars=2)], 20)
     paragraph(document, "{%p endfor %}", "fang", 12)
     paragraph(document, "{%p if by_year %}", "fang", 10)
     sub = paragraph(document, "分年度计划表", "hei", 16, WD_ALIGN_PARAGRAPH.CENTER)
@@ -204,10 +200,7 @@ def ledger_docx() -> None:
     sign.paragraph_format.space_before = Pt(60)
     ooxml.set_run_font(sign.add_run("培养人签名：　　　　　　　年　　月　　日"), "fang", 12)
     ooxml.cant_split_row(opinion)
-    for r in table.rows:
-        for c in r.cells:
-            for p in c.paragraphs:
-                ooxml.set_line_spacing_exact(p, 18)
+    compact_lines([p for r in table.rows for c in r.cells for p in c.paragraphs], 18)
     ooxml.set_column_widths(table, widths)
     paragraph(document, "{%p endfor %}", "fang", 10)
     document.save(DOCX_DIR / "ledger.docx")

@@ -57,6 +57,14 @@ def table_cell(cell, text: str, role: str = "fang", size: float = 14, bold: bool
     ooxml.set_cell_vertical_center(cell)
 
 
+def compact_lines(paragraphs, line_pt: float) -> None:
+    """Exact ``line_pt`` spacing, not snapped to the page's 28.95 pt line grid (Word/LibreOffice
+    would otherwise give every line of a table cell or note a whole grid line)."""
+    for para in paragraphs:
+        ooxml.set_line_spacing_exact(para, line_pt)
+        ooxml.no_grid_snap(para)
+
+
 def loop_row(table, tag: str):
     row = table.add_row()
     merged = row.cells[0].merge(row.cells[-1])
@@ -90,10 +98,13 @@ def annex2_docx() -> None:
     ooxml.cant_split_row(data)
     loop_row(table, "{%tr endfor %}")
     ooxml.set_column_widths(table, [17, 25, 25, 24, 22, 43])
-    paragraph(document, "注：", "fang", 12, indent_chars=2).paragraph_format.space_before = Pt(6)
+    compact_lines([p for row in table.rows for cell in row.cells for p in cell.paragraphs], 19)
+    notes = paragraph(document, "注：", "fang", 12, indent_chars=2)
+    notes.paragraph_format.space_before = Pt(6)
     paragraph(document, "{%p for note in notes %}", "fang", 12)
-    paragraph(document, "{{ loop.index }}. {{ note }}", "fang", 12, indent_chars=2)
+    note = paragraph(document, "{{ loop.index }}. {{ note }}", "fang", 12, indent_chars=2)
     paragraph(document, "{%p endfor %}", "fang", 12)
+    compact_lines([notes, note], 20)
     document.save(DOCX_DIR / "annex2.docx")
 
 

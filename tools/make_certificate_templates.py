@@ -2,7 +2,8 @@
 
     python tools/make_certificate_templates.py
 Users may redesign the generated file in Word/WPS; keep the {{ … }} tags:
-greeting, body, closing, issuer, date, number (also available: name, unit, title).
+greeting, body, closing, issuer, date, number (also available: name, unit, title), and
+{{r seal }} in the issuer's paragraph, where the seal picture is anchored (centred over it).
 """
 from __future__ import annotations
 
@@ -57,7 +58,10 @@ def certificate_docx() -> Path:
     _para(document, "{{ greeting }}", "kai", 24, after=8)
     _para(document, "{{ body }}", "kai", 22, after=4)
     _para(document, "{{ closing }}", "kai", 22, after=40)
-    _para(document, "{{ issuer }}", "kai", 20, WD_ALIGN_PARAGRAPH.RIGHT, after=6, right_mm=10)
+    issuer = _para(document, "{{ issuer }}", "kai", 20, WD_ALIGN_PARAGRAPH.RIGHT, after=6, right_mm=10)
+    # the seal (when the settings give one) floats over this paragraph: a run of its own before the text
+    seal = issuer.add_run("{{r seal }}")
+    issuer.runs[0]._r.addprevious(seal._r)
     _para(document, "{{ date }}", "kai", 18, WD_ALIGN_PARAGRAPH.RIGHT, after=30, right_mm=25)
     _para(document, "{{ number }}", "fang", 11)
     DOCX_DIR.mkdir(parents=True, exist_ok=True)

@@ -231,7 +231,7 @@ class DocxBatch:
     """The certificate DOCX template compiled once; one render per person is a
     Jinja2 render of document.xml plus a zip of the template's parts."""
 
-    def __init__(self, template_dir: Path | None = None):
+    def __init__(self, template_dir: Path | None = None, *, seal: Path | None = None, seal_size: float = 42.0):
         import jinja2
         from docxtpl import DocxTemplate
 
@@ -256,13 +256,78 @@ class DocxBatch:
             document = package.read("word/document.xml").decode("utf-8")
         head, _, tail = split_document_body(document)
         self.head, self.tail = head, tail[tail.rindex("</w:body>"):]
+        self.seal_xml, self.seal_geometry, self.drawings = "", None, 0
+        if seal is not None:
+            self._add_seal(path, Path(seal), seal_size)
+
+    def _add_seal(self, path: Path, seal: Path, size_mm: float) -> None:
+        """The seal as a picture part of the package and a floating picture, in front of the
+        text, centred over the 颁发单位 paragraph that holds the template's {{r seal }} tag."""
+        import re
+
+        from docx import Document
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.image.image import Image
+        from docx.shared import Mm, Pt
+
+        from ..render.ooxml import floating_picture_run
+
+        document = Document(str(path))
+        holder = next((p for p in document.paragraphs if re.search(r"\{\{r\s+seal\s*\}\}", p.text)), None)
+        if holder is None:  # a user's template without the tag: the seal stays in the PDF only
+            return
+        section = document.sections[0]
+        column = section.page_width - section.left_margin - section.right_margin
+        fmt, style_fmt = holder.paragraph_format, holder.style.paragraph_format
+        size = next((r.font.size for r in holder.runs if r.font.size and "seal" not in r.text), None)
+        size = size or holder.style.font.size or Pt(20)
+        self.seal_geometry = {
+            "column": column, "size": size, "seal": Mm(size_mm),
+            "left": fmt.left_indent or style_fmt.left_indent or 0,
+            "right": fmt.right_indent or style_fmt.right_indent or 0,
+            "align": {WD_ALIGN_PARAGRAPH.RIGHT: "right", WD_ALIGN_PARAGRAPH.CENTER: "center"}.get(
+                holder.alignment if holder.alignment is not None else holder.style.paragraph_format.alignment,
+                "left"),
+        }
+        try:
+            image = Image.from_file(str(seal))
+            seal_height = Mm(size_mm) * image.px_height // max(image.px_width, 1)
+        except Exception:
+            raise SpDocsError(f"印章图片无法读取（应为 PNG）：{seal}") from None
+        line = int(size * 1.3)  # the 颁发单位 line: the seal's centre on the line's centre
+        try:
+            self.package, self.seal_xml = floating_picture_run(self.package, seal, size_mm,
+                                                               offset_y_emu=(line - seal_height) // 2)
+        except Exception:
+            raise SpDocsError(f"印章图片无法放入 Word 文件（应为 PNG）：{seal}") from None
+
+    def _seal_for(self, cert) -> str:
+        """The seal run for one certificate: centred over its 颁发单位 text."""
+        if not self.seal_xml:
+            return ""
+        from markupsafe import Markup
+
+        from ..render.ooxml import SEAL_ID_MARK, SEAL_X_MARK
+
+        g = self.seal_geometry
+        text = cert.field("issuer").text
+        width = sum(g["size"] if ord(c) >= 0x2E80 else g["size"] // 2 for c in text)
+        if g["align"] == "right":
+            centre = g["column"] - g["right"] - width // 2
+        elif g["align"] == "center":
+            centre = g["left"] + (g["column"] - g["left"] - g["right"]) // 2
+        else:
+            centre = g["left"] + width // 2
+        self.drawings += 1
+        return Markup(self.seal_xml.replace(SEAL_X_MARK, str(int(centre - g["seal"] // 2)))
+                      .replace(f'id="{SEAL_ID_MARK}"', f'id="{1000 + self.drawings}"'))
 
     def xml(self, cert) -> str:
         from ..render import templates
         import jinja2
 
         try:
-            return self.template.render(**docx_context(cert))
+            return self.template.render(**docx_context(cert), seal=self._seal_for(cert))
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise templates.describe_render_error(exc, "certificate.docx") from None
 
@@ -293,7 +358,7 @@ class DocxBatch:
         return docx_with_parts(self.package, {"word/document.xml": xml.encode("utf-8")})
 
 
-DOCX_FIELDS = ("greeting", "body", "closing", "issuer", "date", "number", "name", "unit", "title")
+DOCX_FIELDS = ("greeting", "body", "closing", "issuer", "date", "number", "name", "unit", "title", "seal")
 
 
 def docx_context(cert) -> dict:
@@ -364,7 +429,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
             del data
             gc.collect()
         if "docx" in formats:
-            docx = DocxBatch(template_dir)
+            docx = DocxBatch(template_dir, seal=settings.seal, seal_size=settings.seal_size)
             task = bar.add_task("Word 文件", total=n * (2 if per_person else 1))
             path = write_bytes(outdir / f"{stem}.docx",
                                docx.combined(batch.certificates, lambda k: bar.advance(task, k)), force=force)

@@ -400,3 +400,33 @@ def no_grid_snap(target) -> None:
         snap = OxmlElement("w:snapToGrid")
         _insert_in_order(p_pr, snap, _PPR_AFTER_SNAP)
     snap.set(qn("w:val"), "0")
+
+
+# --- a seal picture for docx templates rendered without python-docx (certificates) ----------
+
+SEAL_X_MARK = "918273645"  # stand-ins the caller replaces in the run XML for each document
+SEAL_ID_MARK = "918273"
+
+
+def floating_picture_run(package: bytes, image, width_mm: float, offset_y_emu: int) -> tuple[bytes, str]:
+    """``package`` (a .docx) with ``image`` added as a part and related from the main document,
+    and the XML of one run holding that picture ``width_mm`` wide, floating in front of the
+    text (float_picture_behind), ``offset_y_emu`` below the top of its paragraph.  The
+    horizontal offset from the column (SEAL_X_MARK) and the drawing id (SEAL_ID_MARK) are
+    placeholders for the caller to fill in for each document."""
+    import io
+
+    from docx import Document
+    from lxml import etree
+
+    document = Document(io.BytesIO(package))
+    run = document.add_paragraph().add_run()
+    run.add_picture(str(image), width=Mm(width_mm))
+    float_picture_behind(run, offset_x_emu=int(SEAL_X_MARK), offset_y_emu=offset_y_emu)
+    doc_pr = run._element.find(".//" + qn("wp:docPr"))
+    doc_pr.set("id", SEAL_ID_MARK)
+    doc_pr.set("name", "印章")
+    out = io.BytesIO()
+    document.save(out)
+    xml = etree.tostring(run._element, encoding="unicode")
+    return out.getvalue(), xml

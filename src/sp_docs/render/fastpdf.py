@@ -1,0 +1,669 @@
+"""A small direct PDF writer for 荣誉证书 pages (the fast path of ``certificates``).
+
+The certificate view-model (``documents.certificate.page_context``) already says
+where every line goes, at which size, broken how.  Laying that out again with
+WeasyPrint costs ~30 ms a page; here the page is written directly:
+
+- the design (border, title 荣誉证书, corners — the same on every page) is laid
+  out ONCE by WeasyPrint from the built-in HTML/CSS with no variable fields, and
+  its page is copied into a Form XObject drawn on every page (``blank`` has none);
+- the variable lines are drawn with PDF text operators at the view-model's
+  positions, baseline placed the way WeasyPrint/Pango place it (half-leading
+  around the font's ascent + descent), in the fonts the HTML path uses
+  (``fonts.resolve(role)`` then the glyph fallbacks, character by character);
+- each font is embedded once per output file as a subset Type0 font
+  (HarfBuzz's subsetter through cffi — the library WeasyPrint already loads —
+  or fontTools when that is unavailable): CIDFontType2 for TrueType outlines,
+  CIDFontType0 + FontFile3/OpenType for CFF; a W array and a ToUnicode CMap;
+- the seal PNG is one image XObject (alpha → SMask) drawn on every page.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+PT_PER_MM = 72 / 25.4
+_BG_FIRST_ID = 3  # object ids 1 = catalog, 2 = page tree, then the background's objects
+
+
+# --------------------------------------------------------------------------
+# Fonts
+# --------------------------------------------------------------------------
+
+@dataclass
+class FaceInfo:
+    """What we need of one font face (file + index) before subsetting."""
+
+    path: str
+    index: int
+    cmap: dict[int, int]  # code point → glyph id (original font)
+    upem: int
+    ascent: float  # em, as HarfBuzz/Pango report it
+    descent: float  # em, positive
+    cff: bool
+    name: str  # PostScript name
+
+
+def _ps_name(font) -> str:
+    import re
+
+    name = ""
+    try:
+        name = font["name"].getDebugName(6) or font["name"].getDebugName(4) or ""
+    except Exception:
+        pass
+    return re.sub(r"[^A-Za-z0-9_-]", "", name)[:60] or "Font"
+
+
+@functools.lru_cache(maxsize=None)
+def face_info(path: str, index: int) -> FaceInfo | None:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        if path.lower().endswith((".ttc", ".otc")):
+            font = TTCollection(path, lazy=True).fonts[index]
+        else:
+            font = TTFont(path, lazy=True)
+        upem = font["head"].unitsPerEm
+        hhea = font["hhea"]
+        os2 = font["OS/2"] if "OS/2" in font else None
+        # HarfBuzz's rule (hb-ot-metrics): typo metrics when USE_TYPO_METRICS is set,
+        # else hhea (when non-zero), else typo, else win.
+        if os2 is not None and os2.fsSelection & (1 << 7):
+            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
+        elif hhea.ascent or hhea.descent:
+            ascent, descent = hhea.ascent, -hhea.descent
+        elif os2 is not None:
+            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
+        else:
+            ascent, descent = upem * 0.88, upem * 0.12
+        return FaceInfo(path, index, dict(font.getBestCmap() or {}), upem, ascent / upem, descent / upem,
+                        "CFF " in font or "CFF2" in font, _ps_name(font))
+    except Exception:
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def role_chain(role: str) -> tuple[FaceInfo, ...]:
+    """The faces tried for a character of ``role``: the role's font, then the
+    glyph fallbacks (the same order as the CSS font stack and the view-model's
+    metrics)."""
+    from . import fonts
+
+    sources: list[tuple[str, int]] = []
+    resolved = fonts.resolve(role)
+    if resolved:
+        sources.append((resolved.path, resolved.index))
+    for candidate in fonts.GLYPH_FALLBACKS:
+        found = fonts._locate(candidate)
+        if found and found not in sources:
+            sources.append(found)
+    chain = tuple(info for info in (face_info(p, i) for p, i in sources) if info is not None)
+    if not chain:
+        from ..errors import SpDocsError
+
+        raise SpDocsError(f"没有找到可用于“{role}”的字体，无法生成 PDF")
+    return chain
+
+
+def face_for(char: str, chain: tuple[FaceInfo, ...]) -> FaceInfo:
+    code = ord(char)
+    for info in chain:
+        if code in info.cmap:
+            return info
+    return chain[0]
+
+
+# -- subsetting ------------------------------------------------------------------
+
+_HB_CDEF = """
+typedef struct hb_blob_t hb_blob_t;
+typedef struct hb_face_t hb_face_t;
+typedef struct hb_set_t hb_set_t;
+typedef struct hb_subset_input_t hb_subset_input_t;
+typedef uint32_t hb_codepoint_t;
+typedef uint32_t hb_tag_t;
+hb_blob_t *hb_blob_create_from_file_or_fail(const char *file_name);
+void hb_blob_destroy(hb_blob_t *blob);
+const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
+hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
+void hb_face_destroy(hb_face_t *face);
+hb_blob_t *hb_face_reference_blob(hb_face_t *face);
+hb_tag_t hb_tag_from_string(const char *str, int len);
+void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
+hb_subset_input_t *hb_subset_input_create_or_fail(void);
+void hb_subset_input_destroy(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_unicode_set(hb_subset_input_t *input);
+hb_set_t *hb_subset_input_set(hb_subset_input_t *input, int set_type);
+void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned value);
+hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
+"""
+_DROP_TABLES = (b"GSUB", b"GPOS", b"BASE", b"JSTF", b"DSIG", b"VORG", b"vhea", b"vmtx", b"SVG ", b"EBDT",
+                b"EBLC", b"EBSC", b"LTSH", b"PCLT", b"kern", b"hdmx", b"VDMX", b"FFTM", b"meta", b"gasp")
+
+
+@functools.lru_cache(maxsize=1)
+def _harfbuzz():
+    """(ffi, libharfbuzz, libharfbuzz-subset) or None."""
+    try:
+        import cffi
+
+        ffi = cffi.FFI()
+        ffi.cdef(_HB_CDEF)
+        hb = hs = None
+        for name in ("libharfbuzz.so.0", "harfbuzz", "libharfbuzz-0.dll", "libharfbuzz.0.dylib"):
+            try:
+                hb = ffi.dlopen(name)
+                break
+            except OSError:
+                continue
+        for name in ("libharfbuzz-subset.so.0", "harfbuzz-subset", "libharfbuzz-subset-0.dll",
+                     "libharfbuzz-subset.0.dylib"):
+            try:
+                hs = ffi.dlopen(name)
+                break
+            except OSError:
+                continue
+        if hb is None or hs is None:
+            return None
+        return ffi, hb, hs
+    except Exception:
+        return None
+
+
+_HB_FACES: dict[tuple[str, int], object] = {}
+
+
+def _hb_subset(path: str, index: int, codepoints: list[int]) -> bytes | None:
+    lib = _harfbuzz()
+    if lib is None:
+        return None
+    ffi, hb, hs = lib
+    face = _HB_FACES.get((path, index))
+    if face is None:
+        blob = hb.hb_blob_create_from_file_or_fail(path.encode())
+        if blob == ffi.NULL:
+            return None
+        face = hb.hb_face_create(blob, index)
+        hb.hb_blob_destroy(blob)
+        _HB_FACES[(path, index)] = face
+    subset_input = hs.hb_subset_input_create_or_fail()
+    if subset_input == ffi.NULL:
+        return None
+    try:
+        unicodes = hs.hb_subset_input_unicode_set(subset_input)
+        for code in codepoints:
+            hb.hb_set_add(unicodes, code)
+        drop = hs.hb_subset_input_set(subset_input, 3)  # HB_SUBSET_SETS_DROP_TABLE_TAG
+        for tag in _DROP_TABLES:
+            hb.hb_set_add(drop, hb.hb_tag_from_string(tag, 4))
+        hs.hb_subset_input_set_flags(subset_input, 0x1 | 0x4)  # NO_HINTING | DESUBROUTINIZE
+        result = hs.hb_subset_or_fail(face, subset_input)
+        if result == ffi.NULL:
+            return None
+        blob = hb.hb_face_reference_blob(result)
+        length = ffi.new("unsigned int *")
+        data = hb.hb_blob_get_data(blob, length)
+        out = bytes(ffi.buffer(data, length[0])) if data != ffi.NULL else b""
+        hb.hb_blob_destroy(blob)
+        hb.hb_face_destroy(result)
+        return out or None
+    finally:
+        hs.hb_subset_input_destroy(subset_input)
+
+
+def _fonttools_subset(path: str, index: int, codepoints: list[int]) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(retain_gids=False, desubroutinize=True, ignore_missing_glyphs=True, hinting=False,
+                             notdef_outline=True, layout_features=[], name_IDs=[1, 2, 3, 4, 6])
+    options.drop_tables += [t.decode().strip() for t in _DROP_TABLES] + ["SVG "]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    font = TTFont(path, fontNumber=index, lazy=True)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class EmbeddedFont:
+    """One subset face of one output file: code point → (CID, width in 1/1000 em)."""
+
+    info: FaceInfo
+    resource: str  # /F1 …
+    program: bytes
+    glyphs: dict[int, tuple[int, int]]
+    bbox: tuple[int, int, int, int]
+    tag: str
+
+
+def _tag(codepoints: list[int], info: FaceInfo) -> str:
+    import hashlib
+
+    digest = hashlib.md5((info.path + str(info.index) + "".join(map(chr, codepoints))).encode(),
+                         usedforsecurity=False).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+def embed_font(info: FaceInfo, codepoints: list[int], resource: str) -> EmbeddedFont:
+    from fontTools.ttLib import TTFont
+
+    codepoints = sorted(set(codepoints))
+    program = _hb_subset(info.path, info.index, codepoints) or _fonttools_subset(info.path, info.index, codepoints)
+    font = TTFont(io.BytesIO(program), lazy=True)
+    cmap = font.getBestCmap() or {}
+    order = font.getGlyphOrder()
+    hmtx = font["hmtx"].metrics
+    upem = font["head"].unitsPerEm
+    cid_keyed = False
+    if info.cff and "CFF " in font:
+        top = font["CFF "].cff.topDictIndex[0]
+        cid_keyed = hasattr(top, "ROS")
+    glyphs: dict[int, tuple[int, int]] = {}
+    for code in codepoints:
+        name = cmap.get(code)
+        if name is None:
+            name = order[0]  # .notdef (never happens: the view-model refuses missing glyphs)
+        gid = font.getGlyphID(name)
+        # a CID-keyed CFF is addressed by CID (its charset maps CID → glyph); else CID = GID
+        cid = int(name[3:]) if cid_keyed and name.startswith("cid") and name[3:].isdigit() else gid
+        glyphs[code] = (cid, round(hmtx[name][0] * 1000 / upem))
+    if info.cff and "CFF " in font:
+        # the bare CFF program (FontFile3/CIDFontType0C): every reader then maps a
+        # CID-keyed font's CIDs through its charset, and a name-keyed one by GID
+        program = font.reader["CFF "]
+    head = font["head"]
+    scale = 1000 / upem
+    bbox = (round(head.xMin * scale), round(head.yMin * scale), round(head.xMax * scale), round(head.yMax * scale))
+    return EmbeddedFont(info, resource, bytes(program), glyphs, bbox, _tag(codepoints, info))
+
+
+# --------------------------------------------------------------------------
+# Low-level PDF objects
+# --------------------------------------------------------------------------
+
+def pdf_string_literal(text: str) -> bytes:
+    """A text string (UTF-16BE with BOM) as a hex literal."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _num(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text if text not in ("-0", "") else "0"
+
+
+class PdfFile:
+    """Objects written straight to a buffer; xref and trailer at ``finish``."""
+
+    def __init__(self, out=None):
+        self.out = out if out is not None else io.BytesIO()
+        self.offsets: dict[int, int] = {}
+        self.next_id = 1
+        self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    def allocate(self) -> int:
+        number = self.next_id
+        self.next_id += 1
+        return number
+
+    def write(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.out.tell()
+        self.out.write(b"%d 0 obj\n" % number)
+        self.out.write(body)
+        self.out.write(b"\nendobj\n")
+
+    def stream(self, number: int, entries: bytes, data: bytes, *, compress: bool = True) -> None:
+        if compress:
+            data = zlib.compress(data, 6)
+            entries += b"/Filter/FlateDecode"
+        self.write(number, b"<<" + entries + b"/Length %d>>\nstream\n" % len(data) + data + b"\nendstream")
+
+    def finish(self, root: int, info: int | None = None):
+        start = self.out.tell()
+        size = self.next_id
+        rows = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
+        for number in range(1, size):
+            offset = self.offsets.get(number)
+            rows.append(b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n")
+        self.out.write(b"".join(rows))
+        trailer = b"trailer\n<</Size %d/Root %d 0 R" % (size, root)
+        if info:
+            trailer += b"/Info %d 0 R" % info
+        self.out.write(trailer + b">>\nstartxref\n%d\n%%%%EOF\n" % start)
+        return self.out
+
+
+def _font_objects(pdf: PdfFile, font: EmbeddedFont) -> int:
+    """Write a Type0 font (descendant, descriptor, program, ToUnicode); returns its id."""
+    type0, cidfont, descriptor, program, tounicode = (pdf.allocate() for _ in range(5))
+    info = font.info
+    base = f"{font.tag}+{info.name}".encode()
+    if info.cff:
+        pdf.stream(program, b"/Subtype/CIDFontType0C", font.program)
+        file_key = b"/FontFile3"
+    else:
+        pdf.stream(program, b"/Length1 %d" % len(font.program), font.program)
+        file_key = b"/FontFile2"
+    ascent, descent = round(info.ascent * 1000), -round(info.descent * 1000)
+    pdf.write(descriptor, b"<</Type/FontDescriptor/FontName/" + base + b"/Flags 4/FontBBox[%d %d %d %d]"
+              % font.bbox + b"/ItalicAngle 0/Ascent %d/Descent %d/CapHeight %d/StemV 80" % (ascent, descent, ascent)
+              + file_key + b" %d 0 R>>" % program)
+    widths: list[bytes] = []
+    by_cid = sorted({cid: width for cid, width in font.glyphs.values()}.items())
+    run: list[int] = []
+    start = None
+    for cid, width in by_cid:
+        if start is not None and cid == start + len(run):
+            run.append(width)
+            continue
+        if start is not None:
+            widths.append(b"%d[%s]" % (start, " ".join(map(str, run)).encode()))
+        start, run = cid, [width]
+    if start is not None:
+        widths.append(b"%d[%s]" % (start, " ".join(map(str, run)).encode()))
+    subtype = b"/CIDFontType0" if info.cff else b"/CIDFontType2"
+    pdf.write(cidfont, b"<</Type/Font/Subtype" + subtype + b"/BaseFont/" + base
+              + b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>"
+              + (b"" if info.cff else b"/CIDToGIDMap/Identity")
+              + b"/FontDescriptor %d 0 R/DW 1000/W[%s]>>" % (descriptor, b"".join(widths)))
+    pdf.stream(tounicode, b"", _to_unicode(font))
+    pdf.write(type0, b"<</Type/Font/Subtype/Type0/BaseFont/" + base + b"/Encoding/Identity-H/DescendantFonts[%d 0 R]"
+              b"/ToUnicode %d 0 R>>" % (cidfont, tounicode))
+    return type0
+
+
+def _to_unicode(font: EmbeddedFont) -> bytes:
+    pairs = sorted((cid, code) for code, (cid, _) in font.glyphs.items())
+    lines = [b"/CIDInit/ProcSet findresource begin 12 dict begin begincmap",
+             b"/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def",
+             b"/CMapName/Adobe-Identity-UCS def/CMapType 2 def",
+             b"1 begincodespacerange <0000><FFFF> endcodespacerange"]
+    seen: set[int] = set()
+    unique = [(cid, code) for cid, code in pairs if not (cid in seen or seen.add(cid))]
+    for i in range(0, len(unique), 100):
+        part = unique[i:i + 100]
+        lines.append(b"%d beginbfchar" % len(part))
+        for cid, code in part:
+            lines.append(b"<%04X><%s>" % (cid, chr(code).encode("utf-16-be").hex().upper().encode()))
+        lines.append(b"endbfchar")
+    lines.append(b"endcmap CMapName currentdict/CMap defineresource pop end end")
+    return b"\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# The design background (laid out once by WeasyPrint) and the seal
+# --------------------------------------------------------------------------
+
+@dataclass
+class Background:
+    """Serialized objects of the design's page, numbered from ``_BG_FIRST_ID``;
+    ``form`` is the id of the Form XObject to draw."""
+
+    objects: list[tuple[int, bytes]]
+    form: int
+
+    @property
+    def last_id(self) -> int:
+        return max(number for number, _ in self.objects)
+
+
+def _serialize(obj) -> bytes:
+    buffer = io.BytesIO()
+    obj.write_to_stream(buffer)
+    return buffer.getvalue()
+
+
+def import_page_as_form(pdf_bytes: bytes, first_id: int = _BG_FIRST_ID) -> Background:
+    """The first page of ``pdf_bytes`` (its content + resources) as a Form XObject."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    page = reader.pages[0]
+    mapping: dict[int, int] = {}
+    queue: list[int] = []
+    counter = [first_id + 1]  # first_id is the form itself
+
+    def new_ref(ref) -> IndirectObject:
+        number = mapping.get(ref.idnum)
+        if number is None:
+            number = mapping[ref.idnum] = counter[0]
+            counter[0] += 1
+            queue.append(ref.idnum)
+        return IndirectObject(number, 0, None)  # type: ignore[arg-type]
+
+    def remap(obj):
+        if isinstance(obj, IndirectObject):
+            return new_ref(obj)
+        if isinstance(obj, (DictionaryObject, StreamObject)):
+            for key in list(obj.keys()):
+                dict.__setitem__(obj, key, remap(dict.__getitem__(obj, key)))
+            return obj
+        if isinstance(obj, ArrayObject):
+            for i, value in enumerate(obj):
+                list.__setitem__(obj, i, remap(value))
+            return obj
+        return obj
+
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else DictionaryObject()
+    resources_bytes = _serialize(remap(resources))
+    objects: list[tuple[int, bytes]] = []
+    while queue:
+        old = queue.pop()
+        objects.append((mapping[old], _serialize(remap(reader.get_object(old)))))
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    box = [float(v) for v in page.mediabox]
+    compressed = zlib.compress(data, 6)
+    form = (b"<</Type/XObject/Subtype/Form/BBox[%s]/Resources " % " ".join(_num(v) for v in box).encode()
+            + resources_bytes + b"/Filter/FlateDecode/Length %d>>\nstream\n" % len(compressed) + compressed
+            + b"\nendstream")
+    objects.append((first_id, form))
+    objects.sort()
+    return Background(objects, first_id)
+
+
+_BACKGROUNDS: dict[tuple, Background] = {}
+
+
+def background(context: dict, template_dir: Path | None = None) -> Background | None:
+    """The design page without variable fields (None for ``blank``), cached per process."""
+    if context["design"] == "blank":
+        return None
+    key = (context["design"], context["page_width"], context["page_height"], repr(context["title_box"]),
+           context["frame_inset"], str(template_dir or ""))
+    found = _BACKGROUNDS.get(key)
+    if found is None:
+        from .pdf import render_pdf
+
+        empty = dict(context, pages=[{"number": "", "name": "", "fields": []}], seal=None)
+        found = _BACKGROUNDS[key] = import_page_as_form(render_pdf("certificate.html", empty, user_dir=template_dir))
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def seal_image(path: str) -> tuple[bytes, bytes | None, int, int]:
+    """(RGB zlib data, alpha zlib data or None, width, height) of a PNG."""
+    from PIL import Image
+
+    from ..errors import InputError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            rgba = image.convert("RGBA")
+    except Exception as exc:  # noqa: BLE001 - any decoder error is the user's file
+        raise InputError(f"印章图片无法读取：{path}（{exc}）") from None
+    alpha = rgba.getchannel("A")
+    has_alpha = alpha.getextrema() != (255, 255)
+    rgb = rgba.convert("RGB").tobytes()
+    return (zlib.compress(rgb, 6), zlib.compress(alpha.tobytes(), 6) if has_alpha else None,
+            rgba.width, rgba.height)
+
+
+# --------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------
+
+@dataclass
+class _Run:
+    face: FaceInfo
+    text: str
+
+
+def _runs(line: str, chain: tuple[FaceInfo, ...]) -> list[_Run]:
+    runs: list[_Run] = []
+    for char in line:
+        info = face_for(char, chain)
+        if runs and runs[-1].face is info:
+            runs[-1].text += char
+        else:
+            runs.append(_Run(info, char))
+    return runs
+
+
+def page_lines(page: dict) -> list[tuple[str, float, float, float, str, float, str]]:
+    """Lines of one page of ``page_context``: positions in pt from the top-left."""
+    out = []
+    for f in page["fields"]:
+        role, size = f["role"], float(f["size"])
+        primary = role_chain(role)[0]
+        line_pt = float(f["line_pt"])
+        top = float(f["y"]) * PT_PER_MM
+        half = (line_pt - (primary.ascent + primary.descent) * size) / 2
+        x, width = float(f["x"]) * PT_PER_MM, float(f["width"]) * PT_PER_MM
+        for i, text in enumerate(f["lines"]):
+            if text:
+                out.append((role, size, x, width, f["align"], top + i * line_pt + half + primary.ascent * size, text))
+    return out
+
+
+class CertificateWriter:
+    """Writes pages of ``page_context`` dicts into one PDF."""
+
+    def __init__(self, context: dict, *, template_dir: Path | None = None, title: str = "荣誉证书"):
+        self.context = context
+        self.template_dir = template_dir
+        self.title = title
+        self.width_pt = float(context["page_width"]) * PT_PER_MM
+        self.height_pt = float(context["page_height"]) * PT_PER_MM
+
+    def _used(self, pages: list[dict]) -> dict[tuple[str, int], set[int]]:
+        used: dict[tuple[str, int], set[int]] = {}
+        for page in pages:
+            for f in page["fields"]:
+                chain = role_chain(f["role"])
+                for line in f["lines"]:
+                    for char in line:
+                        info = face_for(char, chain)
+                        used.setdefault((info.path, info.index), set()).add(ord(char))
+        return used
+
+    def write(self, pages: list[dict], out=None):
+        """One PDF with one page per entry of ``pages``; returns the buffer."""
+        pdf = PdfFile(out)
+        pdf.next_id = _BG_FIRST_ID
+        bg = background(self.context, self.template_dir)
+        if bg is not None:
+            for number, body in bg.objects:
+                pdf.write(number, body)
+            pdf.next_id = bg.last_id + 1
+        fonts: dict[tuple[str, int], tuple[EmbeddedFont, int]] = {}
+        for n, (key, codes) in enumerate(sorted(self._used(pages).items()), start=1):
+            info = face_info(*key)
+            embedded = embed_font(info, sorted(codes), f"F{n}")
+            fonts[key] = (embedded, _font_objects(pdf, embedded))
+        seal_id = None
+        seal = self.context.get("seal")
+        if seal:
+            rgb, alpha, w, h = seal_image(str(Path(_uri_path(seal["uri"]))))
+            seal_id = pdf.allocate()
+            mask_id = pdf.allocate() if alpha is not None else None
+            if mask_id:
+                pdf.write(mask_id, b"<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                          b"/BitsPerComponent 8/Filter/FlateDecode/Length %d>>\nstream\n" % (w, h, len(alpha))
+                          + alpha + b"\nendstream")
+            pdf.write(seal_id, b"<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceRGB"
+                      b"/BitsPerComponent 8" % (w, h) + (b"/SMask %d 0 R" % mask_id if mask_id else b"")
+                      + b"/Filter/FlateDecode/Length %d>>\nstream\n" % len(rgb) + rgb + b"\nendstream")
+        resources = pdf.allocate()
+        font_entries = b"".join(b"/%s %d 0 R" % (e.resource.encode(), ref) for e, ref in fonts.values())
+        xobjects = b""
+        if bg is not None:
+            xobjects += b"/BG %d 0 R" % bg.form
+        if seal_id:
+            xobjects += b"/Seal %d 0 R" % seal_id
+        pdf.write(resources, b"<</ProcSet[/PDF/Text/ImageB/ImageC]" + (b"/Font<<" + font_entries + b">>"
+                  if font_entries else b"") + (b"/XObject<<" + xobjects + b">>" if xobjects else b"") + b">>")
+        media = b"[0 0 %s %s]" % (_num(self.width_pt).encode(), _num(self.height_pt).encode())
+        page_ids = []
+        by_key = {key: value[0] for key, value in fonts.items()}
+        for page in pages:
+            content = self._content(page, by_key, bg is not None, seal)
+            content_id, page_id = pdf.allocate(), pdf.allocate()
+            pdf.stream(content_id, b"", content)
+            pdf.write(page_id, b"<</Type/Page/Parent 2 0 R/MediaBox" + media + b"/Resources %d 0 R/Contents %d 0 R>>"
+                      % (resources, content_id))
+            page_ids.append(page_id)
+        pdf.write(2, b"<</Type/Pages/Count %d/Kids[" % len(page_ids)
+                  + b" ".join(b"%d 0 R" % p for p in page_ids) + b"]>>")
+        pdf.write(1, b"<</Type/Catalog/Pages 2 0 R>>")
+        info = pdf.allocate()
+        pdf.write(info, b"<</Title" + pdf_string_literal(self.title) + b"/Producer(sp-docs)>>")
+        return pdf.finish(1, info)
+
+    def _content(self, page: dict, fonts: dict, has_bg: bool, seal: dict | None) -> bytes:
+        ops: list[bytes] = []
+        if has_bg:
+            ops.append(b"q /BG Do Q")
+        ops.append(b"BT 0 g")
+        height = self.height_pt
+        for role, size, x, width, align, baseline, text in page_lines(page):
+            chain = role_chain(role)
+            runs = _runs(text, chain)
+            encoded = []
+            total = 0.0
+            for run in runs:
+                font = fonts[(run.face.path, run.face.index)]
+                cids = []
+                for char in run.text:
+                    cid, w = font.glyphs[ord(char)]
+                    cids.append(b"%04X" % cid)
+                    total += w
+                encoded.append((font.resource, b"".join(cids)))
+            line_width = total * size / 1000
+            if align == "center":
+                x0 = x + (width - line_width) / 2
+            elif align == "right":
+                x0 = x + width - line_width
+            else:
+                x0 = x
+            ops.append(b"1 0 0 1 %s %s Tm" % (_num(x0).encode(), _num(height - baseline).encode()))
+            for resource, hexed in encoded:
+                ops.append(b"/%s %s Tf <%s> Tj" % (resource.encode(), _num(size).encode(), hexed))
+        ops.append(b"ET")
+        if seal:
+            size = float(seal["size"]) * PT_PER_MM
+            x = float(seal["x"]) * PT_PER_MM
+            y = height - float(seal["y"]) * PT_PER_MM - size
+            ops.append(b"q %s 0 0 %s %s %s cm /Seal Do Q" % (_num(size).encode(), _num(size).encode(),
+                                                              _num(x).encode(), _num(y).encode()))
+        return b"\n".join(ops)
+
+
+def _uri_path(uri: str) -> str:
+    from urllib.parse import unquote, urlparse
+
+    return unquote(urlparse(uri).path) if uri.startswith("file:") else uri
+
+
+def certificates_pdf(context: dict, *, template_dir: Path | None = None, out=None):
+    """All pages of ``context`` (``documents.certificate.page_context``) as one PDF buffer."""
+    return CertificateWriter(context, template_dir=template_dir).write(context["pages"], out)

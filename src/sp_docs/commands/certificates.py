@@ -43,11 +43,14 @@ def register(main) -> None:
     @click.option("--offset-y", type=float, help="套打垂直偏移（毫米，向下为正），优先于设置文件")
     @click.option("--jobs", "jobs", type=click.IntRange(1, 64), help="并行进程数（默认：CPU 核数）")
     @click.option("--workers", type=click.IntRange(1, 64), hidden=True, help="--jobs 的旧名")
+    @click.option("--engine", type=click.Choice(["auto", "fast", "weasyprint"]), default="auto", show_default=True,
+                  help="PDF 排版引擎：fast 直接写 PDF（内置设计，快）；weasyprint 经 HTML 排版（慢，用于对照）；"
+                       "auto 内置设计用 fast，自定义 certificate.html 模板用 weasyprint")
     @force_option
     @templates_option
     @handle_errors
     def make(list_path, settings_path, outdir, design, per_person, formats, offset_x, offset_y, jobs, workers,
-             force, template_dir):
+             engine, force, template_dir):
         """按名单 LIST 生成荣誉证书。
 
         LIST 为数据工作簿（读“表彰”工作表），或任何含“姓名”“所在单位”“荣誉称号”列的
@@ -61,7 +64,7 @@ def register(main) -> None:
         chosen = parse_formats(formats, FORMATS)
         outcome = certificates(list_path, outdir, settings_path=settings_path, design=design,
                                per_person=per_person, formats=chosen, offset_x=offset_x, offset_y=offset_y,
-                               force=force, template_dir=template_dir, workers=jobs or workers)
+                               force=force, template_dir=template_dir, workers=jobs or workers, engine=engine)
         for failure in outcome.batch.failures:
             err_console.print(f"[red]未生成：{failure.describe()}[/red]")
         for path in outcome.combined:

@@ -1,5 +1,10 @@
 """荣誉证书 in batches: list + settings → combined PDF, per-person PDFs, DOCX.
 
+With the built-in designs, PDFs come from the direct writer (render/fastpdf.py:
+the view-model's positions drawn with PDF text operators, thousands of pages a
+second); a user's certificate.html (or ``engine="weasyprint"``) takes the
+WeasyPrint path described next.
+
 Speed: the combined PDF is rendered as a few big HTML documents (CHUNK pages
 each) on all cores and merged with pypdf; per-person PDFs are small WeasyPrint
 renders on all cores (splitting the combined PDF would copy each chunk's whole
@@ -132,9 +137,69 @@ def render_pdfs(jobs, workers: int, advance: Callable[[int], None], sizes: list[
         yield data
 
 
+ENGINES = ("auto", "fast", "weasyprint")
+FAST_CHUNK = 500  # pages whose template context is built at a time by the fast writer
+
+
+def use_fast(engine: str = "auto", template_dir: Path | None = None) -> bool:
+    """The direct PDF writer (render/fastpdf.py) draws the built-in designs only;
+    a user's certificate.html goes through WeasyPrint."""
+    from ..render import templates
+
+    if engine not in ENGINES:
+        raise SpDocsError(f"排版引擎应为 {'、'.join(ENGINES)}（填写的是“{engine}”）")
+    if engine == "weasyprint":
+        return False
+    builtin = templates.find("html", "certificate.html", template_dir) == \
+        templates.find("html", "certificate.html", None)
+    if engine == "fast" and not builtin:
+        raise SpDocsError("快速排版引擎（--engine fast）只能用于内置证书设计；"
+                          "自定义的 certificate.html 模板请用 --engine weasyprint 或不指定")
+    return builtin
+
+
+def _fast_writer(batch, design, offset, template_dir):
+    from ..render.fastpdf import CertificateWriter
+
+    return CertificateWriter(_context(batch, batch.certificates[:1], design, offset), template_dir=template_dir)
+
+
+def _fast_used(writer, certs):
+    return writer.used_codepoints((f.box.role, f.lines) for cert in certs for f in cert.fields)
+
+
+def fast_combined_pdf(batch, *, design=None, offset=None, template_dir=None,
+                      advance: Callable[[int], None] = lambda n: None) -> bytes:
+    """The combined PDF from the direct writer: one pass, one process, the
+    template context built FAST_CHUNK pages at a time."""
+    certs = batch.certificates
+    writer = _fast_writer(batch, design, offset, template_dir)
+
+    def pages():
+        for i in range(0, len(certs), FAST_CHUNK):
+            part = certs[i:i + FAST_CHUNK]
+            yield from _context(batch, part, design, offset)["pages"]
+            advance(len(part))
+
+    return writer.write(pages(), used=_fast_used(writer, certs)).getvalue()
+
+
+def fast_single_pdfs(batch, *, design=None, offset=None, template_dir=None,
+                     advance: Callable[[int], None] = lambda n: None):
+    """Yield (certificate, PDF bytes) one per person, each file with its own font subsets."""
+    writer = _fast_writer(batch, design, offset, template_dir)
+    for cert in batch.certificates:
+        page = _context(batch, [cert], design, offset)["pages"]
+        yield cert, writer.write(page).getvalue()
+        advance(1)
+
+
 def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=1,
-                 advance: Callable[[int], None] = lambda n: None, chunk: int = CHUNK) -> bytes:
+                 advance: Callable[[int], None] = lambda n: None, chunk: int = CHUNK, engine: str = "auto") -> bytes:
     from ..render.pdfmerge import StreamingPdfMerger
+
+    if use_fast(engine, template_dir):
+        return fast_combined_pdf(batch, design=design, offset=offset, template_dir=template_dir, advance=advance)
 
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)
@@ -170,8 +235,11 @@ SINGLE_CHUNK = 25
 
 
 def single_pdfs(batch, *, design=None, offset=None, template_dir=None, workers=1,
-                advance: Callable[[int], None] = lambda n: None, chunk: int = SINGLE_CHUNK):
+                advance: Callable[[int], None] = lambda n: None, chunk: int = SINGLE_CHUNK, engine: str = "auto"):
     """Yield (certificate, PDF bytes) one per person."""
+    if use_fast(engine, template_dir):
+        yield from fast_single_pdfs(batch, design=design, offset=offset, template_dir=template_dir, advance=advance)
+        return
     allowed = _allowed(batch.settings)
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)
@@ -202,10 +270,16 @@ BOTH_CHUNK = CHUNK
 
 def combined_and_single_pdfs(batch, on_single: Callable[[object, bytes], None], *, design=None, offset=None,
                              template_dir=None, workers=1, advance: Callable[[int], None] = lambda n: None,
-                             chunk: int = BOTH_CHUNK) -> bytes:
+                             chunk: int = BOTH_CHUNK, engine: str = "auto") -> bytes:
     """The combined PDF and every per-person PDF from a single layout of each
     chunk (``on_single(certificate, pdf_bytes)`` is called in list order)."""
     from ..render.pdfmerge import StreamingPdfMerger
+
+    if use_fast(engine, template_dir):
+        for cert, data in fast_single_pdfs(batch, design=design, offset=offset, template_dir=template_dir,
+                                           advance=advance):
+            on_single(cert, data)
+        return fast_combined_pdf(batch, design=design, offset=offset, template_dir=template_dir)
 
     allowed = _allowed(batch.settings)
     certs = batch.certificates
@@ -386,7 +460,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = None, design: str | None = None,
                  per_person: bool = False, formats: list[str] = ["pdf"], offset_x: float | None = None,
                  offset_y: float | None = None, force: bool = False, template_dir: Path | None = None,
-                 workers: int | None = None, progress: bool = True) -> CertificateResult:
+                 workers: int | None = None, progress: bool = True, engine: str = "auto") -> CertificateResult:
     from ..documents import certificate as doc
     from ..sources.award_list import read_award_list
 
@@ -404,6 +478,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     if not batch.certificates:
         return outcome
     workers = workers or default_jobs()
+    use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
     stem = f"荣誉证书_{Path(list_path).stem}"
     n = len(batch.certificates)
     with _progress(progress) as bar:
@@ -418,11 +493,11 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
                     _write(outcome, unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken), data, force)
 
                 data = combined_and_single_pdfs(batch, single, template_dir=template_dir, workers=workers,
-                                                advance=lambda k: bar.advance(task, k))
+                                                advance=lambda k: bar.advance(task, k), engine=engine)
             else:
                 task = bar.add_task("合并 PDF", total=n)
                 data = combined_pdf(batch, template_dir=template_dir, workers=workers,
-                                    advance=lambda k: bar.advance(task, k))
+                                    advance=lambda k: bar.advance(task, k), engine=engine)
             path = write_bytes(combined_target, data, force=force)
             outcome.result.written.append(path)
             outcome.combined.append(path)

@@ -555,19 +555,25 @@ class CertificateWriter:
         self.width_pt = float(context["page_width"]) * PT_PER_MM
         self.height_pt = float(context["page_height"]) * PT_PER_MM
 
-    def _used(self, pages: list[dict]) -> dict[tuple[str, int], set[int]]:
+    @staticmethod
+    def used_codepoints(fields) -> dict[tuple[str, int], set[int]]:
+        """Code points per face for ``fields``: (role, lines) pairs."""
         used: dict[tuple[str, int], set[int]] = {}
-        for page in pages:
-            for f in page["fields"]:
-                chain = role_chain(f["role"])
-                for line in f["lines"]:
-                    for char in line:
-                        info = face_for(char, chain)
-                        used.setdefault((info.path, info.index), set()).add(ord(char))
+        for role, lines in fields:
+            chain = role_chain(role)
+            for line in lines:
+                for char in line:
+                    info = face_for(char, chain)
+                    used.setdefault((info.path, info.index), set()).add(ord(char))
         return used
 
-    def write(self, pages: list[dict], out=None):
-        """One PDF with one page per entry of ``pages``; returns the buffer."""
+    def write(self, pages, out=None, *, used: dict[tuple[str, int], set[int]] | None = None):
+        """One PDF with one page per entry of ``pages`` (``page_context`` pages; any
+        iterable when ``used`` — every code point the pages draw, per face — is
+        given, so a long batch is never held at once); returns the buffer."""
+        if used is None:
+            pages = list(pages)
+            used = self.used_codepoints((f["role"], f["lines"]) for page in pages for f in page["fields"])
         pdf = PdfFile(out)
         pdf.next_id = _BG_FIRST_ID
         bg = background(self.context, self.template_dir)
@@ -576,7 +582,7 @@ class CertificateWriter:
                 pdf.write(number, body)
             pdf.next_id = bg.last_id + 1
         fonts: dict[tuple[str, int], tuple[EmbeddedFont, int]] = {}
-        for n, (key, codes) in enumerate(sorted(self._used(pages).items()), start=1):
+        for n, (key, codes) in enumerate(sorted(used.items()), start=1):
             info = face_info(*key)
             embedded = embed_font(info, sorted(codes), f"F{n}")
             fonts[key] = (embedded, _font_objects(pdf, embedded))

@@ -84,6 +84,9 @@ def _font_setup():
         font_config = FontConfiguration()
         fetcher = make_url_fetcher(fonts.font_files(), [])  # the font files only
         setup = (font_config, CSS(string=css, font_config=font_config, url_fetcher=fetcher))
+        for (pid, _), (inherited, _) in _FONT_SETUP.items():
+            if pid != key[0]:  # a forked child must not delete its parent's @font-face files (__del__ → rmtree)
+                inherited._folder = None
         _FONT_SETUP.clear()
         _FONT_SETUP[key] = setup
     return setup

@@ -273,3 +273,14 @@ def test_engine_choice(tmp_path):
                                        "-o", str(tmp_path / "out"), "--format", "pdf", "--engine", "fast",
                                        "--templates", str(user)])
     assert result.exit_code != 0 and "Traceback" not in result.output and "--engine" in result.output
+
+
+def test_fonttools_subsetter_when_harfbuzz_is_unavailable(mixed, monkeypatch):
+    from sp_docs.render import fastpdf
+
+    batch, fast, slow = mixed
+    monkeypatch.setattr(fastpdf, "_harfbuzz", lambda: None)
+    other = job.combined_pdf(batch, engine="fast")
+    assert other != fast
+    assert pdf_pages_text(other) == pdf_pages_text(slow)
+    _assert_same_glyphs(other, slow)

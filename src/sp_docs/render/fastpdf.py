@@ -241,6 +241,7 @@ class EmbeddedFont:
     glyphs: dict[int, tuple[int, int]]
     bbox: tuple[int, int, int, int]
     tag: str
+    bare_cff: bool = False  # program is a bare CFF table (else a whole TrueType/OpenType file)
 
 
 def _tag(codepoints: list[int], info: FaceInfo) -> str:
@@ -261,7 +262,7 @@ def embed_font(info: FaceInfo, codepoints: list[int], resource: str) -> Embedded
     order = font.getGlyphOrder()
     hmtx = font["hmtx"].metrics
     upem = font["head"].unitsPerEm
-    cid_keyed = False
+    cid_keyed = bare = False
     if info.cff and "CFF " in font:
         top = font["CFF "].cff.topDictIndex[0]
         cid_keyed = hasattr(top, "ROS")
@@ -278,10 +279,11 @@ def embed_font(info: FaceInfo, codepoints: list[int], resource: str) -> Embedded
         # the bare CFF program (FontFile3/CIDFontType0C): every reader then maps a
         # CID-keyed font's CIDs through its charset, and a name-keyed one by GID
         program = font.reader["CFF "]
+        bare = True
     head = font["head"]
     scale = 1000 / upem
     bbox = (round(head.xMin * scale), round(head.yMin * scale), round(head.xMax * scale), round(head.yMax * scale))
-    return EmbeddedFont(info, resource, bytes(program), glyphs, bbox, _tag(codepoints, info))
+    return EmbeddedFont(info, resource, bytes(program), glyphs, bbox, _tag(codepoints, info), bare)
 
 
 # --------------------------------------------------------------------------
@@ -344,8 +346,8 @@ def _font_objects(pdf: PdfFile, font: EmbeddedFont) -> int:
     type0, cidfont, descriptor, program, tounicode = (pdf.allocate() for _ in range(5))
     info = font.info
     base = f"{font.tag}+{info.name}".encode()
-    if info.cff:
-        pdf.stream(program, b"/Subtype/CIDFontType0C", font.program)
+    if info.cff:  # CFF outlines: the bare CFF program, or (CFF2) the whole OpenType file
+        pdf.stream(program, b"/Subtype/CIDFontType0C" if font.bare_cff else b"/Subtype/OpenType", font.program)
         file_key = b"/FontFile3"
     else:
         pdf.stream(program, b"/Length1 %d" % len(font.program), font.program)

@@ -23,24 +23,26 @@ err_console = Console(stderr=True, highlight=False)
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def print_problems(problems: Problems, title: str = "检查结果") -> None:
+def print_problems(problems: Problems, title: str = "检查结果", out: Console | None = None) -> None:
     """A table on a wide terminal; one self-contained line per problem otherwise
-    (narrow windows, logs, pipes), so nothing is cut or wrapped mid-word."""
+    (narrow windows, logs, pipes), so nothing is cut or wrapped mid-word.
+    Errors of a failed command go to stderr; ``check`` prints its findings to stdout."""
+    out = out or err_console
     if not len(problems):
         return
-    if err_console.is_terminal and err_console.width >= 110:
+    if out.is_terminal and out.width >= 110:
         table = Table(title=title, show_lines=False, expand=False)
         for name in ("级别", "位置", "问题", "填写的值", "应为"):
             table.add_column(name, overflow="fold")
         for p in problems:
             level = "[red]错误[/red]" if p.is_error else "[yellow]警告[/yellow]"
             table.add_row(level, p.location.describe(), p.message, p.value, p.expected)
-        err_console.print(table)
+        out.print(table)
         return
-    err_console.print(f"{title}：", soft_wrap=True)
+    out.print(f"{title}：", soft_wrap=True)
     for p in problems:
         colour = "red" if p.is_error else "yellow"
-        err_console.print(f"[{colour}]{escape(p.describe())}[/{colour}]", soft_wrap=True)
+        out.print(f"[{colour}]{escape(p.describe())}[/{colour}]", soft_wrap=True)
 
 
 def handle_errors(func):
@@ -111,7 +113,7 @@ def main():
 @click.option("--rules", "rules_file", is_flag=False, flag_value="-", default=None, metavar="[RULES.yaml]",
               help="同时按“双培”工程规则检查（可给出规则设置文件，不给则用默认规则；sp-docs rules new 生成）")
 @click.option("-o", "--output", "findings_out", type=click.Path(dir_okay=False, path_type=Path),
-              help="规则检查的问题清单写入此 XLSX 文件（与 --rules 一起用）")
+              help="问题清单写入此 XLSX 文件：加 --rules 时为规则检查的问题，否则为填写错误和警告")
 @force_option
 @handle_errors
 def check(workbook: Path, output_format: str, rules_file: str | None = None, findings_out: Path | None = None,
@@ -129,12 +131,16 @@ def check(workbook: Path, output_format: str, rules_file: str | None = None, fin
         data, problems = load_dataset(workbook)
     except InputError as exc:
         data, problems = None, exc.problems
+    if data is not None:
+        from .rules.points import check_items
+
+        problems.extend(check_items(data))  # 成果 items not in the points table, as `points` would say
     if output_format == "json":
         payload = {"file": str(workbook), "errors": len(problems.errors), "warnings": len(problems.warnings),
                    "problems": [p.to_dict() for p in problems]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        print_problems(problems)
+        print_problems(problems, out=console)
         if data is not None:
             console.print(f"读取：单位 {len(data.units)} 个，教师 {len(data.teachers)} 人，双培对象 "
                           f"{len(data.trainees)} 人，培养记录 {len(data.records)} 条，计划 {len(data.plans)} 条，"
@@ -152,6 +158,12 @@ def check(workbook: Path, output_format: str, rules_file: str | None = None, fin
         if written:
             console.print(f"问题清单已写入 {written}")
         sys.exit(RULES_EXIT_CODE if report.findings else 0)
+    if findings_out is not None:
+        from .jobs.rules import write_input_problems
+
+        written = write_input_problems(problems, findings_out, force=force)
+        console.print(f"输入问题清单已写入 {written}" + ("" if rules_file is not None else
+                      "（未加 --rules，只含填写错误和警告；加 --rules 可另写规则检查的问题清单）"))
     sys.exit(2 if problems.errors else 0)
 
 
@@ -171,6 +183,13 @@ def init(directory: Path, force: bool):
 @main.group(context_settings=CONTEXT_SETTINGS)
 def annex():
     """生成附件表格：1 = 三年实施计划指导性任务表，2 = 实施情况汇总表。"""
+
+
+@annex.command("3", hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@handle_errors
+def annex_3():
+    """附件3 培养台账：请用 sp-docs ledgers。"""
+    raise SpDocsError("附件3 培养台账请用：sp-docs ledgers 工作簿 -o 输出文件夹（每名对象一份，可合订打印，见 sp-docs ledgers --help）")
 
 
 @annex.command("2")

@@ -45,11 +45,20 @@ CATALOGUE = {
     "file": "文件", "directory": "文件夹", "path": "路径",
     "integer": "整数", "float": "小数",
 }
-PLURALS = {
-    "Missing argument": "缺少参数", "Missing option": "缺少选项",
-    "{value!r} is not one of {choices}.": "{value!r} 不是可选值之一：{choices}。",
-    "{value!r} is not a valid choice. Choose from {choices}.": "{value!r} 不是有效选项，可选：{choices}。",
-}
+CATALOGUE.update({
+    "{value!r} is not {choice}.": "{value!r} 无效，只能是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 无效，可选：{choices}。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}），如含空格请加引号",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}），如含空格请加引号",
+    "Option {name!r} requires an argument.": "选项 {name!r} 后面需要填写一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 后面需要填写 {nargs} 个值。",
+    "Did you mean {possibility}?": "是不是要输入 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是要输入其中之一：{possibilities}？）",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合以下任一格式：{formats}。",
+})
 
 
 def _gettext(message: str) -> str:
@@ -57,10 +66,17 @@ def _gettext(message: str) -> str:
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
-    return CATALOGUE.get(singular) or PLURALS.get(singular) or (singular if n == 1 else plural)
+    message = singular if n == 1 else plural
+    return CATALOGUE.get(message, message)
 
 
 def install() -> None:
+    import click.types
+
+    # type names appear inside messages such as "'abc' 不是有效的整数"
+    click.types.IntParamType.name = "整数"
+    click.types.FloatParamType.name = "数字"
+    click.types.BoolParamType.name = "是/否"
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils"):
         try:
             module = importlib.import_module(f"click.{name}")

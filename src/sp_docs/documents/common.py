@@ -25,12 +25,26 @@ def region_prefix(data: Dataset) -> str:
     return ""
 
 
+def unit_hint(data: Dataset, typed: str) -> str:
+    """“是不是要找…” with the closest unit names, else the list of top units."""
+    import difflib
+
+    names = [u.name for u in data.units]
+    close = [n for n in names if typed and (typed in n or n in typed)]
+    close += [n for n in difflib.get_close_matches(typed, names, n=5, cutoff=0.5) if n not in close]
+    if close:
+        return f"；是不是要找：{'、'.join(close[:5])}"
+    if not names:
+        return "；“单位”表是空的"
+    shown = [u.name for u in data.roots()] + [c.name for r in data.roots() for c in data.children(r.name)]
+    more = "等" if len(shown) > 12 else ""
+    return f"；工作簿中的单位有：{'、'.join(shown[:12])}{more}"
+
+
 def select_units(data: Dataset, unit: str | None) -> list[str]:
     """The unit and everything below it; all units when ``unit`` is None."""
     if unit is None:
         return [u.name for u in data.units]
     if data.unit(unit) is None:
-        close = [u.name for u in data.units if unit in u.name or u.name in unit]
-        hint = f"；您是不是要找：{'、'.join(close[:5])}" if close else ""
-        raise InputError(f"工作簿里没有单位“{unit}”{hint}", Location(data.source, "单位"))
+        raise InputError(f"工作簿里没有单位“{unit}”{unit_hint(data, unit)}", Location(data.source, "单位"))
     return data.subtree(unit)

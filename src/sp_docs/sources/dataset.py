@@ -46,8 +46,16 @@ def load_dataset(path: Path | str, *, validate: bool = True) -> tuple[Dataset, P
     file = str(path)
     dataset = Dataset(source=file)
     found: dict[str, list[ParsedRow]] = {}
+    unusable: set[str] = set()
+    claimed = {s.key for t in tables if (s := _match_sheet(t)) is not None}
     for table in tables:
         sheet = _match_sheet(table)
+        if sheet is None:
+            sheet = _guess_sheet(table, claimed)
+            if sheet is not None:
+                claimed.add(sheet.key)
+                problems.warning(f"工作表名“{table.name}”不是标准名称，已按“{sheet.name}”读取",
+                                 Location(file, table.name), expected=f"建议把工作表改名为“{sheet.name}”")
         if sheet is None:
             if table.name not in ("填写说明", "_选项", "选项") and table.rows:
                 problems.warning(f"未识别的工作表“{table.name}”，已忽略", Location(file, table.name))
@@ -57,6 +65,8 @@ def load_dataset(path: Path | str, *, validate: bool = True) -> tuple[Dataset, P
             problems.warning(f"工作表“{sheet.name}”出现了两次，只读取第一个", Location(file, table.name))
             continue
         found[sheet.key] = parse_rows(table, sheet, file, problems)
+        if table.rows and not found[sheet.key]:
+            unusable.add(sheet.key)  # required columns missing: already reported
     if not tables:
         raise InputError("工作簿里没有任何数据（所有工作表都是空的）", Location(file))
     for sheet in SHEETS:
@@ -65,10 +75,39 @@ def load_dataset(path: Path | str, *, validate: bool = True) -> tuple[Dataset, P
                 problems.error(f"缺少工作表“{sheet.name}”", Location(file),
                                expected=f"工作簿应包括：{'、'.join(s.name for s in SHEETS)}（可用 sp-docs init 生成空白模板）")
             found[sheet.key] = []
+            unusable.add(sheet.key)
     _build(dataset, found, problems)
     if validate:
-        problems.extend(cross_check(dataset))
+        problems.extend(cross_check(dataset, unusable=unusable, incomplete=_incomplete_keys(found)))
     return dataset, _in_reading_order(problems)
+
+
+def _guess_sheet(table: RawTable, claimed: set[str]) -> Sheet | None:
+    """A sheet renamed by hand (“教师信息”, “双培对象名单”) whose standard one is absent."""
+    import difflib
+
+    key = norm.normalize_header(table.name)
+    candidates = [s for s in SHEETS if s.key not in claimed]
+    for sheet in candidates:
+        if sheet.name in key:
+            return sheet
+    names = {s.name: s for s in candidates}
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+    return names[close[0]] if close else None
+
+
+def _incomplete_keys(found: dict[str, list[ParsedRow]]) -> dict[str, set]:
+    """Who appears on a row that had errors (so cross-checks don't repeat them as
+    “not found”): unit names, and (unit, name) for teachers and trainees."""
+    keys: dict[str, set] = {"units": set(), "teachers": set(), "trainees": set()}
+    for row in found.get("units", []):
+        if not row.ok and row.values.get("name"):
+            keys["units"].add(row.values["name"])
+    for sheet in ("teachers", "trainees"):
+        for row in found.get(sheet, []):
+            if not row.ok and row.values.get("name") and row.values.get("unit"):
+                keys[sheet].add((row.values["unit"], row.values["name"]))
+    return keys
 
 
 def _in_reading_order(problems: Problems) -> Problems:

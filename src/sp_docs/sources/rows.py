@@ -10,6 +10,18 @@ from . import normalize as norm
 from .schema import Column, Sheet
 from .tables import RawTable
 
+def _date_or_month(value):
+    """A full date; a year and month alone (“2005.7”, “2024年4月”) is taken as the
+    first of that month — people often know no more, and no check needs the day."""
+    try:
+        return norm.parse_date(value)
+    except norm.NormalizeError as exc:
+        try:
+            return norm.parse_year_month(value)
+        except norm.NormalizeError:
+            raise exc from None
+
+
 # kinds whose normaliser takes a cell value and returns the typed value
 _PARSERS = {
     "text": lambda v: norm.clean_text(v),
@@ -19,7 +31,7 @@ _PARSERS = {
     "bool": norm.parse_bool,
     "year": norm.parse_year,
     "year_month": norm.parse_year_month,
-    "date": norm.parse_date,
+    "date": _date_or_month,
     "id_number": norm.parse_id_number,
     "political_status": norm.parse_political_status,
     "track": norm.parse_track,
@@ -47,14 +59,14 @@ def match_columns(table: RawTable, sheet: Sheet, file: str, problems: Problems) 
             wanted[norm.normalize_header(alias)] = column
     found: dict[int, Column] = {}
     seen: dict[str, int] = {}
+    unknown: list[str] = []
     header_loc = Location(file, table.name, table.header_row or None)
     for index, header in enumerate(table.headers):
         if not header:
             continue
         column = wanted.get(norm.normalize_header(header))
         if column is None:
-            problems.warning(f"未识别的列“{header}”，其内容不参与生成（原文件不会被修改）",
-                             header_loc.at(header), expected="列名应与空白模板一致")
+            unknown.append(header)
             continue
         if column.field in seen:
             problems.error(f"表头“{column.header}”出现了两次", header_loc.at(header), header,
@@ -62,12 +74,31 @@ def match_columns(table: RawTable, sheet: Sheet, file: str, problems: Problems) 
             continue
         seen[column.field] = index
         found[index] = column
+    absent = [c.header for c in sheet.columns if c.field not in seen]
+    guesses = {header: _closest(header, absent) for header in unknown}
+    for header in unknown:
+        guess = guesses[header]
+        hint = f"是不是“{guess}”？如是，请把表头改为“{guess}”" if guess else "列名应与空白模板一致"
+        problems.warning(f"未识别的列“{header}”，其内容不参与生成（原文件不会被修改）", header_loc.at(header),
+                         expected=hint)
     missing = [c.header for c in sheet.columns if c.required and c.field not in seen]
     if missing:
-        problems.error(f"缺少必填列：{'、'.join(missing)}", header_loc,
-                       expected=f"表头应包括：{'、'.join(c.header for c in sheet.columns)}")
+        typos = [f"“{h}”可能就是“{g}”" for h, g in guesses.items() if g in missing]
+        expected = f"表头应包括：{'、'.join(c.header for c in sheet.columns)}"
+        if typos:
+            expected = f"{'；'.join(typos)}，请改正表头；{expected}"
+        problems.error(f"缺少必填列：{'、'.join(missing)}（本表数据暂未读取）", header_loc, expected=expected)
         return None
     return found
+
+
+def _closest(header: str, choices: list[str]) -> str:
+    import difflib
+
+    key = norm.normalize_header(header)
+    options = {norm.normalize_header(c): c for c in choices}
+    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.5)
+    return options[close[0]] if close else ""
 
 
 def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> list[ParsedRow]:

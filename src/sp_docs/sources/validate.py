@@ -23,14 +23,29 @@ def _loc(obj, column: str = "") -> Location:
     return origin.at(column) if column else origin
 
 
-def cross_check(data: Dataset) -> Problems:
+SHEET_NAMES = {"units": "单位", "teachers": "教师", "trainees": "双培对象"}
+
+
+def cross_check(data: Dataset, *, unusable: set[str] = frozenset(),
+                incomplete: dict[str, set] | None = None) -> Problems:
+    """Checks across sheets.  A sheet that could not be read (``unusable``) is not
+    used to judge the others, and people on rows that already had errors
+    (``incomplete``) are not reported a second time as “not found”."""
     problems = Problems()
+    incomplete = incomplete or {}
+    known_units = {u.name for u in data.units} | incomplete.get("units", set())
+    skip_units = "units" in unusable
     _check_units(data, problems)
-    _check_teachers(data, problems)
-    _check_trainees(data, problems)
-    _check_records(data, problems)
-    _check_plans(data, problems)
-    _check_awards(data, problems)
+    _check_teachers(data, problems, known_units, skip_units)
+    if "teachers" not in unusable:
+        _check_trainees(data, problems, known_units, skip_units, incomplete.get("teachers", set()))
+    if "trainees" not in unusable:
+        _check_records(data, problems, incomplete.get("trainees", set()))
+    _check_plans(data, problems, known_units, skip_units)
+    _check_awards(data, problems, "teachers" in unusable, incomplete.get("teachers", set()))
+    for key in sorted(unusable & set(SHEET_NAMES)):
+        problems.warning(f"“{SHEET_NAMES[key]}”表缺失或缺少必填列，与它有关的核对暂未进行；改正后请重新检查",
+                         Location(data.source, SHEET_NAMES[key]))
     return problems
 
 
@@ -50,14 +65,13 @@ def _check_units(data: Dataset, problems: Problems) -> None:
             problems.error("教职工总数不能为负数", _loc(unit, "教职工总数"), unit.staff_count, "应为 0 或正整数")
 
 
-def _check_teachers(data: Dataset, problems: Problems) -> None:
-    units = {u.name for u in data.units}
+def _check_teachers(data: Dataset, problems: Problems, units: set[str], skip_units: bool) -> None:
     now = today()
     youngest = dt.date(now.year - 16, now.month, 1)
     ids: dict[str, object] = {}
     by_name: dict[tuple[str, str], list] = defaultdict(list)
     for teacher in data.teachers:
-        if teacher.unit not in units:
+        if not skip_units and teacher.unit not in units:
             problems.error("所在单位不在“单位”表中", _loc(teacher, "所在单位"), teacher.unit,
                            "请先在“单位”表中添加该单位，或改为已有的单位名称")
         if teacher.birth > now.replace(day=1):
@@ -93,8 +107,8 @@ def _check_teachers(data: Dataset, problems: Problems) -> None:
                                f"涉及 {rows}；请填写身份证号或删除重复行")
 
 
-def _check_trainees(data: Dataset, problems: Problems) -> None:
-    units = {u.name for u in data.units}
+def _check_trainees(data: Dataset, problems: Problems, units: set[str], skip_units: bool,
+                    teachers_with_errors: set) -> None:
     teachers = {(t.unit, t.name): t for t in data.teachers}
     teacher_names = defaultdict(list)
     for t in data.teachers:
@@ -105,9 +119,9 @@ def _check_trainees(data: Dataset, problems: Problems) -> None:
             problems.error("同一单位的双培对象重复", _loc(trainee, "姓名"), trainee.name, "每名对象只写一行")
         seen.add(trainee.key)
         teacher = teachers.get(trainee.key)
-        if trainee.unit not in units:
+        if not skip_units and trainee.unit not in units:
             problems.error("所在单位不在“单位”表中", _loc(trainee, "所在单位"), trainee.unit)
-        elif teacher is None:
+        elif teacher is None and trainee.key not in teachers_with_errors:
             problems.error("双培对象不是该单位的教师", _loc(trainee, "姓名"), trainee.name,
                            f"“教师”表中没有 {trainee.unit} 的 {trainee.name}")
         if teacher is not None:
@@ -148,13 +162,15 @@ def _check_trainees(data: Dataset, problems: Problems) -> None:
             problems.error("完成时间晚于今天", _loc(trainee, "完成时间"), _d(trainee.completed_on))
 
 
-def _check_records(data: Dataset, problems: Problems) -> None:
+def _check_records(data: Dataset, problems: Problems, trainees_with_errors: set) -> None:
     trainees = {t.key: t for t in data.trainees}
     now = today()
     for record in data.records:
         if record.date > now:
             problems.error("培养记录的日期晚于今天", _loc(record, "日期"), _d(record.date))
         trainee = trainees.get(record.trainee_key)
+        if trainee is None and record.trainee_key in trainees_with_errors:
+            continue
         if trainee is None:
             problems.error("培养记录的对象不在“双培对象”表中", _loc(record, "培养对象"),
                            f"{record.unit} {record.trainee}", "姓名和所在单位应与“双培对象”表一致")
@@ -166,11 +182,10 @@ def _check_records(data: Dataset, problems: Problems) -> None:
             problems.warning("记录中的培养人不是该对象的培养人", _loc(record, "培养人"), record.mentor)
 
 
-def _check_plans(data: Dataset, problems: Problems) -> None:
-    units = {u.name for u in data.units}
+def _check_plans(data: Dataset, problems: Problems, units: set[str], skip_units: bool) -> None:
     seen: set[tuple[str, int]] = set()
     for plan in data.plans:
-        if plan.unit not in units:
+        if not skip_units and plan.unit not in units:
             problems.error("计划中的单位不在“单位”表中", _loc(plan, "单位"), plan.unit)
         if (plan.unit, plan.year) in seen:
             problems.error("同一单位同一年度的计划重复", _loc(plan, "年度"), plan.year)
@@ -180,8 +195,10 @@ def _check_plans(data: Dataset, problems: Problems) -> None:
                 problems.error("计划数不能为负数", _loc(plan, column), value)
 
 
-def _check_awards(data: Dataset, problems: Problems) -> None:
-    teachers = {(t.unit, t.name) for t in data.teachers}
+def _check_awards(data: Dataset, problems: Problems, skip: bool, teachers_with_errors: set) -> None:
+    if skip:
+        return
+    teachers = {(t.unit, t.name) for t in data.teachers} | teachers_with_errors
     for award in data.awards:
         if (award.unit, award.name) not in teachers:
             problems.warning("获表彰人员不在“教师”表中，无法统计其政治面貌", _loc(award, "姓名"),

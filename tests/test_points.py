@@ -45,10 +45,11 @@ def test_scores_caps_and_ranks(tmp_path):
     assert got["赵师"].by_category == {"教学业绩": 5, "科研成果": 0, "示范引领": 12}
     assert got["赵师"].total == 17 and got["赵师"].rank == 1
     assert got["李师"].total == 9 and got["李师"].rank == 2 and got["李师"].unit_rank == 2
-    assert got["郑师"].unit_rank == 1
+    assert got["周新"].total == 5 and got["周新"].by_category["教学业绩"] == 5  # 教师表 年度考核=优秀
+    assert got["郑师"].unit_rank == 2 and got["周新"].unit_rank == 1
     assert "钱群" not in got and any("不是党员" in p.message for p in problems.warnings)
     assert [s.teacher.name for s in candidates(rows, top=2)] == ["赵师", "李师"]
-    assert [s.teacher.name for s in candidates(rows, top=1, per_unit=True)] == ["赵师", "郑师"]
+    assert [s.teacher.name for s in candidates(rows, top=1, per_unit=True)] == ["赵师", "周新"]
 
 
 def test_unknown_item_is_a_located_error(tmp_path):
@@ -58,6 +59,74 @@ def test_unknown_item_is_a_located_error(tmp_path):
     _, problems = score(data, default_table())
     (error,) = problems.errors
     assert error.value == "写了一首诗" and error.location.sheet == "成果" and error.location.row == 1  # YAML: entry number
+
+
+def test_unknown_item_suggests_the_closest_items(tmp_path):
+    from sp_docs.rules.points import default_table, score
+
+    data, _ = load(tmp_path, with_achievements([("李师", "甲中学", "市级公开课", "2025-03-01"),
+                                                ("李师", "甲中学", "县级课题主持", "2025-03-02")]))
+    _, problems = score(data, default_table())
+    first, second = problems.errors
+    assert "最接近的项目：市级及以上公开课或示范课" in first.expected
+    assert "主持县级课题" in second.expected.split("；")[0]
+
+
+def test_rating_excellent_scores_once_and_not_twice(tmp_path):
+    from sp_docs.rules.points import default_table, score
+
+    data, _ = load(tmp_path, with_achievements([("张二", "甲中学", "年度考核优秀", "2025-01-05")]))
+    rows, _ = score(data, default_table())
+    got = {s.teacher.name: s for s in rows}
+    assert got["张二"].total == 5  # listed in 成果 and rated 优秀: counted once
+    assert got["孙新"].total == 5 and got["孙新"].details[0][0].note == "教师表“年度考核”为优秀"
+    assert got["李师"].total == 0  # rated 合格
+    rows, _ = score(data, default_table(), year=2024)  # the rating is the latest year's (2025)
+    assert all(s.total == 0 for s in rows)
+
+
+def test_check_warns_about_unknown_items_like_points(tmp_path, runner):
+    from sp_docs.cli import main
+
+    _, path = load(tmp_path, with_achievements([("李师", "甲中学", "市级公开课", "2025-03-01")]))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "项目不在默认积分表中" in result.output and "市级及以上公开课或示范课" in result.output
+    result = runner.invoke(main, ["points", str(path), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "市级及以上公开课或示范课" in result.output
+
+
+def test_check_output_without_rules_writes_the_input_problems(tmp_path, runner):
+    from sp_docs.cli import main
+
+    _, path = load(tmp_path, with_achievements([("李师", "甲中学", "市级公开课", "2025-03-01")]))
+    out = tmp_path / "问题.xlsx"
+    result = runner.invoke(main, ["check", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = xlsx_rows(out, "填写问题")
+    assert rows[0][:6] == ["级别", "文件", "工作表", "行", "列", "问题"]
+    assert ["警告", "成果", "项目", "市级公开课"] == [rows[1][0], rows[1][2], rows[1][4], rows[1][6]]
+
+
+def test_blank_workbook_points_items_come_from_the_table():
+    import io
+
+    from openpyxl import load_workbook
+
+    from sp_docs.rules.points import default_table
+    from sp_docs.sources.blank import blank_workbook
+
+    wb = load_workbook(io.BytesIO(blank_workbook()))
+    items = [i.item for i in default_table().items]
+    (hint,) = [r[3] for r in wb["填写说明"].iter_rows(values_only=True) if r[:2] == ("成果", "项目")]
+    examples = hint.split("如 ")[1].split("；")[0].split("、")
+    assert examples and set(examples) <= set(items)
+    (validation,) = wb["成果"].data_validations.dataValidation
+    assert "C2" in str(validation.sqref)
+    sheet, ref = validation.formula1.lstrip("=").split("!")
+    column = ref.split(":")[0].replace("$", "").rstrip("0123456789")
+    options = wb[sheet.strip("'")]
+    assert [c.value for c in options[column][1:] if c.value] == items
 
 
 def test_points_command_outputs_and_certificate_list(tmp_path, runner):

@@ -41,7 +41,7 @@ def build(rows: list[Scored], table: PointsTable, chosen: list[Scored], *, unit_
     order = {u: i for i, u in enumerate(unit_order)}
     by_unit = [[s.teacher.unit, s.unit_rank, s.teacher.name, *[_n(s.by_category[c]) for c in cats], _n(s.total)]
                for s in sorted(rows, key=lambda s: (order.get(s.teacher.unit, len(order)), s.unit_rank))]
-    details = [[s.teacher.name, s.teacher.unit, item.category, item.item, f"{a.date:%Y.%m.%d}", _n(points), a.note]
+    details = [[s.teacher.name, s.teacher.unit, item.category, item.item, f"{a.date:%Y.%m.%d}" if a.date else "", _n(points), a.note]
                for s in rows for a, item, points in s.details]
     table_rows = [[i.category, i.item, _n(i.points), "" if i.cap is None else _n(i.cap)] for i in table.items]
     cand = [[s.teacher.name, s.teacher.unit, honour, year or "", _n(s.total)] for s in chosen]

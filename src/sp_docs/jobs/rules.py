@@ -24,6 +24,17 @@ def findings_workbook(data: Dataset, report) -> bytes:
     ], widths={"问题清单": [22, 24, 20, 26, 12, 16, 70]})
 
 
+def write_input_problems(problems, output: Path, *, force: bool = False) -> Path:
+    """``check -o`` without rules (or with input errors): the input problems as an XLSX sheet."""
+    from ..render.xlsx import table_workbook
+
+    rows = [["错误" if p.is_error else "警告", p.location.file, p.location.sheet, p.location.row or "",
+             p.location.column, p.message, p.value, p.expected] for p in problems]
+    data = table_workbook([("填写问题", ["级别", "文件", "工作表", "行", "列", "问题", "填写的值", "应填"], rows)],
+                          widths={"填写问题": [8, 24, 12, 6, 14, 50, 20, 50]})
+    return write_bytes(output, data, force=force)
+
+
 def run_check(data: Dataset, rules_file: Path | None, output: Path | None = None, *, force: bool = False):
     from ..rules.config import load_settings
     from ..rules.programme import run_rules

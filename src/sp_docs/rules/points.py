@@ -35,6 +35,24 @@ class PointsTable:
         key = _norm(name)
         return next((i for i in self.items if _norm(i.item) == key), None)
 
+    def closest(self, name: str, count: int = 3) -> list[str]:
+        """The items whose names are most like ``name`` (for “did you mean”)."""
+        import difflib
+
+        names = {_norm(i.item): i.item for i in self.items}
+        return [names[m] for m in difflib.get_close_matches(_norm(name), list(names), n=count, cutoff=0.3)]
+
+    def unknown_item(self, problems: Problems, name: str, where: Location, *, error: bool = True,
+                     table_label: str = "积分表") -> None:
+        """Report an achievement naming ``name`` that is not in the table, with the closest items."""
+        close = self.closest(name)
+        hint = f"最接近的项目：{'、'.join(close)}；" if close else ""
+        expected = f"{hint}请填写{table_label}中的项目名称（sp-docs points-table 可导出积分表）"
+        if not error:
+            expected += "；如用自定义积分表（sp-docs points --table）且其中有此项目，可忽略"
+        (problems.error if error else problems.warning)(f"项目不在{table_label}中", where.at("项目"), name,
+                                                        expected=expected)
+
 
 def _norm(text: str) -> str:
     return "".join(str(text).split()).replace("\u201c", "").replace("\u201d", "").replace('"', "")
@@ -124,8 +142,7 @@ def score(data: Dataset, table: PointsTable, *, year: int | None = None,
         where = a.origin or Location(data.source, "成果")
         item = table.find(a.item)
         if item is None:
-            problems.error("项目不在积分表中", where.at("项目"), a.item,
-                           expected="请填写积分表中的项目名称（sp-docs points-table 可导出积分表）")
+            table.unknown_item(problems, a.item, where)
             continue
         if year is not None and a.date.year != year:
             continue
@@ -145,9 +162,49 @@ def score(data: Dataset, table: PointsTable, *, year: int | None = None,
         entry.by_category[item.category] += points
         entry.total += points
         entry.details.append((a, item, points))
+    _score_ratings(data, table, scored, year)
     result = list(scored.values())
     _rank(result)
     return result, problems
+
+
+RATING_ITEM = "年度考核优秀"
+
+
+def _latest_year(data: Dataset) -> int | None:
+    years = [a.date.year for a in data.achievements] + [r.date.year for r in data.records if r.date]
+    return max(years) if years else None
+
+
+def _score_ratings(data: Dataset, table: PointsTable, scored: dict, year: int | None) -> None:
+    """教师表“年度考核”=优秀 scores the table's 年度考核优秀 item once (the rating is the
+    latest year's, so with ``year`` only when that is the data's latest year), unless the
+    成果 sheet already lists that item for the person in that year."""
+    item = table.find(RATING_ITEM)
+    if item is None or (year is not None and year != _latest_year(data)):
+        return
+    for entry in scored.values():
+        teacher = entry.teacher
+        if teacher.rating != "优秀" or any(i.item == item.item for _, i, _ in entry.details):
+            continue
+        where = teacher.origin.at("年度考核") if teacher.origin else Location(data.source, "教师")
+        achievement = Achievement(teacher.name, teacher.unit, item.item, None, "教师表“年度考核”为优秀",  # type: ignore[arg-type]
+                                  where)
+        entry.by_category[item.category] += item.points
+        entry.total += item.points
+        entry.details.append((achievement, item, item.points))
+
+
+def check_items(data: Dataset, table: PointsTable | None = None) -> Problems:
+    """Warnings for 成果 rows naming an item that is not in ``table`` (default: the
+    built-in table) — what ``sp-docs check`` reports so that it agrees with ``points``."""
+    problems = Problems()
+    table = table or default_table()
+    for a in data.achievements:
+        if table.find(a.item) is None:
+            table.unknown_item(problems, a.item, a.origin or Location(data.source, "成果"), error=False,
+                               table_label="默认积分表")
+    return problems
 
 
 def _rank(rows: list[Scored]) -> None:

@@ -18,6 +18,16 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_ROWS = 500
 
 
+def _points_items() -> tuple[tuple[str, ...], str]:
+    """The 成果 sheet's 项目 choices and hint, taken from the built-in points table."""
+    from ..rules.points import default_table
+
+    items = tuple(i.item for i in default_table().items)
+    examples = "、".join(items[i] for i in sorted({0, len(items) // 2, len(items) - 1}))
+    return items, (f"默认积分表中的项目名称（下拉选择），如 {examples}；"
+                   "用自定义积分表（sp-docs points --table）时按其中的名称填写")
+
+
 def blank_workbook() -> bytes:
     wb = Workbook()
     guide = wb.active
@@ -47,6 +57,11 @@ def blank_workbook() -> bytes:
                 for row in range(2, EXAMPLE_ROWS + 2):
                     ws.cell(row=row, column=index).number_format = "@" if column.kind in ("id_number",) else "General"
             choices = column.choices or (("是", "否") if column.kind == "bool" else ())
+            hint = column.hint
+            if (sheet.key, column.field) == ("achievements", "item"):
+                choices, hint = _points_items()
+                cell.comment = Comment(hint, "sp-docs")
+                ws.column_dimensions[letter].width = 30
             if choices:
                 option_col += 1
                 opt_letter = get_column_letter(option_col)
@@ -60,7 +75,7 @@ def blank_workbook() -> bytes:
                 validation.errorTitle = "输入有误"
                 ws.add_data_validation(validation)
                 validation.add(f"{letter}2:{letter}{EXAMPLE_ROWS + 1}")
-            guide_rows.append((sheet.name, column.header, "是" if column.required else "", column.hint))
+            guide_rows.append((sheet.name, column.header, "是" if column.required else "", hint))
         ws.freeze_panes = "A2"
     for row in guide_rows:
         guide.append(list(row))

@@ -124,7 +124,7 @@ AWARDS = Sheet("表彰", "awards", (
 ACHIEVEMENTS = Sheet("成果", "achievements", (
     Column("姓名", "name", "name", True),
     Column("所在单位", "unit", "text", True),
-    Column("项目", "item", "text", True, "积分表中的项目名称，如 市级公开课、县级课题主持"),
+    Column("项目", "item", "text", True, "积分表中的项目名称（sp-docs points-table 导出积分表）"),
     Column("日期", "date", "date", True, "如 2025.05.20"),
     Column("说明", "note", "multiline"),
 ), "党员教师的业绩成果，用于党员积分（sp-docs points）；可不填")

@@ -111,10 +111,13 @@ def _notice(document, view, seal: Path | None) -> None:
     _title(document, view.notice_title_lines)
     _para(document, "公文正文")
     _para(document, "主送机关", f"{view.recipients}：")
-    for text in view.notice_body:
-        _para(document, "公文正文", text)
-    _para(document, "公文正文")
-    _para(document, "公文正文")
+    for n, text in enumerate(view.notice_body):
+        # GB/T 9704: 署名 and 成文日期 stay with the text; the last paragraph moves with them
+        last = n == len(view.notice_body) - 1
+        _para(document, "公文正文", text, **({"keep_with_next": True, "keep_together": True} if last else {}))
+    # unsealed: 署名 one line below the text; sealed: room for the seal's upper part
+    for _ in range(2 if seal is not None else 1):
+        _para(document, "公文正文", keep_with_next=True)
     name_w, date_w = _width_chars(view.issuer), _width_chars(view.sign_date)
     if seal is not None:
         date_indent = 4
@@ -122,7 +125,7 @@ def _notice(document, view, seal: Path | None) -> None:
     else:
         name_indent = 2
         date_indent = max(0.0, name_indent + name_w - 2 - date_w)
-    name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent))
+    name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent), keep_with_next=True)
     _para(document, "署名日期", view.sign_date, right_indent=Pt(CHAR_PT * date_indent))
     if seal is not None:
         run = name.add_run()

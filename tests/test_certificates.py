@@ -275,3 +275,43 @@ def test_docx_opens_in_libreoffice(tmp_path):
     assert "阿依古丽·买买提同志：" in text and "欧阳明月同志：" in text
     assert len(pdf_chars(pdf)) == 2
     assert docx_document(path).sections[0].page_width > docx_document(path).sections[0].page_height
+
+
+# -- wrong settings files, fields off the page (QA findings) ------------------------
+
+@pytest.mark.parametrize("text, says", [
+    ("颁发单位: 甲\n签名: 乙\n", ["未知项：签名", "可用：颁发单位"]),
+    ("偏移: {x: 1, z: 2}\n", ["“偏移”下有未知项：z", "可用：x、y"]),
+    ("教学业绩:\n  年度考核优秀: 5\n", ["党员积分表"]),
+    ("as_of:\nmentors:\n  enabled: true\n", ["规则检查设置文件"]),
+    ("school_name: 实验小学\nstaff_count: 50\n", ["实施方案问卷答卷"]),
+])
+def test_wrong_settings_files_are_named(tmp_path, text, says):
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        doc.load_settings(path)
+    message = str(info.value.problems.errors[0].message)
+    assert all(s in message for s in says), message
+
+
+def test_offsets_that_push_fields_off_the_page(tmp_path):
+    lst = write_list(tmp_path, [award("张三")])
+    settings = write_settings(tmp_path)
+    with pytest.raises(Exception) as info:
+        job.certificates(lst, tmp_path / "o", settings_path=settings, offset_x=500, formats=["pdf"], progress=False)
+    assert "完全在纸张之外" in str(info.value) and not (tmp_path / "o").exists()
+    outcome = job.certificates(lst, tmp_path / "o2", settings_path=settings, offset_x=80, offset_y=-30,
+                               formats=["pdf"], progress=False, workers=1)
+    assert any("“正文”超出纸张右边" in w for w in outcome.warnings)
+    assert any("“标题”超出纸张上边" in w for w in outcome.warnings)
+    assert not job.certificates(lst, tmp_path / "o3", settings_path=settings, formats=["pdf"], progress=False,
+                                workers=1).warnings
+
+
+def test_missing_issuer_and_date_say_how_to_give_them(tmp_path):
+    lst = read_award_list(write_list(tmp_path, [award("张三")]))
+    batch = doc.build(lst.rows, doc.load_settings(None))
+    (failure,) = batch.failures
+    text = failure.describe()
+    assert "“颁发日期”列" in text and "--settings" in text and "new-settings" in text

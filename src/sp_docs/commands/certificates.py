@@ -65,6 +65,8 @@ def register(main) -> None:
         outcome = certificates(list_path, outdir, settings_path=settings_path, design=design,
                                per_person=per_person, formats=chosen, offset_x=offset_x, offset_y=offset_y,
                                force=force, template_dir=template_dir, workers=jobs or workers, engine=engine)
+        for warning in outcome.warnings:
+            err_console.print(f"[yellow]警告：{warning}（检查偏移和“字段位置”）[/yellow]")
         for failure in outcome.batch.failures:
             err_console.print(f"[red]未生成：{failure.describe()}[/red]")
         for path in outcome.combined:

@@ -237,6 +237,7 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
         if loaded is not None and not isinstance(loaded, dict):
             raise InputError("设置文件顶层应为“项目: 值”的映射", where)
         data = loaded or {}
+        _check_keys(data, where)
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     errors: list[str] = []
     settings = Settings(source=str(path or ""))
@@ -357,6 +358,46 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
     if errors:
         raise InputError([_problem(message, where) for message in errors])
     return settings
+
+
+SETTINGS_KEYS = ("颁发单位", "颁发日期", "表彰年度", "称呼", "正文", "结束语", "姓名补空格", "证书编号", "设计",
+                 "纸张", "印章", "偏移", "字段位置")
+_NESTED_KEYS = {"证书编号": ("格式", "前缀", "起始号", "位数", "文字", "排序"), "印章": ("图片", "直径"),
+                "偏移": ("x", "y")}
+
+
+def _other_kind(data: dict) -> str | None:
+    """What a settings file that is not a certificate settings file looks like."""
+    from ..rules.config import default_settings
+
+    keys = {str(k) for k in data}
+    if keys & set(default_settings()):
+        return "规则检查设置文件（sp-docs check --rules 用）"
+    if keys & {"school_name", "party_org_name", "school_type", "staff_count"}:
+        return "实施方案问卷答卷（sp-docs plan 用）"
+    if data and all(isinstance(v, dict) and v and all(isinstance(x, (int, float, dict)) for x in v.values())
+                    for v in data.values()) and not keys & set(SETTINGS_KEYS):
+        return "党员积分表（sp-docs points --table 用）"
+    return None
+
+
+def _check_keys(data: dict, where: Location) -> None:
+    """Unknown keys are errors naming the valid ones; another kind of file is named."""
+    unknown = [str(k) for k in data if str(k) not in SETTINGS_KEYS]
+    if not unknown:
+        for key, allowed in _NESTED_KEYS.items():
+            if isinstance(data.get(key), dict):
+                bad = [str(k) for k in data[key] if str(k) not in allowed]
+                if bad:
+                    raise InputError(f"证书设置“{key}”下有未知项：{'、'.join(bad)}；可用：{'、'.join(allowed)}", where)
+        return
+    kind = _other_kind(data)
+    if kind:
+        raise InputError(f"这不是证书设置文件，看起来是{kind}；证书设置文件请用 "
+                         "sp-docs certificates new-settings 证书设置.yaml 生成", where)
+    raise InputError(f"证书设置中有未知项：{'、'.join(unknown[:8])}{' 等' if len(unknown) > 8 else ''}；"
+                     f"可用：{'、'.join(SETTINGS_KEYS)}（sp-docs certificates new-settings 可生成带说明的设置文件）",
+                     where)
 
 
 def _problem(message: str, where: Location):
@@ -635,6 +676,54 @@ class CertificateBatch:
         return [[c.number, c.name, c.unit, c.title] for c in self.certificates]
 
 
+def _ink(lines: list[str], box: Box, size: float, line_pt: float) -> tuple[float, float, float, float]:
+    """The printed extent (left, top, right, bottom in mm, before the offset) of ``lines``."""
+    widest = max((metrics(box.role).width(line, size) for line in lines), default=0.0) / PT_PER_MM
+    if box.align == "center":
+        left = box.x + (box.width - widest) / 2
+    elif box.align == "right":
+        left = box.x + box.width - widest
+    else:
+        left = box.x
+    tall = max(len(lines) * line_pt, size) / PT_PER_MM
+    top = box.y + (box.height - tall) / 2
+    return left, top, left + widest, top + tall
+
+
+def off_page(batch: CertificateBatch, design: str | None = None) -> tuple[list[str], list[str]]:
+    """Fields that leave the page after the offset: (wholly off — nothing printed,
+    partly off — cut), one Chinese message per field, worst case over the batch."""
+    settings = batch.settings
+    width, height = settings.page
+    dx, dy = settings.offset_x, settings.offset_y
+    extents: dict[str, list[tuple[float, float, float, float]]] = {}
+    if (design or settings.design) != "blank":
+        title = settings.box("title")
+        extents["title"] = [_ink(["荣誉证书"], title, title.size, title.height * PT_PER_MM)]
+    for cert in batch.certificates:
+        for f in cert.fields:
+            if f.lines:
+                line_pt = f.size * f.box.line_height if f.key == "body" else f.size
+                extents.setdefault(f.key, []).append(_ink(f.lines, f.box, f.size, line_pt))
+    gone, cut = [], []
+    for key, boxes in extents.items():
+        label = FIELD_LABELS[key]
+        outside = [(l + dx >= width or r + dx <= 0 or t + dy >= height or b + dy <= 0) for l, t, r, b in boxes]
+        if any(outside):
+            gone.append(f"“{label}”完全在纸张之外，不会印出")
+            continue
+        sides = []
+        for name, amount in (("左", -min(l for l, _, _, _ in boxes) - dx),
+                             ("右", max(r for _, _, r, _ in boxes) + dx - width),
+                             ("上", -min(t for _, t, _, _ in boxes) - dy),
+                             ("下", max(b for _, _, _, b in boxes) + dy - height)):
+            if amount > 0.5:
+                sides.append(f"{name}边 {amount:.0f} 毫米")
+        if sides:
+            cut.append(f"“{label}”超出纸张{'、'.join(sides)}，会被裁掉")
+    return gone, cut
+
+
 def page_context(settings: Settings, certificates: list[Certificate], design: str | None = None,
                  offset: tuple[float, float] | None = None) -> dict:
     design = design or settings.design
@@ -709,10 +798,12 @@ def build(rows, settings: Settings) -> CertificateBatch:
         issued_on = award.issued_on or settings.issued_on
         issuer = award.issuer or settings.issuer
         year = settings.year or award.year or (issued_on.year if issued_on else None)
+        how = ("设置文件" if settings.source else
+               "设置文件（未给 --settings；可用 sp-docs certificates new-settings 生成）")
         if issued_on is None:
-            messages.append("没有颁发日期（名单“颁发日期”列和设置文件“颁发日期”都为空）")
+            messages.append(f"没有颁发日期：请填名单的“颁发日期”列，或{how}中的“颁发日期”")
         if not issuer:
-            messages.append("没有颁发单位（名单“颁发单位”列和设置文件“颁发单位”都为空）")
+            messages.append(f"没有颁发单位：请填名单的“颁发单位”列，或{how}中的“颁发单位”")
         if award.cert_no:
             number = award.cert_no
         else:

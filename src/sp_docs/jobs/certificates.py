@@ -35,6 +35,7 @@ class CertificateResult:
     batch: object  # documents.certificate.CertificateBatch
     result: BatchResult = field(default_factory=BatchResult)
     combined: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def rendered(self) -> int:
@@ -477,6 +478,11 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     outcome.result.failed = [(f"第{f.row}行 {f.name}", "；".join(f.messages)) for f in batch.failures]
     if not batch.certificates:
         return outcome
+    gone, outcome.warnings = doc.off_page(batch)
+    if gone:
+        raise SpDocsError(f"套打偏移（x {settings.offset_x:g}、y {settings.offset_y:g} 毫米）后，{'；'.join(gone)}。"
+                          "请检查 --offset-x/--offset-y 或设置文件“偏移”“字段位置”（单位毫米，纸张 "
+                          f"{settings.page[0]:g}×{settings.page[1]:g} 毫米）")
     workers = workers or default_jobs()
     use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
     stem = f"荣誉证书_{Path(list_path).stem}"

@@ -171,3 +171,32 @@ def test_bad_points_table(tmp_path, bad):
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(InputError):
         load_table(path)
+
+
+def test_candidates_list_carries_the_issuer_and_an_empty_date_column(tmp_path, runner):
+    from sp_docs.cli import main
+
+    content = with_achievements(ACH)
+    content["单位"][0]["党组织名称"] = "中共甲县教育局党组"
+    content["单位"].insert(0, {"单位名称": "甲县教育局", "党组织名称": "中共甲县教育局党组"})
+    for u in content["单位"][1:]:
+        u.setdefault("上级单位", "甲县教育局")
+    _, path = load(tmp_path, content)
+    out = tmp_path / "o"
+    result = runner.invoke(main, ["points", str(path), "-o", str(out), "--top", "1"])
+    assert result.exit_code == 0, result.output
+    rows = xlsx_rows(next(out.glob("推荐人选名单_*.xlsx")), "表彰")
+    assert rows[0][4:6] == ["颁发单位", "颁发日期"]
+    assert rows[1][4] == "中共甲县教育局党组" and rows[1][5] in (None, "")
+    result = runner.invoke(main, ["certificates", "make", str(next(out.glob("推荐人选名单_*.xlsx"))),
+                                  "-o", str(tmp_path / "c")])
+    assert result.exit_code == 1 and "--settings" in result.output and "没有颁发单位" not in result.output
+
+
+def test_empty_candidates_list_is_a_warning_with_the_reason(tmp_path, runner):
+    from sp_docs.cli import main
+
+    _, path = load(tmp_path, with_achievements(ACH))
+    result = runner.invoke(main, ["points", str(path), "-o", str(tmp_path / "o"), "--year", "2023"])
+    assert result.exit_code == 0, result.output
+    assert "推荐人选名单为空" in result.output and "2023 年没有成果记录" in result.output

@@ -43,6 +43,9 @@ def register(main) -> None:
                       f"推荐人选 {len(view.candidates)} 人")
         for path in written:
             console.print(f"  已写入 {path}")
+        if view.candidates:
+            console.print("推荐人选名单的“颁发日期”列留空：生成证书前填写，或用 sp-docs certificates 名单 --settings "
+                          "证书设置.yaml 统一给出")
 
     @main.command("points-table")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))

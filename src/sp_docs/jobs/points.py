@@ -56,11 +56,36 @@ def points(workbook: Path, outdir: Path, *, achievements: Path | None = None, ta
     suffix = f"_{year}" if year else ""
     written = [write_bytes(outdir / safe_filename(f"党员积分_{scope}{suffix}.xlsx"),
                            table_workbook(view.sheets()), force=force)]
-    cand_sheets = [("表彰", ["姓名", "所在单位", "荣誉称号", "表彰年度"], [r[:4] for r in view.candidates]),
+    issuer = _issuer(data, unit)
+    cand_sheets = [("表彰", ["姓名", "所在单位", "荣誉称号", "表彰年度", "颁发单位", "颁发日期"],
+                    [[*r[:4], issuer, ""] for r in view.candidates]),
                    ("积分", ["姓名", "所在单位", "总分"], [[r[0], r[1], r[4]] for r in view.candidates])]
     written.append(write_bytes(outdir / safe_filename(f"推荐人选名单_{scope}{suffix}.xlsx"),
                                table_workbook(cand_sheets), force=force))
+    if not view.candidates:
+        problems.warning(f"推荐人选名单为空：{empty_reason(data, rows, year, units)}", Location(str(workbook), "成果"))
     return written, view, problems
+
+
+def empty_reason(data, rows, year: int | None, units: list[str] | None) -> str:
+    """Why nobody has points (for the warning when the candidates list comes out empty)."""
+    if not rows:
+        return "所选范围内没有党员教师（“教师”表的政治面貌为中共党员或中共预备党员的人）"
+    wanted = set(units) if units is not None else None
+    mine = [a for a in data.achievements if wanted is None or a.unit in wanted]
+    if not mine:
+        return "没有成果记录（工作簿“成果”工作表为空，或用 --achievements 给出成果文件）"
+    if year is not None and not any(a.date.year == year for a in mine):
+        years = sorted({a.date.year for a in mine})
+        return f"{year} 年没有成果记录（成果的年度为 {'、'.join(map(str, years))}；可换 --year 或不加 --year）"
+    return "成果都不属于所选范围内的党员教师（姓名和所在单位须与“教师”表一致）"
+
+
+def _issuer(data, unit: str | None) -> str:
+    """The 颁发单位 of the candidates list: the party organisation of the chosen unit
+    (default: the top unit); empty when the 单位 sheet does not name one."""
+    chosen = data.unit(unit) if unit else next(iter(data.roots()), None)
+    return chosen.party_org if chosen is not None and chosen.party_org else ""
 
 
 @example_step("党员积分 排名和推荐名单")

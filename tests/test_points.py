@@ -200,3 +200,16 @@ def test_empty_candidates_list_is_a_warning_with_the_reason(tmp_path, runner):
     result = runner.invoke(main, ["points", str(path), "-o", str(tmp_path / "o"), "--year", "2023"])
     assert result.exit_code == 0, result.output
     assert "推荐人选名单为空" in result.output and "2023 年没有成果记录" in result.output
+
+
+def test_every_command_summary_is_a_whole_sentence(runner):
+    from sp_docs.cli import main
+
+    result = runner.invoke(main, ["--help"], terminal_width=200)
+    lines = result.output.split("命令", 1)[1].splitlines()[1:]
+    summaries = {line.split()[0]: line.split(None, 1)[1] for line in lines if line.strip() and len(line.split()) > 1}
+    for name in ("mentors", "points", "report", "certificates", "rules"):
+        assert summaries[name].endswith("。"), (name, summaries[name])
+    result = runner.invoke(main, ["certificates", "new-settings", "--help"], terminal_width=200)
+    design = [line for line in result.output.splitlines() if "--design" in line][0]
+    assert "套打" in design

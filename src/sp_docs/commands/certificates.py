@@ -82,7 +82,8 @@ def register(main) -> None:
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--page-size", default="A4横向", show_default=True,
                   help="纸张：A4横向、A4纵向、正度16开、大度16开、正度8开…，或“宽x高”毫米")
-    @click.option("--design", type=click.Choice(["formal", "plain", "blank"]), default="formal", show_default=True)
+    @click.option("--design", type=click.Choice(["formal", "plain", "blank"]), default="formal", show_default=True,
+                  help="设置文件中的“设计”：formal 正式（边框+标题）、plain 简洁、blank 套打（只印文字）")
     @force_option
     @handle_errors
     def new_settings_command(path, page_size, design, force):

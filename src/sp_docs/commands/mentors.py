@@ -17,8 +17,9 @@ def register(main) -> None:
     @templates_option
     @handle_errors
     def mentors_command(workbook, unit, outdir, formats, force, template_dir):
-        """结对帮带名单（每名对象的类别、培养人及职务、第二培养人、建档时间），
+        """结对帮带名单、按季度的谈心谈话记录和每名培养人的帮带对象一览。
 
+        结对帮带名单列出每名对象的类别、培养人及职务、第二培养人、建档时间；
         每名对象按季度的谈心谈话记录（没有记录的季度注明“本季度无谈心谈话记录”），
         以及每名培养人的帮带对象一览。XLSX 分三个工作表；DOCX（可在 Word/WPS 中编辑）和 PDF 各为一份文件。
         """

@@ -26,9 +26,10 @@ def register(main) -> None:
     @handle_errors
     def points_command(workbook, outdir, achievements, table_file, unit, year, top, top_percent, per_unit,
                        honour, force):
-        """党员积分：每名党员教师按积分表计算教学业绩、科研成果、示范引领三类积分和总分，
+        """党员积分：按积分表计算每名党员教师的积分，排名并生成推荐人选名单。
 
-        按单位和全体排名，并生成推荐人选名单（可直接作为 sp-docs certificates 的名单）。
+        分教学业绩、科研成果、示范引领三类计分并求总分，按单位和全体排名。推荐人选名单可直接作为
+        sp-docs certificates 的名单（含颁发单位，颁发日期留空待填）；教师表“年度考核”为优秀的计“年度考核优秀”。
         成果来自工作簿的“成果”工作表（姓名、所在单位、项目、日期、说明）。
         """
         from ..jobs.points import points

@@ -19,9 +19,9 @@ def register(main) -> None:
     @templates_option
     @handle_errors
     def report_command(workbook, unit, rules_file, outdir, force, template_dir):
-        """统计报告（PDF，附图表数据 XLSX）：各单位各年度计划与完成、对象完成情况、
+        """统计报告（PDF，附图表数据 XLSX）：计划与完成、培养活动、比例和规则检查。
 
-        每季度培养活动、双培对象占教职工比例、两个80%，以及规则检查结果汇总。
+        内容：各单位各年度计划与完成、对象完成情况、每季度培养活动、双培对象占教职工比例、两个80%，以及规则检查结果汇总。
         """
         from ..jobs.report import report
 

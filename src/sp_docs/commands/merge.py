@@ -12,7 +12,7 @@ def register(main) -> None:
     @main.command("merge")
     @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                  help="输出的全市汇总工作簿（.xlsx）")
+                  help="输出的全市汇总工作簿（必须以 .xlsx 结尾）")
     @click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                   help="含“单位”和“三年计划”的数据工作簿：用于识别单位名称并生成“计划对比”表")
     @force_option
@@ -23,7 +23,9 @@ def register(main) -> None:
         \b
         输出工作簿含：汇总表（加“单位”列，每单位类别1在前）、问题（重复上报、缺类别、
         无法读取的文件等，注明文件和行）、计划对比（用 --plan 时：计划数、完成数、完成率，
-        未完成的标红）。手工改过的表也能读：空行、重新排序、单位名称略有出入、多加的列、第二个工作表。
+        未完成的标红，没有报表的年度标“未上报”）。手工改过的表也能读：空行、重新排序、单位名称略有出入、
+        多加的列、第二个工作表。上级单位代报的表按“备注”中的单位名称计入下属单位；同一人被上级和本单位
+        都报了只计一次（计入本单位自己的那一行）。数据工作簿等不是附件2 的文件整个不读，列入问题表。
         屏幕上打印行数核对：读取的每一行都在汇总表或问题表中。
         """
         from ..jobs.merge import merge
@@ -37,5 +39,7 @@ def register(main) -> None:
         console.print(rolled.summary())
         if comparison is not None:
             short = sum(1 for p in comparison if p.short)
-            console.print(f"计划对比 {len(comparison)} 行，其中未完成计划 {short} 行")
+            missing = sum(1 for p in comparison if not p.reported)
+            console.print(f"计划对比 {len(comparison)} 行，其中未完成计划 {short} 行"
+                          + (f"，未上报 {missing} 行（没有报回的附件2 涉及该单位该年度）" if missing else ""))
         console.print(f"已写入 {path}")

@@ -5,7 +5,10 @@ one city table, a list of problems, and the plan comparison.
 
 Every data row read ends up either in the city table or in the problems list
 (``RollUp.accounted()`` proves it); notices (e.g. a unit name matched) do not
-remove rows."""
+remove rows.  A parent unit's return (附件2 of a county bureau or of the city
+names the sub-unit of each such row in 备注) is credited row by row to the unit
+named there; a person reported both by a parent and by the unit itself counts
+once, for the unit's own return, whatever the order of the files."""
 from __future__ import annotations
 
 import difflib
@@ -13,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import SpDocsError
+from ..errors import InputError, SpDocsError
 from ..model import Dataset, Track
 from ..sources import normalize as norm
 from .common import pinyin_key
@@ -21,7 +24,11 @@ from .common import pinyin_key
 FIELDS = {"序号": "seq", "姓名": "name", "出生年月": "birth", "双培类别": "track", "类别": "track",
           "完成年度": "year", "备注": "note", "单位": "unit", "所在单位": "unit", "单位名称": "unit"}
 UNIT_LINE = re.compile(r"单位(?:名称)?[:：]\s*(.*?)\s*(?:\d{4}\s*年.*)?$")
+DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年")
 NOTE_ROW = re.compile(r"^\s*(注|说明|备注)\s*[:：]|^\s*\d\s*[.、．]\s*\S{8,}")
+NOTE_SPLIT = re.compile(r"[；;]")
+# sheets of the programme's data workbook (sp-docs init): such a file is input, not a return
+DATA_SHEETS = {"单位", "教师", "双培对象", "培养记录", "三年计划"}
 
 
 @dataclass
@@ -36,6 +43,7 @@ class ReturnRow:
     year: int | None
     note: str
     raw: str = ""  # the row as typed, for the problems sheet
+    reporter: str = ""  # the unit whose return this is (the sheet's 单位名称)
 
 
 @dataclass
@@ -47,6 +55,13 @@ class Issue:
     message: str
     content: str = ""
     excluded: bool = False  # the row is listed here instead of the city table
+    counted: str = ""  # 是否计入汇总表 for issues about a whole file or sheet
+
+    @property
+    def counted_text(self) -> str:
+        if self.counted:
+            return self.counted
+        return "否" if self.excluded else "是"
 
 
 @dataclass
@@ -55,7 +70,9 @@ class RollUp:
     issues: list[Issue] = field(default_factory=list)
     files_read: int = 0
     files_failed: int = 0
+    files_rejected: int = 0  # readable workbooks that are not a 附件2 return
     rows_read: int = 0
+    reported: set[tuple[str, int]] = field(default_factory=set)  # (unit, year) some return covers
 
     @property
     def excluded(self) -> int:
@@ -65,10 +82,10 @@ class RollUp:
         return self.rows_read == len(self.rows) + self.excluded
 
     def summary(self) -> str:
-        return (f"读取文件 {self.files_read} 个（无法读取 {self.files_failed} 个），数据行 {self.rows_read} 行 = "
-                f"汇总表 {len(self.rows)} 行 + 问题表 {self.excluded} 行"
+        return (f"读取文件 {self.files_read} 个（无法读取 {self.files_failed} 个，不是附件2 {self.files_rejected} 个），"
+                f"数据行 {self.rows_read} 行 = 汇总表 {len(self.rows)} 行 + 问题表 {self.excluded} 行"
                 + ("，全部对上" if self.accounted() else "，【不一致！】")
-                + f"；提示 {sum(1 for i in self.issues if not i.excluded)} 条")
+                + f"；提示 {sum(1 for i in self.issues if not i.excluded and i.level == '提示')} 条")
 
 
 def _key(text: str) -> str:
@@ -111,6 +128,12 @@ class UnitMatcher:
             return contains[0], True
         return typed, False
 
+    def exact(self, typed: str) -> str | None:
+        """The unit when ``typed`` is its name (up to spaces, full-width forms and 中共)."""
+        if typed in self.names:
+            return typed
+        return self.normalised.get(_norm_unit(typed))
+
 
 def _header(rows: list[tuple]) -> tuple[int, dict[int, str]] | None:
     for index, row in enumerate(rows[:15]):
@@ -134,6 +157,16 @@ def _unit_line(rows: list[tuple], header: int) -> str:
     return ""
 
 
+def _date_year(rows: list[tuple], header: int) -> int | None:
+    """The year of the return's date line (“2025年　月　日”) above the table."""
+    for row in rows[:header]:
+        for value in row:
+            match = DATE_LINE.search(_cell(value))
+            if match and "汇总表" not in _cell(value):
+                return int(match.group(1))
+    return None
+
+
 def read_return(path: Path, matcher: UnitMatcher, result: RollUp) -> list[ReturnRow]:
     """The data rows of one returned workbook; problems go to ``result.issues``."""
     from openpyxl import load_workbook
@@ -145,76 +178,112 @@ def read_return(path: Path, matcher: UnitMatcher, result: RollUp) -> list[Return
         check_xlsx(path)
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not fatal
-        message = str(exc) if isinstance(exc, SpDocsError) else f"{type(exc).__name__}: {exc}"
-        result.issues.append(Issue("问题", file, "", "", f"文件无法读取：{message}"))
+        if isinstance(exc, InputError):  # the file is already named in the row
+            message = "；".join(p.message for p in exc.problems.errors) or str(exc)
+        else:
+            message = str(exc) if isinstance(exc, SpDocsError) else f"{type(exc).__name__}: {exc}"
+        result.issues.append(Issue("问题", file, "", "", f"文件无法读取：{message}", counted="否（整个文件未读取）"))
         result.files_failed += 1
         return []
-    result.files_read += 1
-    found: list[ReturnRow] = []
-    data_sheets = 0
     try:
-        for ws in wb.worksheets:
-            rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-            located = _header(rows)
-            if located is None:
-                if any(_cell(v) for r in rows for v in r):
-                    result.issues.append(Issue("提示", file, ws.title, "", "工作表没有“姓名”“双培类别”表头，未读取"))
-                continue
-            data_sheets += 1
-            header, mapping = located
-            typed_unit = _unit_line(rows, header)
-            unit, changed = matcher.match(typed_unit) if typed_unit else ("", False)
-            if changed:
-                result.issues.append(Issue("提示", file, ws.title, "", f"单位名称“{typed_unit}”按单位名单识别为“{unit}”"))
-            if not unit:
-                unit = path.stem
-                result.issues.append(Issue("提示", file, ws.title, "", f"没有找到“单位名称”，按文件名记为“{unit}”"))
-            extra = [_cell(rows[header][c]) for c in range(len(rows[header]))
-                     if c not in mapping and _cell(rows[header][c])]
-            if extra:
-                result.issues.append(Issue("提示", file, ws.title, header + 1, f"多出的列未读取：{'、'.join(extra)}"))
-            for index in range(header + 1, len(rows)):
-                values = rows[index]
-                cells = {f: _cell(values[c]) if c < len(values) else "" for c, f in mapping.items()}
-                texts = [_cell(v) for v in values]
-                if not any(texts):
-                    continue  # blank row
-                first = next(t for t in texts if t)
-                if not cells.get("name") and not cells.get("track") and NOTE_ROW.search(first):
-                    continue  # the notes under the table
-                result.rows_read += 1
-                raw = " | ".join(t for t in texts if t)
-                row_unit = unit
-                if cells.get("unit"):
-                    row_unit, row_changed = matcher.match(cells["unit"])
-                    if row_changed:
-                        result.issues.append(Issue("提示", file, ws.title, index + 1,
-                                                   f"单位名称“{cells['unit']}”按单位名单识别为“{row_unit}”"))
-                item = ReturnRow(file, ws.title, index + 1, row_unit, norm.clean_text(cells.get("name", "")),
-                                 cells.get("birth", ""), None, None, cells.get("note", ""), raw)
-                if not item.name:
-                    result.issues.append(Issue("问题", file, ws.title, index + 1, "没有姓名", raw, True))
-                    continue
-                if not cells.get("track"):
-                    result.issues.append(Issue("问题", file, ws.title, index + 1, "没有填写“双培”类别", raw, True))
-                    continue
-                try:
-                    item.track = norm.parse_track(cells["track"])
-                except Exception:  # noqa: BLE001 - the normaliser's own error type
-                    result.issues.append(Issue("问题", file, ws.title, index + 1,
-                                               f"“双培”类别应为 1 或 2，填写的是“{cells['track']}”", raw, True))
-                    continue
-                if cells.get("year"):
-                    try:
-                        item.year = norm.parse_year(cells["year"])
-                    except Exception:  # noqa: BLE001
-                        result.issues.append(Issue("提示", file, ws.title, index + 1,
-                                                   f"完成年度无法识别：“{cells['year']}”，计划对比中不计入", raw))
-                found.append(item)
-        if not data_sheets:
-            result.issues.append(Issue("问题", file, "", "", "没有找到附件2表格（需要“姓名”和“双培类别”列）"))
+        sheets = [(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
     finally:
         wb.close()
+    if DATA_SHEETS <= {title for title, _ in sheets}:
+        result.files_rejected += 1
+        result.issues.append(Issue(
+            "问题", file, "", "",
+            "不是附件2 汇总表：这是“双培”数据工作簿（含“单位”“教师”“双培对象”等工作表），未读取。"
+            "汇总的输入应是各单位报回的附件2；数据工作簿请用 --plan 指定", counted="否（整个文件未读取）"))
+        return []
+    located = []
+    skipped: list[Issue] = []
+    for title, rows in sheets:
+        found = _header(rows)
+        if found is not None and "year" in found[1].values():
+            located.append((title, rows, found))
+        elif found is not None:
+            skipped.append(Issue("问题", file, title, found[0] + 1,
+                                 "工作表有“姓名”“双培类别”但没有“完成年度”列，不是附件2 汇总表，未读取",
+                                 counted="否（该工作表未读取）"))
+        elif any(_cell(v) for r in rows for v in r):
+            skipped.append(Issue("提示", file, title, "", "工作表没有“姓名”“双培类别”“完成年度”表头，未读取",
+                                 counted="否（该工作表未读取）"))
+    if not located:
+        result.files_rejected += 1
+        names = "、".join(f"“{title}”" for title, _ in sheets)
+        result.issues.append(Issue(
+            "问题", file, "", "",
+            f"不是附件2 汇总表：没有一个工作表含“姓名”“双培类别”“完成年度”列（工作表：{names}），整个文件未读取",
+            counted="否（整个文件未读取）"))
+        return []
+    result.files_read += 1
+    result.issues += skipped
+    found_rows: list[ReturnRow] = []
+    for title, rows, (header, mapping) in located:
+        found_rows += _read_sheet(file, path, title, rows, header, mapping, matcher, result)
+    return found_rows
+
+
+def _read_sheet(file, path, title, rows, header, mapping, matcher, result) -> list[ReturnRow]:
+    found: list[ReturnRow] = []
+    typed_unit = _unit_line(rows, header)
+    unit, changed = matcher.match(typed_unit) if typed_unit else ("", False)
+    if changed:
+        result.issues.append(Issue("提示", file, title, "", f"单位名称“{typed_unit}”按单位名单识别为“{unit}”"))
+    if not unit:
+        unit = path.stem
+        result.issues.append(Issue("提示", file, title, "", f"没有找到“单位名称”，按文件名记为“{unit}”"))
+    sheet_year = _date_year(rows, header)
+    if sheet_year:
+        result.reported.add((unit, sheet_year))
+    extra = [_cell(rows[header][c]) for c in range(len(rows[header]))
+             if c not in mapping and _cell(rows[header][c])]
+    if extra:
+        result.issues.append(Issue("提示", file, title, header + 1, f"多出的列未读取：{'、'.join(extra)}"))
+    if "birth" not in mapping.values():
+        result.issues.append(Issue("提示", file, title, header + 1, "没有“出生年月”列：查找重复上报时只按姓名和单位比对"))
+    for index in range(header + 1, len(rows)):
+        values = rows[index]
+        cells = {f: _cell(values[c]) if c < len(values) else "" for c, f in mapping.items()}
+        texts = [_cell(v) for v in values]
+        if not any(texts):
+            continue  # blank row
+        first = next(t for t in texts if t)
+        if not cells.get("name") and not cells.get("track") and NOTE_ROW.search(first):
+            continue  # the notes under the table
+        result.rows_read += 1
+        raw = " | ".join(t for t in texts if t)
+        row_unit = unit
+        if cells.get("unit"):
+            row_unit, row_changed = matcher.match(cells["unit"])
+            if row_changed:
+                result.issues.append(Issue("提示", file, title, index + 1,
+                                           f"单位名称“{cells['unit']}”按单位名单识别为“{row_unit}”"))
+        item = ReturnRow(file, title, index + 1, row_unit, norm.clean_text(cells.get("name", "")),
+                         cells.get("birth", ""), None, None, cells.get("note", ""), raw, reporter=unit)
+        if not item.name:
+            result.issues.append(Issue("问题", file, title, index + 1, "没有姓名", raw, True))
+            continue
+        if not cells.get("track"):
+            result.issues.append(Issue("问题", file, title, index + 1, "没有填写“双培”类别", raw, True))
+            continue
+        try:
+            item.track = norm.parse_track(cells["track"])
+        except Exception:  # noqa: BLE001 - the normaliser's own error type
+            result.issues.append(Issue("问题", file, title, index + 1,
+                                       f"“双培”类别应为 1 或 2，填写的是“{cells['track']}”", raw, True))
+            continue
+        if cells.get("year"):
+            try:
+                item.year = norm.parse_year(cells["year"])
+            except Exception:  # noqa: BLE001
+                result.issues.append(Issue("提示", file, title, index + 1,
+                                           f"完成年度无法识别：“{cells['year']}”，计入汇总表，但计划对比中不计入", raw))
+        else:
+            result.issues.append(Issue("提示", file, title, index + 1,
+                                       "没有填写完成年度：计入汇总表，但计划对比中不计入；请补填", raw))
+        found.append(item)
     return found
 
 
@@ -228,7 +297,87 @@ def collect_files(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def roll_up(paths: list[Path], units: list[str] | None = None, *, output: Path | None = None) -> RollUp:
+def _in_subtree(unit: str, ancestor: str, parents: dict[str, str]) -> bool:
+    seen = set()
+    while unit and unit not in seen:
+        if unit == ancestor:
+            return True
+        seen.add(unit)
+        unit = parents.get(unit, "")
+    return False
+
+
+def _attribute(rows: list[ReturnRow], known: UnitMatcher, parents: dict[str, str], result: RollUp) -> None:
+    """Credit each row of a parent's return to the sub-unit its 备注 names (as 附件2 writes it)."""
+    moved: dict[tuple[str, str], int] = {}
+    for r in rows:
+        if not r.note:
+            continue
+        first, *rest = NOTE_SPLIT.split(r.note, maxsplit=1)
+        named = known.exact(first.strip())
+        if not named or named == r.unit:
+            continue
+        if parents and not _in_subtree(named, r.unit, parents):
+            continue  # a unit outside the reporter's own: leave the row (and its note) as typed
+        r.unit = named
+        r.note = rest[0].strip() if rest else ""
+        moved[(r.file, r.sheet)] = moved.get((r.file, r.sheet), 0) + 1
+    for (file, sheet), count in moved.items():
+        result.issues.append(Issue("提示", file, sheet, "",
+                                   f"{count} 行按“备注”中的单位名称计入该下属单位（上级单位代报）"))
+
+
+def _same_person(a: ReturnRow, b: ReturnRow) -> bool:
+    if a.name != b.name:
+        return False
+    if a.birth and b.birth:
+        return a.birth == b.birth
+    return a.unit == b.unit
+
+
+def _preference(r: ReturnRow) -> tuple:
+    """Which of several reports of one person counts: the unit's own return first;
+    then file name, sheet and row — never the order the files were given in."""
+    return (0 if r.reporter == r.unit else 1, Path(r.file).name, r.file, r.sheet, r.row)
+
+
+def _deduplicate(rows: list[ReturnRow], result: RollUp) -> list[ReturnRow]:
+    by_name: dict[str, list[ReturnRow]] = {}
+    for r in rows:
+        by_name.setdefault(r.name, []).append(r)
+    kept: list[ReturnRow] = []
+    for group in by_name.values():
+        clusters: list[list[ReturnRow]] = []
+        for r in sorted(group, key=_preference):
+            for cluster in clusters:
+                if any(_same_person(r, other) for other in cluster):
+                    cluster.append(r)
+                    break
+            else:
+                clusters.append([r])
+        for cluster in clusters:
+            first = cluster[0]
+            kept.append(first)
+            for r in cluster[1:]:
+                differs = []
+                if r.track != first.track:
+                    differs.append(f"类别 {r.track} / {first.track}")
+                if r.year != first.year:
+                    differs.append(f"完成年度 {r.year or '空'} / {first.year or '空'}")
+                why = "本单位自己上报的那一行" if first.reporter == first.unit else "文件名在前的那一行"
+                result.issues.append(Issue(
+                    "问题", r.file, r.sheet, r.row,
+                    f"同一人重复上报：{Path(r.file).name} 第{r.row}行（{r.reporter}上报）与 "
+                    f"{Path(first.file).name} 第{first.row}行（{first.reporter}上报）是同一人，只计一次，"
+                    f"计入{why}（{first.unit}）" + (f"；两处不同：{'，'.join(differs)}，请核对" if differs else ""),
+                    r.raw, True))
+    return kept
+
+
+def roll_up(paths: list[Path], units: list[str] | None = None, *, output: Path | None = None,
+            parents: dict[str, str] | None = None) -> RollUp:
+    """Read the returns.  ``units`` (the unit list, in order) and ``parents``
+    (unit → parent unit) come from the --plan workbook when given."""
     result = RollUp()
     matcher = UnitMatcher(units or [])
     files = [f for f in collect_files(paths) if output is None or f.resolve() != output.resolve()]
@@ -237,18 +386,14 @@ def roll_up(paths: list[Path], units: list[str] | None = None, *, output: Path |
     rows: list[ReturnRow] = []
     for f in files:
         rows += read_return(f, matcher, result)
-    seen: dict[tuple[str, str], ReturnRow] = {}
-    kept = []
-    for r in rows:
-        key = (r.name, r.birth) if r.birth else (r.name, r.unit)
-        if key in seen:
-            first = seen[key]
-            result.issues.append(Issue(
-                "问题", r.file, r.sheet, r.row,
-                f"同一人重复上报：已在 {Path(first.file).name} 第{first.row}行（{first.unit}）", r.raw, True))
-            continue
-        seen[key] = r
-        kept.append(r)
+    # without a unit list, the units that sent returns are the known ones
+    known = matcher if units else UnitMatcher(sorted({r.reporter for r in rows}))
+    _attribute(rows, known, parents or {}, result)
+    kept = _deduplicate(rows, result)
+    for r in kept:
+        if r.year:
+            result.reported.add((r.unit, r.year))
+            result.reported.add((r.reporter, r.year))
     order = {name: i for i, name in enumerate(units or [])}
     kept.sort(key=lambda r: (order.get(r.unit, len(order)), r.unit, r.track or 9, pinyin_key(r.name)))
     result.rows = kept
@@ -265,8 +410,18 @@ def completed_counts(rolled: RollUp) -> dict[tuple[str, int, Track], int]:
 
 
 def plan_comparison(data: Dataset, rolled: RollUp):
+    """Plan against the returns; a (unit, year) no return covers is marked 未上报,
+    not counted as nothing completed."""
     from ..rules.plans import plan_vs_actual
 
     roots = data.roots()
     parent = roots[0].name if len(roots) == 1 else None
-    return plan_vs_actual(data, completed=completed_counts(rolled), roll_up_to=parent)
+    parents = {u.name: u.parent for u in data.units}
+
+    def related(a: str, b: str) -> bool:
+        return _in_subtree(a, b, parents) or _in_subtree(b, a, parents)
+
+    def reported(unit: str, year: int) -> bool:
+        return any(y == year and related(u, unit) for u, y in rolled.reported)
+
+    return plan_vs_actual(data, completed=completed_counts(rolled), roll_up_to=parent, reported=reported)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..errors import SpDocsError
 from ..output import write_bytes
 from . import example_step, load_valid
 
@@ -62,16 +63,20 @@ def city_workbook(rolled, comparison=None, title: str = "“双培”工程实�
     _style_header(problems, 2, ["级别", "文件", "工作表", "行", "问题", "该行内容", "是否计入汇总表"],
                   [8, 28, 10, 6, 44, 50, 12])
     _put_rows(problems, 3, [[i.level, Path(i.file).name, i.sheet, i.row, i.message, i.content,
-                             "否" if i.excluded else "是"] for i in rolled.issues],
+                             i.counted_text] for i in rolled.issues],
               {n for n, i in enumerate(rolled.issues) if i.excluded or not i.row and i.level == "问题"})
 
     if comparison is not None:
         sheet = wb.create_sheet("计划对比")
-        sheet["A1"] = "计划完成情况（完成数按各单位上报的完成年度统计；红色为未完成计划）"
+        sheet["A1"] = ("计划完成情况（完成数按各单位上报的完成年度统计；红色为未完成计划；"
+                       "“未上报”为没有任何报回的附件2 涉及该单位该年度，不计为未完成）")
         _style_header(sheet, 2, ["单位", "年度", "“双培”类别", "计划数", "完成数", "完成率", "差额"],
                       [24, 8, 26, 8, 8, 9, 8])
         rows, short = [], set()
         for n, p in enumerate(comparison):
+            if not p.reported:
+                rows.append([p.unit, p.year, f"{int(p.track)} {p.track.label}", p.planned, "未上报", "", ""])
+                continue
             rows.append([p.unit, p.year, f"{int(p.track)} {p.track.label}", p.planned, p.completed,
                          p.rate if p.rate is not None else "", p.completed - p.planned])
             if p.short:
@@ -87,9 +92,13 @@ def city_workbook(rolled, comparison=None, title: str = "“双培”工程实�
 def merge(paths: list[Path], output: Path, *, plan: Path | None = None, force: bool = False):
     from ..documents import rollup
 
+    if output.suffix.lower() != ".xlsx":
+        raise SpDocsError(f"全市汇总表只能写成 Excel 工作簿：输出文件名应以 .xlsx 结尾（现为“{output.name}”），"
+                          f"例如 -o {output.with_suffix('.xlsx').name}")
     data = load_valid(plan)[0] if plan else None
     units = [u.name for u in data.units] if data else None
-    rolled = rollup.roll_up(paths, units, output=output)
+    parents = {u.name: u.parent for u in data.units} if data else None
+    rolled = rollup.roll_up(paths, units, output=output, parents=parents)
     comparison = rollup.plan_comparison(data, rolled) if data else None
     title = "“双培”工程实施情况汇总表"
     if data is not None:
@@ -102,10 +111,20 @@ def merge(paths: list[Path], output: Path, *, plan: Path | None = None, force: b
 
 @example_step("汇总：各单位附件2 → 全市汇总表（含计划对比）")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
+    """Merge the returns each unit under the root sends (not the root's own 附件2,
+    which would report every person a second time)."""
+    from ..documents.annex2 import default_year
+    from ..output import safe_filename
     from .annex2 import example as annex2_example
 
+    workbook = data_dir / "city.xlsx"
+    data, _ = load_valid(workbook)
+    top = data.roots()[0].name
+    year = default_year(data, top)
     returns = outdir / "附件2"
-    if not any(returns.glob("*.xlsx")):
+    own = [returns / f"{safe_filename(f'附件2_实施情况汇总表_{c.name}_{year}')}.xlsx" for c in data.children(top)]
+    if not all(p.is_file() for p in own):
         annex2_example(data_dir, outdir, force)
-    path, _, _ = merge([returns], outdir / "汇总" / "全市汇总表.xlsx", plan=data_dir / "city.xlsx", force=force)
+    own = [p for p in own if p.is_file()]
+    path, _, _ = merge(own, outdir / "汇总" / "全市汇总表.xlsx", plan=workbook, force=force)
     return [path]

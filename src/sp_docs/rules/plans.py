@@ -8,7 +8,7 @@ API (used by ``annex 1``, ``merge --plan`` and ``sp-docs check``):
 - ``plan_shortfalls(data, minimum=DEFAULT_MINIMUM, units=None) -> list[Shortfall]``
 - ``unit_totals(data, parent) -> list[UnitTotal]`` (each child's subtree, all years)
 - ``completions(data, units=None) -> {(unit, year, track): count}``
-- ``plan_vs_actual(data, units=None, completed=None, roll_up_to=None) -> list[PlanProgress]``
+- ``plan_vs_actual(data, units=None, completed=None, roll_up_to=None, reported=None) -> list[PlanProgress]``
 
 A unit's plan numbers are its own rows of the 三年计划 sheet; a parent's total
 is the sum over its subtree (a county bureau's own row counts only its own
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from ..model import Dataset, Track
 
@@ -57,15 +57,16 @@ class PlanProgress:
     track: Track
     planned: int
     completed: int
+    reported: bool = True  # False: no return covers this unit and year (the roll-up's 未上报)
 
     @property
     def rate(self) -> float | None:
-        """Completed / planned (None when nothing was planned)."""
-        return self.completed / self.planned if self.planned else None
+        """Completed / planned (None when nothing was planned or nothing was reported)."""
+        return self.completed / self.planned if self.planned and self.reported else None
 
     @property
     def short(self) -> bool:
-        return self.completed < self.planned
+        return self.reported and self.completed < self.planned
 
 
 def _selected(data: Dataset, units: Iterable[str] | None) -> set[str] | None:
@@ -129,12 +130,15 @@ def completions(data: Dataset, units: Iterable[str] | None = None) -> dict[tuple
 
 def plan_vs_actual(data: Dataset, units: Iterable[str] | None = None,
                    completed: Mapping[tuple[str, int, Track], int] | None = None,
-                   roll_up_to: str | None = None) -> list[PlanProgress]:
+                   roll_up_to: str | None = None,
+                   reported: Callable[[str, int], bool] | None = None) -> list[PlanProgress]:
     """Plan against completions per unit, year and track (track 1 before 2).
 
     ``completed`` defaults to the workbook's completed trainees; the roll-up
     passes counts read from the units' returns.  With ``roll_up_to`` each unit
-    below that parent is counted in its direct child of the parent (as 附件1 lists them)."""
+    below that parent is counted in its direct child of the parent (as 附件1 lists them).
+    ``reported(unit, year)`` tells whether any return covers that unit and year
+    (default: all do); rows it denies are marked ``reported=False``, never short."""
     completed = completions(data) if completed is None else completed
     wanted = _selected(data, units)
     owner = _owner_map(data, roll_up_to) if roll_up_to else {}
@@ -152,7 +156,8 @@ def plan_vs_actual(data: Dataset, units: Iterable[str] | None = None,
         done[(owner.get(unit, unit), year, Track(track))] += count
     order = {u.name: i for i, u in enumerate(data.units)}
     keys = set(planned) | {k for k in done if any(k[1] == y for (_, y, _) in planned)}
-    rows = [PlanProgress(u, y, t, planned.get((u, y, t), 0), done.get((u, y, t), 0)) for (u, y, t) in keys]
+    rows = [PlanProgress(u, y, t, planned.get((u, y, t), 0), done.get((u, y, t), 0),
+                         reported is None or bool(done.get((u, y, t))) or reported(u, y)) for (u, y, t) in keys]
     rows.sort(key=lambda r: (order.get(r.unit, len(order)), r.unit, r.year, int(r.track)))
     return rows
 

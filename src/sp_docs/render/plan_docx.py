@@ -99,6 +99,19 @@ def _width_chars(text: str) -> float:
     return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
 
 
+def signature_indents(issuer: str, sign_date: str, sealed: bool) -> tuple[float, float]:
+    """Right indents (in characters) of the 署名 and the 成文日期 (GB/T 9704 7.3.5). A 署名
+    longer than the line wraps, so it counts as one full line (its width capped)."""
+    date_w = _width_chars(sign_date)
+    if sealed:
+        date_indent = 4
+        name_w = min(_width_chars(issuer), 28.0)
+        return max(0.0, date_indent + (date_w - name_w) / 2), date_indent
+    name_indent = 2
+    name_w = min(_width_chars(issuer), 28.0 - name_indent)
+    return name_indent, max(0.0, name_indent + name_w - 2 - date_w)
+
+
 def _notice(document, view, seal: Path | None) -> None:
     if view.mark_text:
         size = min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text), 1))
@@ -118,13 +131,8 @@ def _notice(document, view, seal: Path | None) -> None:
     # unsealed: 署名 one line below the text; sealed: room for the seal's upper part
     for _ in range(2 if seal is not None else 1):
         _para(document, "公文正文", keep_with_next=True)
-    name_w, date_w = _width_chars(view.issuer), _width_chars(view.sign_date)
-    if seal is not None:
-        date_indent = 4
-        name_indent = max(0.0, date_indent + (date_w - name_w) / 2)
-    else:
-        name_indent = 2
-        date_indent = max(0.0, name_indent + name_w - 2 - date_w)
+    date_w = _width_chars(view.sign_date)
+    name_indent, date_indent = signature_indents(view.issuer, view.sign_date, seal is not None)
     name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent), keep_with_next=True)
     _para(document, "署名日期", view.sign_date, right_indent=Pt(CHAR_PT * date_indent))
     if seal is not None:

@@ -4,19 +4,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import pdf
-from .plan_docx import CHAR_PT, _width_chars
+from .plan_docx import CHAR_PT, _width_chars, signature_indents
 
 
 def pdf_context(view) -> dict:
     context = view.context()
-    name_w, date_w = _width_chars(view.issuer), _width_chars(view.sign_date)
+    date_w = _width_chars(view.sign_date)
     seal = Path(view.seal_path).resolve() if view.seal_path else None
-    if seal is not None:
-        date_indent = 4
-        name_indent = max(0.0, date_indent + (date_w - name_w) / 2)
-    else:
-        name_indent = 2
-        date_indent = max(0.0, name_indent + name_w - 2 - date_w)
+    name_indent, date_indent = signature_indents(view.issuer, view.sign_date, seal is not None)
     context.update(
         mark_size=round(min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text or "文"), 1)), 1),
         name_indent_pt=round(name_indent * CHAR_PT, 2),

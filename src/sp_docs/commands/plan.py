@@ -7,7 +7,7 @@ import click
 
 
 def register(main) -> None:
-    from ..cli import (CONTEXT_SETTINGS, console, force_option, handle_errors, outdir_option,
+    from ..cli import (CONTEXT_SETTINGS, console, err_console, force_option, handle_errors, outdir_option,
                        templates_option)
 
     @main.command("plan", context_settings=CONTEXT_SETTINGS)
@@ -30,6 +30,10 @@ def register(main) -> None:
 
         written, view = run(answers, outdir, data_file=data_file, formats=parse_formats(formats, PLAN_FORMATS),
                             force=force, template_dir=template_dir)
+        from rich.markup import escape
+
+        for warning in view.warnings:
+            err_console.print(f"[yellow]警告：{escape(warning)}[/yellow]", soft_wrap=True)
         console.print(f"{view.plan_title}：正文 {sum(1 for b in view.blocks if b.kind == 'heading')} 个标题")
         for path in written:
             console.print(f"  已写入 {path}")

@@ -88,6 +88,7 @@ class PlanView:
     # the titles broken into their printed lines (GB/T 9704 trapezoid/diamond, see title_lines.py)
     notice_title_lines: list[str] = field(default_factory=list)
     plan_title_lines: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # shown by the command, not printed
 
     def context(self) -> dict:
         data = asdict(self)

@@ -29,9 +29,12 @@ def build_view(answers_file: Path, data_file: Path | None = None):
     from ..documents import implementation_plan as doc
     from ..questionnaire import answers as answers_mod
 
-    answers = answers_mod.load(answers_file)
+    raw = answers_mod.read_raw(Path(answers_file))
+    answers = answers_mod.complete(raw, str(answers_file))
     data = load_valid(data_file)[0] if data_file else None
-    return doc.build(answers, data=data, seal_path=_seal_path(answers, Path(answers_file)))
+    view = doc.build(answers, data=data, seal_path=_seal_path(answers, Path(answers_file)))
+    view.warnings = answers_mod.identity_warnings(raw, answers) + view.warnings
+    return view
 
 
 def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, formats=PLAN_FORMATS,
@@ -55,21 +58,16 @@ def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, for
 
 def new_answers(path: Path, *, force: bool = False) -> Path:
     """A YAML answers file: every question as a comment above its default answer."""
-    from ..questionnaire.answers import defaults, dump_yaml
-    from ..questionnaire.schema import questions
+    from ..questionnaire.answers import blank_template, dump_yaml
 
-    answers = defaults()
-    full = {}
-    for q in questions():  # include the questions that apply only to other answers, too
-        full[q.id] = answers[q.id] if q.id in answers else q.default_for(answers)
-    return write_text(path, dump_yaml(full), force=force)
+    return write_text(path, dump_yaml(blank_template()), force=force)
 
 
 def questionnaire_workbook(path: Path, *, force: bool = False) -> Path:
-    from ..questionnaire.answers import defaults
+    from ..questionnaire.answers import blank_template
     from ..questionnaire.workbook import build_workbook
 
-    return write_bytes(path, build_workbook(defaults()), force=force)
+    return write_bytes(path, build_workbook(blank_template()), force=force)
 
 
 def ask_answers(path: Path) -> tuple[Path, dict]:

@@ -86,6 +86,8 @@ def dump_yaml(answers: dict) -> str:
         lines.append(f"# {q.title}（{_type_note(q)}）")
         if q.help:
             lines.append(f"# 说明：{q.help}")
+        if q.derived_text:
+            lines.append("# 不填则按前面的答案自动生成")
         if q.when:
             lines.append(f"# 仅当{q.condition_text()}时需要回答")
         value = to_plain({q.id: answers[q.id]})[q.id]
@@ -135,3 +137,36 @@ def load(path: Path | str) -> dict:
 
 def defaults() -> dict:
     return complete({})
+
+
+def blank_template() -> dict:
+    """The answers a new answers file or workbook starts with: defaults, but the text answers
+    derived from earlier ones (党组织全称, 发文机关, 发文字号…) left blank, so they follow the
+    school name the user types instead of the placeholder's."""
+    answers = defaults()
+    full = {}
+    for q in questions():  # include the questions that apply only to other answers, too
+        full[q.id] = None if q.derived_text else (answers[q.id] if q.id in answers else q.default_for(answers))
+    return full
+
+
+IDENTITY = ("school_name", "issuer", "doc_number")
+
+
+def identity_warnings(raw: dict, answers: dict) -> list[str]:
+    """Chinese warnings for the identity answers (学校全称, 发文机关, 发文字号) left blank or
+    still holding a placeholder: the plan is then someone else's or incomplete."""
+    from .schema import PLACEHOLDER, question
+
+    warnings = []
+    for qid in IDENTITY:
+        if qid not in answers:
+            continue
+        value = format_value(answers[qid])
+        given = raw.get(qid)
+        title = question(qid).title
+        if PLACEHOLDER in value:
+            warnings.append(f"“{title}”仍是默认的“{value}”，请在答卷中改为本单位的实际内容")
+        elif given is None or str(given).strip() == "":
+            warnings.append(f"“{title}”未填写，已自动生成“{value}”，请核对")
+    return warnings

@@ -36,9 +36,9 @@ def ask_all(previous: dict) -> dict:
     for position, q in enumerate(questions(), start=1):
         if not q.applies(answers):
             continue
-        if q.id in previous:
-            default = previous[q.id]
-        else:
+        if q.id in previous and not (q.suggest and previous[q.id] == q.default_for(previous)):
+            default = previous[q.id]  # the user's own earlier answer
+        else:  # new, or an untouched suggestion: follow the answers just given
             default = q.default_for(answers)
         label = _prompt_text(q, default)
         shown = format_value(default) if default not in (None, "", []) else None

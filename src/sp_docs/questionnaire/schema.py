@@ -58,6 +58,12 @@ class Question:
             return list(self.default)
         return self.default
 
+    @property
+    def derived_text(self) -> bool:
+        """A text answer suggested from earlier answers (党组织全称, 发文机关, 发文字号…): left
+        blank in a new answers file or workbook so it follows the answers it comes from."""
+        return self.type == "text" and bool(self.suggest)
+
     def parse(self, value):
         """A raw answer (from YAML, a prompt or a cell) → typed value; NormalizeError if bad."""
         return parse_answer(self, value)
@@ -162,14 +168,24 @@ def _track2(answers: dict) -> int:
     return max(1, math.ceil((answers.get("party_teacher_count") or 0) * 0.3 / 3))
 
 
+PLACEHOLDER = "××"  # marks a default the user must replace (never a fictional example's values)
+ORG_SUFFIX = {"党委": "委员会", "党总支": "总支部委员会", "党支部": "支部委员会"}
+
+
+def _party_org_name(answers: dict) -> str:
+    """中共 + the school's full name + the organisation's kind, e.g. 中共××县第一小学支部委员会."""
+    school = answers.get("school_name") or f"{PLACEHOLDER}学校"
+    return f"中共{school}{ORG_SUFFIX.get(answers.get('party_org_type'), '支部委员会')}"
+
+
 def _issuer(answers: dict) -> str:
-    return answers.get("party_org_name") or answers.get("school_name") or "中共××学校委员会"
+    return answers.get("party_org_name") or _party_org_name(answers)
 
 
 def _doc_number(answers: dict) -> str:
-    year = (answers.get("sign_date") or dt.date.today()).year if isinstance(answers.get("sign_date"), dt.date) \
-        else dt.date.today().year
-    return f"{_short(answers)}党发〔{year}〕1号"
+    """A neutral number the user is told to complete: the school's abbreviation is unknown."""
+    year = answers["sign_date"].year if isinstance(answers.get("sign_date"), dt.date) else dt.date.today().year
+    return f"{PLACEHOLDER}党发〔{year}〕1号"
 
 
 def _recipients(answers: dict) -> str:
@@ -196,6 +212,7 @@ SUGGESTIONS = {
     "backbone_share": lambda a: round((a.get("staff_count") or 0) / 4),
     "track1": _track1,
     "track2": _track2,
+    "party_org_name": _party_org_name,
     "issuer": _issuer,
     "mark_text": lambda a: _issuer_value(a) + "文件",
     "doc_number": _doc_number,

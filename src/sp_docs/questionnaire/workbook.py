@@ -67,6 +67,7 @@ def build_workbook(answers: dict) -> bytes:
             ws.append(["", f"【{q.section}】"])
             ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
         note = "；".join(filter(None, [TYPE_LABELS[q.type], q.help, ("可不填" if q.optional else ""),
+                                       ("不填则按前面的答案自动生成" if q.derived_text else ""),
                                        (f"仅当{q.condition_text()}时填写" if q.when else "")]))
         if q.type == "multi":
             ws.append([q.id, q.title, "", note + "；在下面各项后选“是”或“否”"])

@@ -14,6 +14,7 @@ from sp_docs.model import Dataset, Track, UnitPlan
 from sp_docs.rules import plans
 
 ROOT = "青川市教育工委"
+EXAMPLES_DIR = __import__("pathlib").Path(__file__).resolve().parents[1] / "data_examples"
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +102,7 @@ def test_short_list_single_group(city):
     view = doc.build(city, "西岭县教育局")
     assert not view.wide and [r.unit for r in view.groups[0]][-1] == "合计"
     assert not view.shortfalls  # the city minimum is not applied to one county
+    assert "西岭县教育局再对各单位上报计划进行调整" in view.note and "市委教育工委" not in view.note
 
 
 def test_split_balanced():
@@ -144,3 +146,47 @@ def test_docx_opens_in_libreoffice(rendered, tmp_path):
     for group in view.groups:
         for row in group[:-1]:
             assert row.unit in text
+
+
+def _county() -> Dataset:
+    from sp_docs.model import Unit
+
+    units = [Unit("云溪县教育局"), Unit("云溪县第一中学", "云溪县教育局"), Unit("云溪县实验小学", "云溪县教育局")]
+    return Dataset(units=units, plans=[UnitPlan("云溪县第一中学", 2024, 2, 2), UnitPlan("云溪县实验小学", 2024, 1, 1),
+                                       UnitPlan("云溪县第一中学", 2025, 3, 2)])
+
+
+def test_no_minimum_no_comparison_and_neutral_note():
+    """A county's own data: no city minimum (150/240) unless one is given; the note names
+    the county's top unit, not 市委教育工委."""
+    view = doc.build(_county())
+    assert not view.shortfalls and not view.minimum_given
+    assert "150" not in view.note and "240" not in view.note and "最低" not in view.note
+    assert "市委教育工委" not in view.note and "云溪县教育局再对各单位上报计划进行调整" in view.note
+    given = doc.build(_county(), minimum={"to_member": 4})
+    assert given.minimum_given and "达到4人" in given.note
+    assert sorted((s.year, int(s.track)) for s in doc.rules.plan_shortfalls(_county(), {"to_member": 4})) == \
+        [(2024, 1), (2024, 2), (2025, 1), (2025, 2)]
+    assert len(given.shortfalls) == 2 and all("骨干教师培养成共产党员" in t for t in given.shortfalls)
+    assert "240" not in given.note  # only the track given is compared
+
+
+def test_cli_without_minimum_hints_and_names_file_after_root(tmp_path, runner):
+    school = EXAMPLES_DIR / "school.xlsx"
+    result = runner.invoke(main, ["annex", "1", str(school), "-o", str(tmp_path), "--format", "xlsx,docx"])
+    assert result.exit_code == 0, result.output
+    assert "计划缺口：" not in result.output and "没有给出每年最低数" in result.output
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names and all("_青川市实验小学_" in n and "全部" not in n for n in names)
+    from helpers import docx_text
+
+    text = docx_text(next(tmp_path.glob("*.docx")))
+    assert "市委教育工委" not in text and "150" not in text and "青川市实验小学再对各单位" in text
+
+
+def test_annex2_notes_name_the_root_unit(city):
+    from sp_docs.documents import annex2
+
+    view = annex2.build(city, "西岭县教育局")
+    assert not any("市委教育工委" in n for n in view.notes)
+    assert "青川市教育工委按照各单位上报情况进行调整" in view.notes[1]

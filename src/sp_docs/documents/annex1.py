@@ -40,6 +40,8 @@ class Annex1View:
     shortfalls: list[str]
     by_year: bool
     year_rows: list[Annex1Row | dict]
+    root: str = ""  # the workbook's single top unit ("" when several)
+    minimum_given: bool = False  # shortfalls were looked for (a minimum was given)
     generated_on: str = field(default_factory=lambda: dt.date.today().isoformat())
 
     @property
@@ -105,12 +107,18 @@ def split_balanced(rows: list, threshold: int = WIDE_THRESHOLD) -> list[list]:
     return [rows[:half], rows[half:]]
 
 
-def _note(prefix: str, totals: dict[int, tuple[int, int]], minimum: dict[str, int],
-          shortfalls: list[rules.Shortfall]) -> str:
+def _note(prefix: str, totals: dict[int, tuple[int, int]], minimum: dict[str, int] | None,
+          shortfalls: list[rules.Shortfall], body: str) -> str:
+    """The note under the table.  ``body`` adjusts the plans (the issuing unit, not the
+    seed's 市委教育工委); the yearly minimum is named only when one was given."""
     area = prefix.removesuffix("教育系统") or "本地"
-    text = (f"各单位先上报三年实施计划数，确定到年份。根据上报情况，市委教育工委再对各单位上报计划进行调整，"
-            f"确保{area}教育系统每年骨干教师培养成党员数达到{minimum['to_member']}人，"
-            f"党员教师培养成教学和管理骨干数{minimum['to_backbone']}人。")
+    text = f"各单位先上报三年实施计划数，确定到年份。根据上报情况，{body}再对各单位上报计划进行调整"
+    goals = []
+    if minimum and "to_member" in minimum:
+        goals.append(f"骨干教师培养成党员数达到{minimum['to_member']}人")
+    if minimum and "to_backbone" in minimum:
+        goals.append(f"党员教师培养成教学和管理骨干数{'' if goals else '达到'}{minimum['to_backbone']}人")
+    text += (f"，确保{area}教育系统每年" + "，".join(goals) + "。") if goals else "。"
     if totals:
         parts = []
         for year, (member, backbone) in totals.items():
@@ -127,9 +135,12 @@ def _note(prefix: str, totals: dict[int, tuple[int, int]], minimum: dict[str, in
 def build(data: Dataset, parent: str | None = None, *, minimum: dict[str, int] | None = None,
           by_year: bool = False, title_prefix: str | None = None,
           wide_threshold: int = WIDE_THRESHOLD) -> Annex1View:
+    # compare with a yearly minimum only when one was given (--min-*/--settings): the seed's
+    # 150/240 are a prefecture-level city's and mean nothing for a county or a school
     explicit = bool(minimum)
-    minimum = {**rules.DEFAULT_MINIMUM, **(minimum or {})}
-    city_level = parent is None or parent in {u.name for u in data.roots()}
+    minimum = {k: v for k, v in (minimum or {}).items() if v is not None} or None  # only the tracks given
+    roots = data.roots()
+    body = parent or (roots[0].name if len(roots) == 1 else "上级党组织")
     if parent is not None:
         select_units(data, parent)  # a clear error for an unknown unit
     if not data.plans:
@@ -142,8 +153,8 @@ def build(data: Dataset, parent: str | None = None, *, minimum: dict[str, int] |
     rows = [Annex1Row(t.unit, t.to_member, t.to_backbone) for t in totals_by_unit]
     groups = [_group(g) for g in split_balanced(rows, wide_threshold)]
     totals = rules.yearly_totals(data, members)
-    # the city's minimum applies to the whole city; below it only when asked for explicitly
-    shortfalls = rules.plan_shortfalls(data, minimum, members) if city_level or explicit else []
+    shortfalls = (rules.plan_shortfalls(data, {"to_member": 0, "to_backbone": 0, **minimum}, members)
+                  if minimum else [])
     prefix = region_prefix(data) if title_prefix is None else title_prefix
     year_rows: list = []
     if by_year:
@@ -155,6 +166,7 @@ def build(data: Dataset, parent: str | None = None, *, minimum: dict[str, int] |
     return Annex1View(
         label="附件1", title_line1=f"{prefix}“双培”工程",
         title_line2=f"三年实施计划指导性任务表（{years[0]}—{years[-1]}）",
-        parent=parent or "", years=years, columns=COLUMNS, year_columns=YEAR_COLUMNS,
-        groups=groups, wide=len(groups) > 1, note=_note(prefix, totals, minimum, shortfalls),
+        parent=parent or "", root=roots[0].name if len(roots) == 1 else "", minimum_given=explicit,
+        years=years, columns=COLUMNS, year_columns=YEAR_COLUMNS,
+        groups=groups, wide=len(groups) > 1, note=_note(prefix, totals, minimum, shortfalls, body),
         shortfalls=[s.describe() for s in shortfalls], by_year=by_year, year_rows=year_rows)

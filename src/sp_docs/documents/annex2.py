@@ -8,10 +8,17 @@ from ..model import Dataset, Track
 from .common import pinyin_key, region_prefix, select_units
 
 COLUMNS = ("序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注")
-NOTES = (
-    "“双培”类别填写相应序号，“骨干教师培养成共产党员”为“1”，“党员教师培养成教学骨干”为“2”。“1”填前，“2”填后。",
-    "完成年度根据培养计划和各单位实际确定，市委教育工委按照各单位上报情况进行调整。",
-)
+NOTE_TRACKS = ("“双培”类别填写相应序号，“骨干教师培养成共产党员”为“1”，“党员教师培养成教学骨干”为“2”。"
+               "“1”填前，“2”填后。")
+NOTE_YEAR = "完成年度根据培养计划和各单位实际确定，{body}按照各单位上报情况进行调整。"
+NOTES = (NOTE_TRACKS, NOTE_YEAR.format(body="上级党组织"))  # neutral wording when no data names the body
+
+
+def notes_for(data: Dataset) -> tuple[str, ...]:
+    """The notes, naming the workbook's root unit (the one the tables go to) instead of
+    the seed's 市委教育工委, which is wrong for a county or a school."""
+    roots = data.roots()
+    return (NOTE_TRACKS, NOTE_YEAR.format(body=roots[0].name if len(roots) == 1 else "上级党组织"))
 
 
 @dataclass
@@ -85,4 +92,4 @@ def build(data: Dataset, unit: str, year: int | None = None, *, title_prefix: st
     prefix = region_prefix(data) if title_prefix is None else title_prefix
     return Annex2View(
         label="附件2", title=f"{prefix}“双培”工程实施情况汇总表", unit_name=unit, year=year,
-        date_line=f"{year}年　　月　　日", columns=COLUMNS, rows=rows, notes=NOTES)
+        date_line=f"{year}年　　月　　日", columns=COLUMNS, rows=rows, notes=notes_for(data))

@@ -67,7 +67,8 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
     data, _ = load_valid(workbook)
     view = doc.build(data, unit, minimum=minimum, by_year=by_year, title_prefix=title_prefix)
     context = view.context()
-    stem = safe_filename(f"附件1_三年实施计划指导性任务表_{unit or '全部'}_{view.years[0]}-{view.years[-1]}")
+    name = unit or view.root or "全部"
+    stem = safe_filename(f"附件1_三年实施计划指导性任务表_{name}_{view.years[0]}-{view.years[-1]}")
     written = []
     for f in formats:
         if f == "xlsx":

@@ -12,49 +12,72 @@ from ..sources.normalize import NormalizeError
 from .schema import format_value, questions
 
 
+class RawAnswers(dict):
+    """Raw answers as read, plus where each was found (a workbook's sheet and row), the
+    questions whose cell could not be read (``failed``) and the reading problems."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locations: dict[str, Location] = {}
+        self.failed: set[str] = set()
+        self.problems = Problems()
+
+
 def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dict:
     """Every applicable question answered: given answers parsed, missing ones
     filled with their (suggested) default; questions that do not apply dropped.
-    Raises InputError naming every bad answer."""
+    Raises InputError naming every bad answer once (workbook answers by sheet and row)."""
     problems = Problems()
+    problems.extend(getattr(raw, "problems", ()))
+    locations: dict = getattr(raw, "locations", {})
+    failed: set = getattr(raw, "failed", set())
+
+    def where(qid: str) -> Location:
+        return locations.get(qid) or Location(source, column=qid)
+
     known = {q.id for q in questions()}
     if strict_unknown:
         for key in raw:
             if key not in known:
-                problems.error("未知的题目编号", Location(source, column=str(key)), value=key,
+                problems.error(f"未知的题目编号“{key}”", where(str(key)), value=key,
                                expected="请删除这一项，或检查拼写（sp-docs questionnaire new 可生成完整答卷）")
     answers: dict = {}
     for q in questions():
-        if not q.applies(answers):
+        if not q.applies(answers) or q.id in failed:
             continue
         value = raw.get(q.id)
         if value is None or value == "":
             value = q.default_for(answers) if not (q.optional and q.id in raw) else None
             if value is None and not q.optional:
-                problems.error("必须回答", Location(source, column=q.id), expected=q.title)
+                problems.error(f"“{q.title}”必须回答", where(q.id))
                 continue
         try:
             answers[q.id] = q.parse(value) if value is not None else None
         except NormalizeError as exc:
-            problems.error(f"“{q.title}”填写有误：{exc.args[0] if exc.args else ''}",
-                           Location(source, column=q.id), value=format_value(value), expected=q.expected())
-    _cross_checks(answers, problems, source)
+            reason = exc.args[0] if exc.args else ""
+            expected = q.expected()
+            problems.error(f"“{q.title}”填写有误：{reason}", where(q.id), value=format_value(value),
+                           expected="" if expected and expected in reason else expected)
+    _cross_checks(answers, problems, where)
     problems.raise_if_errors()
     return answers
 
 
-def _cross_checks(answers: dict, problems: Problems, source: str) -> None:
-    staff = answers.get("staff_count") or 0
-    for key in ("party_teacher_count", "backbone_count", "reserve_count"):
-        if key in answers and answers[key] is not None and answers[key] > staff:
-            problems.error("人数不能超过教职工人数", Location(source, column=key), value=answers[key],
-                           expected=f"不超过 {staff}")
+def _cross_checks(answers: dict, problems: Problems, where) -> None:
+    from .schema import question
+
+    staff = answers.get("staff_count")
+    if staff is not None:  # a bad 教职工人数 is reported once, not again for every count
+        for key in ("party_teacher_count", "backbone_count", "reserve_count"):
+            if key in answers and answers[key] is not None and answers[key] > staff:
+                problems.error(f"“{question(key).title}”不能超过教职工人数", where(key), value=answers[key],
+                               expected=f"不超过 {staff}")
     number = answers.get("doc_number")
     if number:
         answers["doc_number"] = normalize_doc_number(number)
         if "〔" not in answers["doc_number"]:
-            problems.error("发文字号应包含用六角括号〔〕括起的年份", Location(source, column="doc_number"),
-                           value=number, expected="如“实小党发〔2025〕3号”")
+            problems.error("发文字号应包含用六角括号〔〕括起的年份", where("doc_number"),
+                           value=number, expected="如“一小党发〔2025〕3号”")
 
 
 def normalize_doc_number(text: str) -> str:
@@ -117,7 +140,11 @@ def read_raw(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到答卷文件：{path}", Location(str(path)))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    # a workbook by its content, too: a renamed .xls/.xlsx must not be read as YAML
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith(b"PK\x03\x04") \
+            or head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from .workbook import read_workbook
 
         return read_workbook(path)
@@ -127,6 +154,11 @@ def read_raw(path: Path) -> dict:
         raise InputError(f"答卷不是有效的 YAML：{str(exc).splitlines()[0]}", Location(str(path))) from None
     if not isinstance(data, dict):
         raise InputError("答卷应为“题目编号: 答案”的列表", Location(str(path)))
+    from ..sources.schema import SHEETS_BY_NAME
+    from .workbook import DATA_FILE_MESSAGE
+
+    if any(str(k).strip() in SHEETS_BY_NAME for k in data):
+        raise InputError(DATA_FILE_MESSAGE, Location(str(path)))
     return {str(k): v for k, v in data.items()}
 
 

@@ -127,7 +127,7 @@ def parse_answer(q: Question, value):
             return text
         if text.isdigit() and 1 <= int(text) <= len(q.choices):
             return q.choices[int(text) - 1]
-        raise NormalizeError(q.expected(), value)
+        raise NormalizeError(f"“{text}”不是可选项", value)
     if q.type == "multi":
         items = value if isinstance(value, (list, tuple)) else [p for p in _SPLIT.split(str(value)) if p]
         chosen = []

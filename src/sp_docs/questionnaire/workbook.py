@@ -111,29 +111,57 @@ def build_workbook(answers: dict) -> bytes:
     return buffer.getvalue()
 
 
-def read_workbook(path: Path) -> dict:
-    """Raw answers from a filled questionnaire workbook (validated later by ``complete``)."""
+DATA_FILE_MESSAGE = ("这是数据文件，不是问卷答卷；请用 sp-docs questionnaire new 生成答卷（或 questionnaire xlsx 生成问卷），"
+                     "数据文件用 --data 传入")
+
+
+def read_workbook(path: Path):
+    """Raw answers from a filled questionnaire workbook (validated later by ``complete``), each
+    located by sheet/row; a formula without a saved result is an error, never the default."""
+    from ..errors import Problems
     from ..sources.safety import check_xlsx
+    from ..sources.schema import SHEETS_BY_NAME
+    from .answers import RawAnswers
 
     check_xlsx(path)
-    try:
-        wb = load_workbook(path, data_only=True, read_only=True)
+    try:  # file objects: openpyxl refuses a workbook by its name when it ends in .xls
+        with open(path, "rb") as handle:
+            values_wb = load_workbook(io.BytesIO(handle.read()), data_only=True, read_only=True)
+        with open(path, "rb") as handle:
+            formulas_wb = load_workbook(io.BytesIO(handle.read()), data_only=False, read_only=True)
     except Exception as exc:  # openpyxl raises many kinds
         raise InputError(f"无法读取问卷工作簿：{exc}", Location(str(path))) from None
-    if SHEET not in wb.sheetnames:
+    if SHEET not in values_wb.sheetnames:
+        if any(name.strip() in SHEETS_BY_NAME for name in values_wb.sheetnames):
+            raise InputError(DATA_FILE_MESSAGE, Location(str(path)))
         raise InputError(f"工作簿中没有“{SHEET}”工作表（请用 sp-docs questionnaire xlsx 生成的问卷填写）",
                          Location(str(path)))
-    raw: dict = {}
+    raw = RawAnswers()
+    problems = Problems()
     multi: dict[str, list[str]] = {}
     multi_ids = {q.id for q in questions() if q.type == "multi"}
-    for row in wb[SHEET].iter_rows(min_row=3, values_only=True):
+    titles = {q.id: q.title for q in questions()}
+    formula_rows = formulas_wb[SHEET].iter_rows(min_row=3, values_only=True)
+    for number, (row, formula_row) in enumerate(zip(values_wb[SHEET].iter_rows(min_row=3, values_only=True),
+                                                    formula_rows), start=3):
         if not row or row[0] is None:
             continue
         key = str(row[0]).strip()
         value = row[2] if len(row) > 2 else None
-        if ":" in key and key.split(":", 1)[0] in multi_ids:
-            qid, choice = key.split(":", 1)
+        formula = formula_row[2] if len(formula_row) > 2 else None
+        qid = key.split(":", 1)[0] if ":" in key else key
+        where = Location(str(path), SHEET, number, "答案")
+        if isinstance(formula, str) and formula.startswith("=") and value is None:
+            title = titles.get(qid, key) + (f"（{key.split(':', 1)[1]}）" if ":" in key else "")
+            problems.error(f"“{title}”的答案是公式且没有保存计算结果", where, formula,
+                           "请在 Excel/WPS 中打开并保存，或把公式“粘贴为数值”")
+            raw.failed.add(qid)
+            raw.locations.setdefault(qid, where)
+            continue
+        if ":" in key and qid in multi_ids:
+            choice = key.split(":", 1)[1]
             multi.setdefault(qid, [])
+            raw.locations.setdefault(qid, where)
             if value is not None and str(value).strip() in ("是", "√", "✓", "1", "Y", "y"):
                 multi[qid].append(choice)
             continue
@@ -144,7 +172,11 @@ def read_workbook(path: Path) -> dict:
         if hasattr(value, "date") and not isinstance(value, str):  # a date cell
             value = value.date() if hasattr(value, "hour") else value
         raw[key] = value if value not in ("",) else None
-    wb.close()
+        raw.locations[key] = where
+    values_wb.close()
+    formulas_wb.close()
     for qid, chosen in multi.items():
-        raw[qid] = chosen
+        if qid not in raw.failed:
+            raw[qid] = chosen
+    raw.problems = problems
     return raw

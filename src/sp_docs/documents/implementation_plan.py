@@ -209,21 +209,38 @@ def annex1_from_answers(ctx: dict) -> list[list[str]]:
     return rows
 
 
-def annex1_from_data(data, school: str, years: list[int]) -> list[list[str]] | None:
-    """Per-year plan counts of ``school`` (and the units below it) from the workbook's 三年计划."""
+def annex1_from_data(data, school: str, years: list[int]) -> tuple[list[list[str]] | None, list[int], list[int]]:
+    """Per-year plan counts of ``school`` (and the units below it) from the workbook's 三年计划,
+    for the answers' ``years``: (rows or None when the workbook plans none of them, the years
+    of ``years`` it has no plan for — their cells left blank —, every year it plans)."""
     from .common import select_units
 
     units = set(select_units(data, school))
-    rows, total1, total2 = [], 0, 0
+    planned = sorted({p.year for p in data.plans if p.unit in units})
+    if not set(planned) & set(years):
+        return None, list(years), planned
+    rows, total1, total2, missing = [], 0, 0, []
     for year in years:
+        if year not in planned:
+            missing.append(year)
+            rows.append([f"{year}年", "", "", ""])
+            continue
         t1 = sum(p.to_member for p in data.plans if p.unit in units and p.year == year)
         t2 = sum(p.to_backbone for p in data.plans if p.unit in units and p.year == year)
         total1, total2 = total1 + t1, total2 + t2
         rows.append([f"{year}年", str(t1), str(t2), str(t1 + t2)])
-    if not total1 and not total2:
-        return None
     rows.append(["合  计", str(total1), str(total2), str(total1 + total2)])
-    return rows
+    return rows, missing, planned
+
+
+def _years_text(years: list[int]) -> str:
+    return "、".join(f"{y}年" for y in years)
+
+
+def _span_text(years: list[int]) -> str:
+    if not years:
+        return "（无）"
+    return f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
 
 
 def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView:
@@ -240,10 +257,22 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
     annex1_rows = annex1_from_answers(ctx)
     annex2_rows = [[""] * 6 for _ in range(10)]
     annex2_year = ""
+    annex1_notes: list[str] = []
+    warnings: list[str] = []
     if data is not None:
-        from_data = annex1_from_data(data, name, [y["year"] for y in ctx["yearly"]])
-        if from_data:
+        years = [y["year"] for y in ctx["yearly"]]
+        from_data, missing, planned = annex1_from_data(data, name, years)
+        if from_data is None:
+            warnings.append(f"数据工作簿“三年计划”中没有“{name}”{_span_text(years)}的计划"
+                            f"（有计划的年度：{_span_text(planned)}），附件1按答卷中的逐年目标填写")
+        else:
             annex1_rows = from_data
+            if missing:
+                annex1_notes.append(f"{_years_text(missing)}在数据工作簿“三年计划”中没有本单位的计划数字，"
+                                    "表中留空，请补充。")
+                warnings.append(f"答卷的计划期为{_span_text(years)}（起始年度 {years[0]}），数据工作簿“三年计划”中"
+                                f"“{name}”的计划年度为{_span_text(planned)}；附件1按答卷的计划期填写，"
+                                f"{_years_text(missing)}没有计划数据（留空）。请核对答卷的起始年度或补充数据")
         view2 = annex2_doc.build(data, name, None, title_prefix=name)
         annex2_year = f"{view2.year}年"
         if view2.rows:
@@ -263,7 +292,7 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         plan_title=ctx["plan_title"],
         blocks=blocks,
         attachments=[annex1_title, annex2_title, annex3_title],
-        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows,
+        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows, notes=annex1_notes,
                      title_lines=title_lines(annex1_title, keep=keep)),
         annex2=Table("附件2", annex2_title, list(annex2_doc.COLUMNS), annex2_rows,
                      notes=list(annex2_doc.NOTES), subtitle_left=f"单位名称：{name}",
@@ -277,6 +306,7 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         print_date=gongwen_date(sign),
         notice_title_lines=title_lines(notice_title, keep=keep),
         plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
+        warnings=warnings,
     )
     return view
 

@@ -270,6 +270,8 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     _annex_head(document, a1.label, a1.title_lines)
     _para(document, "公文正文")
     _table(document, a1.columns, a1.rows, [30, 45, 45, 30], row_height=30)
+    for note in a1.notes:
+        _para(document, "版记", f"注：{note}")
     a2 = view.annex2
     _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")

@@ -276,3 +276,45 @@ def test_years_without_returns_marked_not_reported(with_parent, city_workbook, t
         assert (row[4] == "未上报") == (not covered)
         red = ws.cell(row=index, column=1).fill.fgColor.rgb.endswith("FFC7CE")
         assert red == (covered and p.completed < p.planned)
+
+
+# --- sp-docs all on a folder holding one data workbook of any name ---
+
+def test_example_workbook_lookup(tmp_path, city_workbook):
+    from sp_docs.errors import SpDocsError
+    from sp_docs.jobs import example_file, example_workbook
+
+    folder = tmp_path / "d"
+    folder.mkdir()
+    with pytest.raises(SpDocsError, match="没有数据工作簿"):
+        example_workbook(folder)
+    (folder / "answers.yaml").write_text("school_name: 甲\n", encoding="utf-8")
+    (folder / "笔记.xlsx").write_bytes(b"junk")
+    data = folder / "双培数据.xlsx"
+    data.write_bytes(city_workbook.read_bytes())
+    assert example_workbook(folder) == data
+    assert example_workbook(data) == data  # a workbook path directly
+    assert example_file(data, "answers.yaml") == folder / "answers.yaml"
+    assert example_file(folder, "rules.yaml") is None
+    (folder / "另一个.xlsx").write_bytes(city_workbook.read_bytes())
+    with pytest.raises(SpDocsError, match="2 个数据工作簿"):
+        example_workbook(folder)
+    (folder / "city.xlsx").write_bytes(city_workbook.read_bytes())
+    assert example_workbook(folder) == folder / "city.xlsx"
+
+
+def test_all_on_folder_with_any_workbook_name(tmp_path, runner):
+    folder = tmp_path / "我的数据"
+    folder.mkdir()
+    school = Path(__file__).resolve().parents[1] / "data_examples" / "school.xlsx"
+    (folder / "双培数据.xlsx").write_bytes(school.read_bytes())
+    result = runner.invoke(main, ["all", str(folder), "-o", str(tmp_path / "out")])
+    flat = result.output.replace("\n", "")  # the console wraps long lines
+    assert "找不到文件" not in flat and "city.xlsx" not in flat
+    assert "双培数据.xlsx" in flat
+    assert flat.count("answers.yaml") == 1  # the plan step skipped once, naming the file it needs
+    assert "失败" not in flat, result.output
+    assert result.exit_code == 0
+    assert any((tmp_path / "out" / "附件1").glob("*青川市实验小学*.xlsx"))
+    help_text = runner.invoke(main, ["all", "--help"]).output
+    assert "city.xlsx" in help_text and "answers.yaml" in help_text and "双培数据.xlsx" in help_text

@@ -242,27 +242,44 @@ def fonts():
 
 
 @main.command("all")
-@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+@click.argument("data_dir", metavar="数据文件夹或工作簿", type=click.Path(exists=True, path_type=Path),
                 default=Path("data_examples"))
 @outdir_option
 @force_option
 @handle_errors
 def all_documents(data_dir: Path, outdir: Path, force: bool):
-    """用 DATA_DIR（默认 data_examples/）中的数据生成本工具能生成的全部文档，写入输出文件夹。"""
+    """用数据生成本工具能生成的全部文档，写入输出文件夹。
+
+    \b
+    参数为数据文件夹（默认 data_examples/）或直接给出数据工作簿。文件夹中查找：
+      数据工作簿  city.xlsx；没有时用文件夹中唯一的数据工作簿（任意文件名，
+                  如 sp-docs init 生成的“双培数据.xlsx”；含“单位”“双培对象”工作表）
+      可选文件    rules.yaml（规则设置，附件1 最低数）、answers.yaml（实施方案问卷答卷）、
+                  school.xlsx（实施方案用的学校数据）、certificate_settings.yaml（证书设置）、
+                  points_achievements.yaml（积分成果）
+    缺少可选文件时，用到它的那一项跳过（打印一行说明），其余照常生成。
+    """
     from . import jobs
     from .commands import register_all  # noqa: F401  (importing registers every step)
 
     _import_all_jobs()
-    failed = 0
+    workbook = jobs.example_workbook(data_dir)  # one clear error when there is no data
+    console.print(f"数据：{workbook}")
+    failed = skipped = 0
     for name, step in jobs.EXAMPLE_STEPS.items():
         try:
             written = step(data_dir, outdir, force)
+        except jobs.StepSkipped as exc:
+            skipped += 1
+            err_console.print(f"[yellow]{name}：跳过：{exc}[/yellow]")
+            continue
         except SpDocsError as exc:
             failed += 1
             err_console.print(f"[red]{name}：失败：{exc}[/red]")
             continue
         console.print(f"[green]{name}[/green]：{len(written)} 个文件")
-    console.print(f"全部完成，输出在 {outdir}/" if not failed else f"[red]{failed} 项失败[/red]")
+    note = f"（跳过 {skipped} 项）" if skipped else ""
+    console.print(f"全部完成{note}，输出在 {outdir}/" if not failed else f"[red]{failed} 项失败[/red]{note}")
     sys.exit(1 if failed else 0)
 
 

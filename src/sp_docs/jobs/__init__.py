@@ -68,3 +68,69 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
+
+
+class StepSkipped(Exception):
+    """A step of ``sp-docs all`` with nothing to work on (e.g. no answers file); the
+    message says which file it needs.  ``all`` prints one line and goes on."""
+
+
+DATA_SUFFIXES = (".xlsx", ".yaml", ".yml")
+
+
+def _looks_like_data(path: Path) -> bool:
+    """A programme data workbook (sp-docs init): has the 单位 and 双培对象 sheets."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            from ..sources.safety import check_xlsx
+
+            check_xlsx(path)
+            wb = load_workbook(path, read_only=True)
+            try:
+                names = set(wb.sheetnames)
+            finally:
+                wb.close()
+        else:
+            import yaml
+
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            names = set(loaded) if isinstance(loaded, dict) else set()
+    except Exception:  # noqa: BLE001 - anything unreadable is simply not a candidate
+        return False
+    return {"单位", "双培对象"} <= names
+
+
+def example_workbook(data_dir: Path) -> Path:
+    """The data workbook ``sp-docs all`` works on: ``data_dir`` itself when it is a
+    file; else ``city.xlsx`` in it; else the folder's only data workbook (any name,
+    .xlsx preferred over a .yaml of the same name)."""
+    from ..errors import SpDocsError
+
+    data_dir = Path(data_dir)
+    if data_dir.is_file():
+        return data_dir
+    if (data_dir / "city.xlsx").is_file():
+        return data_dir / "city.xlsx"
+    files = sorted(p for p in data_dir.iterdir() if p.is_file() and p.suffix.lower() in DATA_SUFFIXES
+                   and not p.name.startswith(("~$", ".")))
+    found = [p for p in files if _looks_like_data(p)]
+    stems = {p.stem for p in found if p.suffix.lower() == ".xlsx"}
+    found = [p for p in found if p.suffix.lower() == ".xlsx" or p.stem not in stems]
+    if not found:
+        raise SpDocsError(f"文件夹“{data_dir}”中没有数据工作簿（含“单位”“双培对象”等工作表的 .xlsx 或 .yaml）。"
+                          "可用 sp-docs init 生成空白工作簿，填写后再运行；也可以直接给出工作簿路径")
+    if len(found) > 1:
+        raise SpDocsError(f"文件夹“{data_dir}”中有 {len(found)} 个数据工作簿："
+                          + "、".join(p.name for p in found)
+                          + "。请直接给出要用的工作簿路径（sp-docs all 路径/工作簿.xlsx），或把它命名为 city.xlsx")
+    return found[0]
+
+
+def example_file(data_dir: Path, name: str) -> Path | None:
+    """An optional input next to the data workbook (answers.yaml, rules.yaml, …), or None."""
+    folder = Path(data_dir)
+    folder = folder if folder.is_dir() else folder.parent
+    path = folder / name
+    return path if path.is_file() else None

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
-from . import example_step, load_valid
+from . import example_file, example_step, example_workbook, load_valid
 
 SETTINGS_KEYS = {"min_member": "to_member", "min_backbone": "to_backbone",
                  "每年骨干教师培养成党员数": "to_member", "每年党员教师培养成骨干数": "to_backbone"}
@@ -85,10 +85,10 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
 
 @example_step("附件1 三年实施计划指导性任务表")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    workbook = data_dir / "city.xlsx"
+    workbook = example_workbook(data_dir)
     data, _ = load_valid(workbook)
     top = data.roots()[0].name
-    rules = data_dir / "rules.yaml"  # the example city's minimum, scaled to its size
-    minimum = read_minimum(rules if rules.is_file() else None)
+    # the example city's minimum (scaled to its size); no comparison without a rules file
+    minimum = read_minimum(example_file(data_dir, "rules.yaml"))
     written, _ = annex1(workbook, outdir / "附件1", unit=top, by_year=True, minimum=minimum, force=force)
     return written

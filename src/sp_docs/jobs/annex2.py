@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
-from . import example_step, glyph_warnings, load_valid
+from . import example_step, example_workbook, glyph_warnings, load_valid
 
 
 def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
@@ -28,7 +28,7 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     from ..documents.annex2 import default_year
 
-    workbook = data_dir / "city.xlsx"
+    workbook = example_workbook(data_dir)
     data, _ = load_valid(workbook)
     written = []
     top = data.roots()[0].name

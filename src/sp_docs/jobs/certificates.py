@@ -583,9 +583,10 @@ def new_settings(path: Path, *, page: str = "A4横向", design: str = "formal", 
 
 @example_step("荣誉证书")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    settings = data_dir / "certificate_settings.yaml"
-    outcome = certificates(data_dir / "city.xlsx", outdir / "荣誉证书",
-                           settings_path=settings if settings.is_file() else None, per_person=True,
+    from . import example_file, example_workbook
+
+    outcome = certificates(example_workbook(data_dir), outdir / "荣誉证书",
+                           settings_path=example_file(data_dir, "certificate_settings.yaml"), per_person=True,
                            formats=["pdf", "docx"], force=force, progress=False)
     if outcome.batch.failures:
         raise SpDocsError("；".join(f.describe() for f in outcome.batch.failures[:5]))

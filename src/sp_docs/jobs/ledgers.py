@@ -264,7 +264,9 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
 
 @example_step("附件3 培养台账（合订 PDF、Word、目录）")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    batch = ledgers(data_dir / "city.xlsx", outdir / "培养台账", formats=("pdf", "docx", "xlsx"), force=force)
+    from . import example_workbook
+
+    batch = ledgers(example_workbook(data_dir), outdir / "培养台账", formats=("pdf", "docx", "xlsx"), force=force)
     if batch.result.failed:
         raise SpDocsError("；".join(f"{n}：{m}" for n, m in batch.result.failed))
     return batch.result.written

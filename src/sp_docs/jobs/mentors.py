@@ -34,5 +34,13 @@ def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str
 
 @example_step("结对帮带名单 谈心谈话记录")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    written, _ = mentors(data_dir / "city.xlsx", "青川市第一中学", outdir / "结对帮带", force=force)
+    from . import StepSkipped, example_workbook
+
+    workbook = example_workbook(data_dir)
+    data, _ = load_valid(workbook)
+    with_trainees = [u.name for u in data.units if any(t.unit == u.name for t in data.trainees)]
+    if not with_trainees:
+        raise StepSkipped("工作簿中没有双培对象")
+    unit = "青川市第一中学" if "青川市第一中学" in with_trainees else with_trainees[0]
+    written, _ = mentors(workbook, unit, outdir / "结对帮带", force=force)
     return written

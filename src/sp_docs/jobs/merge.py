@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import SpDocsError
 from ..output import write_bytes
-from . import example_step, load_valid
+from . import example_step, example_workbook, load_valid
 
 def _style_header(ws, row: int, headers: list[str], widths: list[int]) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -117,9 +117,13 @@ def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     from ..output import safe_filename
     from .annex2 import example as annex2_example
 
-    workbook = data_dir / "city.xlsx"
+    workbook = example_workbook(data_dir)
     data, _ = load_valid(workbook)
     top = data.roots()[0].name
+    if not data.children(top):
+        from . import StepSkipped
+
+        raise StepSkipped(f"“{top}”没有下属单位，没有可汇总的各单位附件2")
     year = default_year(data, top)
     returns = outdir / "附件2"
     own = [returns / f"{safe_filename(f'附件2_实施情况汇总表_{c.name}_{year}')}.xlsx" for c in data.children(top)]

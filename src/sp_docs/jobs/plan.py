@@ -84,7 +84,10 @@ def ask_answers(path: Path) -> tuple[Path, dict]:
 
 @example_step("实施方案（问卷答卷 → DOCX/PDF）")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    answers = data_dir / "answers.yaml"
-    data = data_dir / "school.xlsx"
-    written, _ = plan(answers, outdir / "实施方案", data_file=data if data.is_file() else None, force=force)
+    from . import StepSkipped, example_file
+
+    answers = example_file(data_dir, "answers.yaml")
+    if answers is None:
+        raise StepSkipped("没有问卷答卷 answers.yaml（用 sp-docs questionnaire 生成并填写后放在数据旁边）")
+    written, _ = plan(answers, outdir / "实施方案", data_file=example_file(data_dir, "school.xlsx"), force=force)
     return written

@@ -90,8 +90,9 @@ def _issuer(data, unit: str | None) -> str:
 
 @example_step("党员积分 排名和推荐名单")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    extra = data_dir / "points_achievements.yaml"
-    written, _, _ = points(data_dir / "city.xlsx", outdir / "党员积分",
-                           achievements=extra if extra.exists() else None, year=2025, top_percent=10,
-                           force=force)
+    from . import example_file, example_workbook
+
+    written, _, _ = points(example_workbook(data_dir), outdir / "党员积分",
+                           achievements=example_file(data_dir, "points_achievements.yaml"), year=2025,
+                           top_percent=10, force=force)
     return written

@@ -80,7 +80,8 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
 
 @example_step("统计报告")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    rules = data_dir / "rules.yaml"  # the example city's rule settings, when present
-    written, _ = report(data_dir / "city.xlsx", None, outdir / "统计报告", force=force,
-                        rules_file=rules if rules.is_file() else None)
+    from . import example_file, example_workbook
+
+    written, _ = report(example_workbook(data_dir), None, outdir / "统计报告", force=force,
+                        rules_file=example_file(data_dir, "rules.yaml"))  # the city's rule settings, when present
     return written

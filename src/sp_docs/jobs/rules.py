@@ -71,8 +71,13 @@ def print_report(data: Dataset, report, console) -> None:
 
 @example_step("规则检查 问题清单")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    data, _ = load_valid(data_dir / "city.xlsx")
-    rules = data_dir / "rules.yaml"  # the example city's settings (plan minimum scaled to its size)
-    _, written = run_check(data, rules if rules.is_file() else None, outdir / "规则检查" / "问题清单_青川市.xlsx",
+    from ..documents.common import region_prefix
+    from ..output import safe_filename
+    from . import example_file, example_workbook
+
+    data, _ = load_valid(example_workbook(data_dir))
+    rules = example_file(data_dir, "rules.yaml")  # the example city's settings (plan minimum scaled to its size)
+    area = region_prefix(data).removesuffix("教育系统") or data.roots()[0].name
+    _, written = run_check(data, rules, outdir / "规则检查" / f"{safe_filename('问题清单_' + area)}.xlsx",
                            force=force)
     return [written]

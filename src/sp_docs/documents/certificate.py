@@ -462,15 +462,7 @@ class Metrics:
 
         self.role = role
         self.tables: list[tuple[dict[int, str], dict[str, tuple[int, int]], int]] = []
-        sources = []
-        resolved = fonts.resolve(role)
-        if resolved:
-            sources.append((resolved.path, resolved.index))
-        for candidate in fonts.GLYPH_FALLBACKS:
-            found = fonts._locate(candidate)
-            if found and found not in sources:
-                sources.append(found)
-        for path, index in sources:
+        for path, index in fonts.font_sources(role):
             table = _font_table(path, index)
             if table:
                 self.tables.append(table)

@@ -93,14 +93,7 @@ def role_chain(role: str) -> tuple[FaceInfo, ...]:
     metrics)."""
     from . import fonts
 
-    sources: list[tuple[str, int]] = []
-    resolved = fonts.resolve(role)
-    if resolved:
-        sources.append((resolved.path, resolved.index))
-    for candidate in fonts.GLYPH_FALLBACKS:
-        found = fonts._locate(candidate)
-        if found and found not in sources:
-            sources.append(found)
+    sources = fonts.font_sources(role)
     chain = tuple(info for info in (face_info(p, i) for p, i in sources) if info is not None)
     if not chain:
         from ..errors import SpDocsError
@@ -424,34 +417,15 @@ def _serialize(obj) -> bytes:
 def import_page_as_form(pdf_bytes: bytes, first_id: int = _BG_FIRST_ID) -> Background:
     """The first page of ``pdf_bytes`` (its content + resources) as a Form XObject."""
     from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+    from pypdf.generic import DictionaryObject
 
     reader = PdfReader(io.BytesIO(pdf_bytes))
     page = reader.pages[0]
-    mapping: dict[int, int] = {}
-    queue: list[int] = []
-    counter = [first_id + 1]  # first_id is the form itself
+    from .pdfmerge import Renumbering
 
-    def new_ref(ref) -> IndirectObject:
-        number = mapping.get(ref.idnum)
-        if number is None:
-            number = mapping[ref.idnum] = counter[0]
-            counter[0] += 1
-            queue.append(ref.idnum)
-        return IndirectObject(number, 0, None)  # type: ignore[arg-type]
-
-    def remap(obj):
-        if isinstance(obj, IndirectObject):
-            return new_ref(obj)
-        if isinstance(obj, (DictionaryObject, StreamObject)):
-            for key in list(obj.keys()):
-                dict.__setitem__(obj, key, remap(dict.__getitem__(obj, key)))
-            return obj
-        if isinstance(obj, ArrayObject):
-            for i, value in enumerate(obj):
-                list.__setitem__(obj, i, remap(value))
-            return obj
-        return obj
+    counter = iter(range(first_id + 1, 1 << 30))  # first_id is the form itself
+    renumber = Renumbering(lambda: next(counter))
+    mapping, queue, remap = renumber.mapping, renumber.queue, renumber.remap
 
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else DictionaryObject()

@@ -161,17 +161,23 @@ def _cmap(path: str, index: int) -> frozenset[int]:
         return frozenset()
 
 
-def missing_glyphs(text: str, role_key: str = "fang") -> list[str]:
-    """Characters of ``text`` that neither the role's font nor any fallback can draw."""
-    fonts = []
+def font_sources(role_key: str) -> list[tuple[str, int]]:
+    """(file, face index) of the role's font, then of each glyph fallback — the
+    order the PDF's font stack uses, so metrics and glyph checks agree with it."""
+    sources: list[tuple[str, int]] = []
     resolved = resolve(role_key)
     if resolved:
-        fonts.append((resolved.path, resolved.index))
+        sources.append((resolved.path, resolved.index))
     for candidate in GLYPH_FALLBACKS:
         found = _locate(candidate)
-        if found:
-            fonts.append(found)
-    cmaps = [_cmap(path, index) for path, index in fonts]
+        if found and found not in sources:
+            sources.append(found)
+    return sources
+
+
+def missing_glyphs(text: str, role_key: str = "fang") -> list[str]:
+    """Characters of ``text`` that neither the role's font nor any fallback can draw."""
+    cmaps = [_cmap(path, index) for path, index in font_sources(role_key)]
     missing = []
     for char in dict.fromkeys(text):
         if char.isspace() or ord(char) < 0x20:

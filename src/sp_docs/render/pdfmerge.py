@@ -12,6 +12,37 @@ from pypdf.generic import (ArrayObject, DictionaryObject, IndirectObject, NameOb
                            StreamObject, TextStringObject)
 
 
+
+class Renumbering:
+    """Copies objects of one PDF into another: every indirect reference reached
+    gets a new object number from ``allocate`` and is queued for copying."""
+
+    def __init__(self, allocate):
+        self.allocate = allocate
+        self.mapping: dict[int, int] = {}
+        self.queue: list[int] = []
+
+    def ref(self, ref: IndirectObject) -> IndirectObject:
+        number = self.mapping.get(ref.idnum)
+        if number is None:
+            number = self.mapping[ref.idnum] = self.allocate()
+            self.queue.append(ref.idnum)
+        return IndirectObject(number, 0, None)  # type: ignore[arg-type]
+
+    def remap(self, obj):
+        """``obj`` with its references renumbered, in place (containers are walked)."""
+        if isinstance(obj, IndirectObject):
+            return self.ref(obj)
+        if isinstance(obj, (DictionaryObject, StreamObject)):
+            for key in list(obj.keys()):
+                dict.__setitem__(obj, key, self.remap(dict.__getitem__(obj, key)))
+            return obj
+        if isinstance(obj, ArrayObject):
+            for i, value in enumerate(obj):
+                list.__setitem__(obj, i, self.remap(value))
+            return obj
+        return obj
+
 class StreamingPdfMerger:
     """``append(pdf_bytes)`` any number of times, then ``finish()``.  Only the
     pages (and what they reference) are kept; outlines and named destinations
@@ -40,28 +71,8 @@ class StreamingPdfMerger:
     def append(self, data: bytes) -> int:
         """Add every page of the PDF ``data``; returns the number of pages added."""
         reader = PdfReader(io.BytesIO(data))
-        mapping: dict[int, int] = {}
-        queue: list[int] = []
-
-        def new_ref(ref: IndirectObject) -> IndirectObject:
-            number = mapping.get(ref.idnum)
-            if number is None:
-                number = mapping[ref.idnum] = self._allocate()
-                queue.append(ref.idnum)
-            return IndirectObject(number, 0, None)  # type: ignore[arg-type]
-
-        def remap(obj):
-            if isinstance(obj, IndirectObject):
-                return new_ref(obj)
-            if isinstance(obj, (DictionaryObject, StreamObject)):
-                for key in list(obj.keys()):
-                    dict.__setitem__(obj, key, remap(dict.__getitem__(obj, key)))
-                return obj
-            if isinstance(obj, ArrayObject):
-                for i, value in enumerate(obj):
-                    list.__setitem__(obj, i, remap(value))
-                return obj
-            return obj
+        renumber = Renumbering(self._allocate)
+        mapping, queue, new_ref, remap = renumber.mapping, renumber.queue, renumber.ref, renumber.remap
 
         page_ids = []
         for page in reader.pages:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gc
 import io
+import multiprocessing
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,13 +47,40 @@ class LedgerBatch:
         return text
 
 
+GC_THRESHOLD = 50_000  # allocations between young-generation collections while WeasyPrint lays out
+
+
+@contextmanager
+def _relaxed_gc():
+    """WeasyPrint allocates millions of small objects per chunk; with Python's
+    default threshold (700) the collector runs thousands of times and takes
+    ~15 % of the CPU (measured: 50 ledgers 2.17 s → 1.80 s of CPU).  Cyclic
+    garbage is still collected, in larger batches, and all of it at the end
+    (the chunk's layout tree is cyclic: without the final collection it would
+    pile up in the old generation and the workers grow)."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], GC_THRESHOLD), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.collect()
+
+
+def _worker_init() -> None:
+    """Pool worker: move what was inherited from the parent (modules, fonts)
+    out of the collector's sight so each collection walks only new objects."""
+    gc.freeze()
+
+
 def render_chunk(contexts: list[dict], duplex: bool, template_dir: Path | None = None) -> bytes:
     """One HTML document holding every ledger of the chunk → PDF bytes."""
     from ..render import pdf
 
     html, base = pdf.render_html("ledger.html", {"title": "培养台账", "duplex": duplex, "ledgers": contexts},
                                  user_dir=template_dir)
-    return pdf.html_to_pdf(html, base)
+    with _relaxed_gc():
+        return pdf.html_to_pdf(html, base)
 
 
 def _is_blank(reader, index: int) -> bool:
@@ -114,7 +143,12 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
     if jobs > 1 and len(chunks) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        context = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
+            import weasyprint.pdf  # noqa: F401
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
             futures = [pool.submit(_render_chunk_safe, c, duplex, template_dir) for c in chunks]
             for c, future in zip(chunks, futures):
                 add(future.result())

@@ -30,6 +30,15 @@ def _fmt(value: float, percent: bool) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
+def _scale_max(categories, series, stacked: bool, threshold: float | None, percent: bool) -> float:
+    """The axis maximum: the tallest bar (or stack), the threshold line, rounded up."""
+    if stacked:
+        peak = max([sum(s[1][i] for s in series) for i in range(len(categories))] + [0])
+    else:
+        peak = max([v for _, vals in series for v in vals] + [0])
+    return _nice_max(max(peak, threshold or 0), percent)
+
+
 def _nice_max(value: float, percent: bool) -> float:
     """An axis maximum of four equal, round steps."""
     if percent:
@@ -70,12 +79,7 @@ def hbar_chart(categories: list[str], series: list[tuple[str, list[float]]], *, 
     legend_h = 18 if len(series) > 1 or threshold is not None else 0
     plot_w = width - label_w - 40
     height = top + legend_h + row_h * len(categories) + 24
-    if stacked:
-        peak = max([sum(s[1][i] for s in series) for i in range(len(categories))] + [0])
-    else:
-        peak = max([v for _, vals in series for v in vals] + [0])
-    peak = max(peak, threshold or 0)
-    scale_max = max_value or _nice_max(peak, percent)
+    scale_max = max_value or _scale_max(categories, series, stacked, threshold, percent)
     x0 = label_w
     body = []
     if title:
@@ -132,12 +136,7 @@ def vbar_chart(categories: list[str], series: list[tuple[str, list[float]]], *, 
     left, bottom = 34, 34
     plot_h = height - top - legend_h - bottom
     plot_w = width - left - 10
-    if stacked:
-        peak = max([sum(s[1][i] for s in series) for i in range(len(categories))] + [0])
-    else:
-        peak = max([v for _, vals in series for v in vals] + [0])
-    peak = max(peak, threshold or 0)
-    scale_max = max_value or _nice_max(peak, percent)
+    scale_max = max_value or _scale_max(categories, series, stacked, threshold, percent)
     body = []
     if title:
         body.append(_t(width / 2, 14, title, size=11, anchor="middle", cls="f-hei"))

@@ -9,24 +9,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from docx import Document  # noqa: E402
-from docx.shared import Pt  # noqa: E402
+from make_templates import gongwen_document  # noqa: E402
 
-from sp_docs.render import ooxml  # noqa: E402
 from sp_docs.render.plan_docx import define_styles  # noqa: E402
 
 
 def plan_docx() -> Path:
-    document = Document()
-    section = document.sections[0]
-    ooxml.set_page(section)
-    ooxml.set_line_grid(section)
-    normal = document.styles["Normal"]
-    ooxml.set_style_font(normal, "fang", 16)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(0)
-    ooxml.add_page_numbers(document, section)
+    document = gongwen_document()
     define_styles(document)
     document.add_paragraph("（实施方案模板：正文由 sp-docs plan 按本文件的页面设置和段落样式生成）", style="公文正文")
     path = ROOT / "templates" / "docx" / "plan.docx"

@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Font  # noqa: E402
 
-from make_templates import (DOCX_DIR, XLSX_DIR, compact_lines, gongwen_document, loop_row,  # noqa: E402
+from make_templates import (DOCX_DIR, XLSX_DIR, compact_lines, gongwen_document, header_table, loop_row,  # noqa: E402
                             paragraph, table_cell, thin_border)
 from sp_docs.render import ooxml  # noqa: E402
 
@@ -32,12 +32,7 @@ def _title(document):
 
 
 def _table(document, headers, fields, widths, size=12, gap_index=None):
-    table = document.add_table(rows=1, cols=len(headers))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    ooxml.set_table_borders(table)
-    for cell, name in zip(table.rows[0].cells, headers):
-        table_cell(cell, name, "hei", size)
-    ooxml.repeat_header_row(table.rows[0])
+    table = header_table(document, headers, size)
     loop_row(table, fields[0])
     data = table.add_row()
     for cell, field in zip(data.cells, fields[1]):

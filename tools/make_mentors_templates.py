@@ -13,11 +13,10 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
 from docx import Document  # noqa: E402
-from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
 
-from make_templates import DOCX_DIR, loop_row, paragraph, table_cell  # noqa: E402
+from make_templates import DOCX_DIR, header_table, loop_row, paragraph, table_cell  # noqa: E402
 from sp_docs.render import ooxml  # noqa: E402
 
 SIZE = 10.5          # 五号: table text
@@ -50,16 +49,6 @@ def left_cell(cell, text: str, size: float = SIZE):
     ooxml.set_cell_vertical_center(cell)
 
 
-def grid(doc, headers: list[str], widths: list[float]):
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    ooxml.set_table_borders(table)
-    for cell, name in zip(table.rows[0].cells, headers):
-        table_cell(cell, name, "hei", SIZE)
-    ooxml.repeat_header_row(table.rows[0])
-    return table
-
-
 def data_row(table, texts: list[str], left: tuple[int, ...] = ()):
     row = table.add_row()
     for i, (cell, text) in enumerate(zip(row.cells, texts)):
@@ -90,8 +79,8 @@ def mentors_docx() -> None:
     # 1. 结对帮带名单
     heading(doc, "{{ title }}", "title", 20, new_page=False)
     meta(doc, "单位：{{ unit_name }}　　共 {{ pairs|length }} 名“双培”对象　　统计截至 {{ as_of }}")
-    table = grid(doc, ["序号", "姓名", "所在单位", "“双培”类别", "培养人", "培养人职务", "第二培养人",
-                       "第二培养人职务", "建档时间", "完成情况"], PAIR_WIDTHS)
+    table = header_table(doc, ["序号", "姓名", "所在单位", "“双培”类别", "培养人", "培养人职务", "第二培养人",
+                       "第二培养人职务", "建档时间", "完成情况"], SIZE)
     loop_row(table, "{%tr for p in pairs %}")
     data_row(table, ["{{ p.%s }}" % f for f in PAIR_FIELDS])
     loop_row(table, "{%tr endfor %}")
@@ -101,7 +90,7 @@ def mentors_docx() -> None:
 
     # 2. 培养人帮带对象一览
     heading(doc, "培养人帮带对象一览", "title", 20, new_page=True)
-    table = grid(doc, ["培养人", "所在单位", "职务", "帮带对象（类别，建档时间，完成情况）"], MENTOR_WIDTHS)
+    table = header_table(doc, ["培养人", "所在单位", "职务", "帮带对象（类别，建档时间，完成情况）"], SIZE)
     loop_row(table, "{%tr for m in mentor_lists %}")
     data_row(table, ["{{ m.mentor }}", "{{ m.unit }}", "{{ m.position }}",
                      "{% for t in m.trainees %}{{ t.name }}（{{ t.track }}，{{ t.filed_on }}，{{ t.status }}）"
@@ -114,7 +103,7 @@ def mentors_docx() -> None:
     heading(doc, "谈心谈话记录：{{ r.name }}（{{ r.unit }}）", "hei", 15, new_page=True, center=False)
     meta(doc, "“双培”类别：{{ r.track }}　　培养人：{{ r.mentors }}　　培养期间：{{ r.period }}"
               "{% if r.missing %}　　无记录季度：{{ r.missing }} 个{% endif %}")
-    table = grid(doc, ["季度", "日期", "培养人", "谈话内容"], TALK_WIDTHS)
+    table = header_table(doc, ["季度", "日期", "培养人", "谈话内容"], SIZE)
     loop_row(table, "{%tr for q in r.quarters %}")
     loop_row(table, "{%tr if q.empty %}")
     empty = data_row(table, ["{{ q.label }}", "{{ no_talk }}", "", ""])

@@ -65,6 +65,18 @@ def compact_lines(paragraphs, line_pt: float) -> None:
         ooxml.no_grid_snap(para)
 
 
+def header_table(document, headers: list[str], size: float):
+    """A bordered, centred table whose first row holds ``headers`` in 黑体 and
+    repeats on every page; data rows are added by the caller."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    ooxml.set_table_borders(table)
+    for cell, name in zip(table.rows[0].cells, headers):
+        table_cell(cell, name, "hei", size)
+    ooxml.repeat_header_row(table.rows[0])
+    return table
+
+
 def loop_row(table, tag: str):
     row = table.add_row()
     merged = row.cells[0].merge(row.cells[-1])
@@ -84,12 +96,7 @@ def annex2_docx() -> None:
     line.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     ooxml.set_run_font(line.add_run("单位名称：{{ unit_name }}\t{{ date_line }}"), "fang", 14)
     columns = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
-    table = document.add_table(rows=1, cols=len(columns))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    ooxml.set_table_borders(table)
-    for cell, name in zip(table.rows[0].cells, columns):
-        table_cell(cell, name, "hei", 14)
-    ooxml.repeat_header_row(table.rows[0])
+    table = header_table(document, columns, 14)
     loop_row(table, "{%tr for row in rows %}")
     data = table.add_row()
     for cell, field in zip(data.cells, ["seq", "name", "birth", "track", "year", "note"]):

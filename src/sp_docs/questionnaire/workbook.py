@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -120,19 +120,14 @@ def read_workbook(path: Path):
     located by sheet/row; a formula without a saved result is an error, never the default."""
     from ..errors import Problems
     from ..sources.safety import check_xlsx
+    from ..sources.tables import UnsavedFormula, read_sheet_values
     from ..sources.schema import SHEETS_BY_NAME
     from .answers import RawAnswers
 
     check_xlsx(path)
-    try:  # file objects: openpyxl refuses a workbook by its name when it ends in .xls
-        with open(path, "rb") as handle:
-            values_wb = load_workbook(io.BytesIO(handle.read()), data_only=True, read_only=True)
-        with open(path, "rb") as handle:
-            formulas_wb = load_workbook(io.BytesIO(handle.read()), data_only=False, read_only=True)
-    except Exception as exc:  # openpyxl raises many kinds
-        raise InputError(f"无法读取问卷工作簿：{exc}", Location(str(path))) from None
-    if SHEET not in values_wb.sheetnames:
-        if any(name.strip() in SHEETS_BY_NAME for name in values_wb.sheetnames):
+    sheets = read_sheet_values(path)
+    if SHEET not in sheets:
+        if any(name.strip() in SHEETS_BY_NAME for name in sheets):
             raise InputError(DATA_FILE_MESSAGE, Location(str(path)))
         raise InputError(f"工作簿中没有“{SHEET}”工作表（请用 sp-docs questionnaire xlsx 生成的问卷填写）",
                          Location(str(path)))
@@ -141,19 +136,16 @@ def read_workbook(path: Path):
     multi: dict[str, list[str]] = {}
     multi_ids = {q.id for q in questions() if q.type == "multi"}
     titles = {q.id: q.title for q in questions()}
-    formula_rows = formulas_wb[SHEET].iter_rows(min_row=3, values_only=True)
-    for number, (row, formula_row) in enumerate(zip(values_wb[SHEET].iter_rows(min_row=3, values_only=True),
-                                                    formula_rows), start=3):
+    for number, row in enumerate(sheets[SHEET][2:], start=3):
         if not row or row[0] is None:
             continue
         key = str(row[0]).strip()
         value = row[2] if len(row) > 2 else None
-        formula = formula_row[2] if len(formula_row) > 2 else None
         qid = key.split(":", 1)[0] if ":" in key else key
         where = Location(str(path), SHEET, number, "答案")
-        if isinstance(formula, str) and formula.startswith("=") and value is None:
+        if isinstance(value, UnsavedFormula):
             title = titles.get(qid, key) + (f"（{key.split(':', 1)[1]}）" if ":" in key else "")
-            problems.error(f"“{title}”的答案是公式且没有保存计算结果", where, formula,
+            problems.error(f"“{title}”的答案是公式且没有保存计算结果", where, value.formula,
                            "请在 Excel/WPS 中打开并保存，或把公式“粘贴为数值”")
             raw.failed.add(qid)
             raw.locations.setdefault(qid, where)
@@ -173,8 +165,6 @@ def read_workbook(path: Path):
             value = value.date() if hasattr(value, "hour") else value
         raw[key] = value if value not in ("",) else None
         raw.locations[key] = where
-    values_wb.close()
-    formulas_wb.close()
     for qid, chosen in multi.items():
         if qid not in raw.failed:
             raw[qid] = chosen

@@ -3,6 +3,7 @@ rows of cell values with their row numbers.  No interpretation yet."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,58 +27,89 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A formula cell whose workbook holds no calculated result (never opened in Excel)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
+    """Each sheet's rows of cell values, as a user sees them: a formula gives the
+    result Excel saved with it, or ``UnsavedFormula`` when there is none.  The
+    workbook is read a second time (for saved results) only when it has formulas."""
+    from openpyxl import load_workbook
+
+    def load(data_only: bool):
+        # from bytes: openpyxl refuses a workbook by name when it ends in .xls
+        with open(path, "rb") as handle:
+            return load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=data_only)
+
+    try:
+        workbook = load(data_only=False)
+        try:
+            sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+        finally:
+            workbook.close()
+        if any(isinstance(v, str) and v.startswith("=") for rows in sheets.values() for row in rows for v in row):
+            workbook = load(data_only=True)
+            try:
+                saved = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+            finally:
+                workbook.close()
+            sheets = {title: [_resolve_formulas(row, saved[title][i] if i < len(saved[title]) else ())
+                              for i, row in enumerate(rows)] for title, rows in sheets.items()}
+    except Exception as exc:  # openpyxl raises many kinds for broken parts
+        raise InputError(f"工作簿无法打开（{type(exc).__name__}：{exc}），请在 Excel/WPS 中打开后另存为 .xlsx",
+                         Location(str(path))) from None
+    return sheets
+
+
+def _resolve_formulas(row: tuple, saved: tuple) -> tuple:
+    def value(col: int, cell):
+        if isinstance(cell, str) and cell.startswith("="):
+            result = saved[col] if col < len(saved) else None
+            return UnsavedFormula(cell) if result is None else result
+        return cell
+
+    return tuple(value(col, cell) for col, cell in enumerate(row))
+
+
 def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]]) -> list[RawTable]:
     """Every non-empty sheet of the workbook.  ``expected_headers`` (normalised
     headers per sheet) helps find the header row under a title row."""
-    from openpyxl import load_workbook
     from openpyxl.utils.escape import unescape as xml_unescape
 
     from .normalize import normalize_header
 
     for warning in check_xlsx(path):
         problems.warning(warning, Location(str(path)))
-    try:
-        formulas_wb = load_workbook(path, read_only=True, data_only=False)
-        values_wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken parts
-        raise InputError(f"工作簿无法打开（{type(exc).__name__}：{exc}），请在 Excel/WPS 中打开后另存为 .xlsx",
-                         Location(str(path))) from None
     tables = []
-    try:
-        for ws_formulas, ws_values in zip(formulas_wb.worksheets, values_wb.worksheets):
-            formula_rows = list(ws_formulas.iter_rows(values_only=True))
-            value_rows = list(ws_values.iter_rows(values_only=True))
-            wanted = expected_headers.get(ws_formulas.title.strip(), set())
-            header_index = _find_header_row(formula_rows, wanted, normalize_header)
-            if header_index is None:
+    for title, rows in read_sheet_values(path).items():
+        wanted = expected_headers.get(title.strip(), set())
+        header_index = _find_header_row(rows, wanted, normalize_header)
+        if header_index is None:
+            continue
+        headers = ["" if v is None else str(v).strip() for v in rows[header_index]]
+        table = RawTable(title, header_index + 1, headers)
+        for index in range(header_index + 1, len(rows)):
+            cells = []
+            for col, value in enumerate(rows[index]):
+                if isinstance(value, UnsavedFormula):
+                    header = headers[col] if col < len(headers) else f"第{col + 1}列"
+                    problems.error("单元格是公式且没有保存计算结果", Location(str(path), title, index + 1, header),
+                                   value.formula, "请在 Excel/WPS 中打开并保存，或把公式“粘贴为数值”")
+                    value = None
+                elif isinstance(value, str) and "_x" in value:
+                    value = xml_unescape(value)  # Excel's _xHHHH_ escapes (ST_Xstring)
+                cells.append(value)
+            if all(_is_blank(v) for v in cells):
                 continue
-            headers = ["" if v is None else str(v).strip() for v in formula_rows[header_index]]
-            table = RawTable(ws_formulas.title, header_index + 1, headers)
-            for index in range(header_index + 1, len(formula_rows)):
-                raw = list(formula_rows[index])
-                cached = list(value_rows[index]) if index < len(value_rows) else [None] * len(raw)
-                cells = []
-                for col, value in enumerate(raw):
-                    if isinstance(value, str) and value.startswith("="):
-                        cached_value = cached[col] if col < len(cached) else None
-                        if cached_value is None:
-                            header = headers[col] if col < len(headers) else f"第{col + 1}列"
-                            problems.error("单元格是公式且没有保存计算结果",
-                                           Location(str(path), ws_formulas.title, index + 1, header), value,
-                                           "请在 Excel/WPS 中打开并保存，或把公式“粘贴为数值”")
-                            cells.append(None)
-                            continue
-                        value = cached_value
-                    if isinstance(value, str) and "_x" in value:
-                        value = xml_unescape(value)  # Excel's _xHHHH_ escapes (ST_Xstring)
-                    cells.append(value)
-                if all(_is_blank(v) for v in cells):
-                    continue
-                table.rows.append((index + 1, cells))
-            tables.append(table)
-    finally:
-        formulas_wb.close()
-        values_wb.close()
+            table.rows.append((index + 1, cells))
+        tables.append(table)
     return tables
 
 

@@ -12,7 +12,9 @@ WITH_TESTS=0
 packages=(python3-venv libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
           fonts-noto-cjk fonts-arphic-ukai texlive-lang-chinese poppler-utils)
 if [[ $WITH_TESTS == 1 ]]; then
-  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  # chromium: the web service's browser tests (Playwright drives Debian's build);
+  # postgresql: the service tests also run against a real PostgreSQL server
+  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui chromium postgresql)
 fi
 
 missing=()
@@ -33,8 +35,8 @@ if [[ ! -x .venv/bin/python ]]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [[ $WITH_TESTS == 1 ]]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[web,test]"
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e ".[web]"
 fi
 echo "sp-docs 已安装：$(.venv/bin/sp-docs --version)"

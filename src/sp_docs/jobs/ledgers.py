@@ -207,7 +207,10 @@ def ledger_workbook(views) -> bytes:
 
 def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
             jobs: int | None = None, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
-            show_progress: bool = False, title_prefix: str | None = None) -> LedgerBatch:
+            show_progress: bool = False, title_prefix: str | None = None,
+            on_progress=None, trainee: str | None = None) -> LedgerBatch:
+    """``on_progress(done, total)`` (optional) is told after every step, e.g. by the web service;
+    ``trainee`` (a name) makes only that trainee's ledger."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..documents import ledger as doc
@@ -225,6 +228,10 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
 
     views = doc.build_all(data, unit, title_prefix=title_prefix,
                           on_error=lambda t, exc: fail(f"{t.unit} {t.name}", f"{t.unit}/{t.name}", exc))
+    if trainee:
+        views = [v for v in views if v.name == trainee]
+        if not views:
+            raise SpDocsError(f"“{unit or '全部单位'}”中没有名为“{trainee}”的双培对象，请从名单中选择")
     batch.ledgers = len(views) + len(batch.result.failed)
     if not views and not batch.result.failed:
         raise SpDocsError(f"“{unit or '全部单位'}”没有双培对象，未生成台账")
@@ -248,11 +255,18 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   disable=not show_progress, transient=False) as bar:
         task = bar.add_task("生成培养台账", total=steps)
+        done = [0]
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+            done[0] += n
+            if on_progress:
+                on_progress(done[0], steps)
         if "pdf" in formats:
             bar.update(task, description="合订 PDF")
             pdf_bytes, batch.pages = combined_pdf(
                 views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir,
-                progress=lambda n: bar.advance(task, n),
+                progress=advance,
                 on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
             ok_views = [v for v in views if v.key in batch.pages]
             if ok_views:
@@ -274,11 +288,11 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
                 else:
                     good.append(v)
                     write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
-                bar.advance(task)
+                advance()
             if good:
                 write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
                                                      user_dir=template_dir))
-            bar.advance(task)
+            advance()
             gc.collect()
         if "xlsx" in formats:
             write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))

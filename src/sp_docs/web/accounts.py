@@ -12,13 +12,19 @@ from sqlalchemy.orm import Session
 from ..errors import SpDocsError
 from .models import Account, Unit
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile)
 MIN_PASSWORD = 8
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
 
 
 class AccountError(SpDocsError):
     """A request about accounts that cannot be carried out; the message says why and what to do."""
+
+
+def use_cheap_hashes() -> None:
+    """Tests only: a fast Argon2 setting (the hashes stay real Argon2id)."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def hash_password(password: str) -> str:

@@ -63,12 +63,24 @@ def session_of(request: Request, db):
     return (row, row.account) if row is not None else (None, None)
 
 
+class Viewer:
+    """Who is looking, as the pages show it (a plain copy: error pages render after a rollback)."""
+
+    def __init__(self, account):
+        self.username, self.is_admin, self.unit_id = account.username, account.is_admin, account.unit_id
+        self.unit = type("UnitName", (), {"name": account.unit.name})() if account.unit else None
+
+
+def remember(request: Request, row, account) -> None:
+    request.state.viewer = Viewer(account) if account is not None else None
+    request.state.csrf = row.csrf if row is not None else ""
+
+
 def require_login(request: Request, db):
     row, account = session_of(request, db)
     if account is None:
         raise LoginRequired()
-    request.state.session = row
-    request.state.account = account
+    remember(request, row, account)
     return row, account
 
 
@@ -93,9 +105,8 @@ def client_address(request: Request) -> str:
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
-    session_row = getattr(request.state, "session", None)
-    context.setdefault("account", getattr(request.state, "account", None))
-    context.setdefault("csrf", session_row.csrf if session_row else "")
+    context.setdefault("account", getattr(request.state, "viewer", None))
+    context.setdefault("csrf", getattr(request.state, "csrf", ""))
     context.setdefault("path", request.url.path)
     html = environment.get_template(name).render(**context)
     return HTMLResponse(html, status_code=status_code)

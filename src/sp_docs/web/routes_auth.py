@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from .auth import COOKIE, LOGIN_CSRF_COOKIE, audit, check_login, end_session, same_token, start_session
-from .common import BadForm, client_address, render, require_login, services, session_of
+from .common import BadForm, client_address, remember, render, require_login, services, session_of
 
 router = APIRouter()
 
@@ -81,6 +81,5 @@ async def logout(request: Request):
 @router.get("/help")
 async def help_page(request: Request):
     with services(request).db.session() as db:
-        row, account = session_of(request, db)
-        request.state.session, request.state.account = row, account
+        remember(request, *session_of(request, db))
         return render(request, "help.html")

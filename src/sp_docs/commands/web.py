@@ -118,7 +118,7 @@ def register(main) -> None:
         if not rows:
             console.print("还没有账号。新建管理员：sp-docs accounts add --data 文件夹 --username admin --admin")
         for username, kind, unit, parent in rows:
-            console.print(f"{username}\t{kind}\t{unit}\t{parent}", soft_wrap=True)
+            click.echo(f"{username}\t{kind}\t{unit}\t{parent}".rstrip("\t"))
 
     @accounts.command("reset-password")
     @data_option

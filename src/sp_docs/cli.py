@@ -14,11 +14,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import __version__, cli_zh
+from .commands.common import console, err_console
 from .errors import InputError, Problems, SpDocsError
 
 cli_zh.install()
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

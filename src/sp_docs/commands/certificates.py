@@ -60,11 +60,14 @@ def register(main) -> None:
         """
         from ..jobs.certificates import FORMATS, certificates
         from ..render.formats import parse_formats
+        from .common import RichReporter
 
         chosen = parse_formats(formats, FORMATS)
-        outcome = certificates(list_path, outdir, settings_path=settings_path, design=design,
-                               per_person=per_person, formats=chosen, offset_x=offset_x, offset_y=offset_y,
-                               force=force, template_dir=template_dir, workers=jobs or workers, engine=engine)
+        with RichReporter(err_console, remaining=True) as reporter:
+            outcome = certificates(list_path, outdir, settings_path=settings_path, design=design,
+                                   per_person=per_person, formats=chosen, offset_x=offset_x, offset_y=offset_y,
+                                   force=force, template_dir=template_dir, workers=jobs or workers, engine=engine,
+                                   progress=reporter)
         for warning in outcome.warnings:
             err_console.print(f"[yellow]警告：{warning}（检查偏移和“字段位置”）[/yellow]")
         for failure in outcome.batch.failures:

@@ -33,10 +33,12 @@ def register(main) -> None:
         """
         from ..jobs.ledgers import FORMATS, ledgers
         from ..render.formats import parse_formats
+        from .common import RichReporter
 
         chosen = parse_formats(formats, FORMATS)
-        batch = ledgers(workbook, outdir, unit=unit, formats=chosen, duplex=duplex, jobs=jobs, force=force,
-                        template_dir=template_dir, show_progress=True, title_prefix=title_prefix)
+        with RichReporter(console) as reporter:
+            batch = ledgers(workbook, outdir, unit=unit, formats=chosen, duplex=duplex, jobs=jobs, force=force,
+                            template_dir=template_dir, title_prefix=title_prefix, progress=reporter)
         for name, message in batch.result.failed:
             err_console.print(f"[red]失败：{name}：{message}[/red]")
         console.print(batch.summary())

@@ -338,21 +338,82 @@ def import_page_as_form(pdf_bytes: bytes, first_id: int = _BG_FIRST_ID) -> Backg
 
 
 _BACKGROUNDS: dict[tuple, Background] = {}
+_BACKGROUND_FORMAT = b"sp-docs certificate background 1\n"
 
 
 def background(context: dict, template_dir: Path | None = None) -> Background | None:
-    """The design page without variable fields (None for ``blank``), cached per process."""
+    """The design page without variable fields (None for ``blank``): laid out by
+    WeasyPrint once, then reused — per process, and across runs from the per-user
+    cache (``background_key``: the page's HTML, fonts and versions)."""
     if context["design"] == "blank":
         return None
-    key = (context["design"], context["page_width"], context["page_height"], repr(context["title_box"]),
-           context["frame_inset"], str(template_dir or ""))
-    found = _BACKGROUNDS.get(key)
+    memo = (context["design"], context["page_width"], context["page_height"], repr(context["title_box"]),
+            context["frame_inset"], str(template_dir or ""))
+    found = _BACKGROUNDS.get(memo)
     if found is None:
-        from .pdf import render_pdf
+        from .pdf import html_to_pdf, render_html
 
         empty = dict(context, pages=[{"number": "", "name": "", "fields": []}], seal=None)
-        found = _BACKGROUNDS[key] = import_page_as_form(render_pdf("certificate.html", empty, user_dir=template_dir))
+        html, base_dir = render_html("certificate.html", empty, user_dir=template_dir)
+        key = background_key(html)
+        folder = fonts.faces.cache_dir()
+        target = folder / "certificates" / f"{key}.bin" if folder is not None else None
+        found = _load_background(target) if target is not None else None
+        if found is None:
+            found = import_page_as_form(html_to_pdf(html, base_dir))
+            if target is not None:
+                fonts.faces.write_atomically(target, _dump_background(found))
+        _BACKGROUNDS[memo] = found
     return found
+
+
+def background_key(html: str) -> str:
+    """What the laid-out background depends on: its HTML (design, paper, title box
+    and the built-in or user template, includes inlined), the @font-face rules,
+    every font file in use (path, size, mtime) and the versions of sp-docs and
+    WeasyPrint."""
+    import hashlib
+    import json
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return ""
+
+    stamps = [fonts.faces.file_stamp(path) for path in fonts.files_in_use()]
+    material = json.dumps([_BACKGROUND_FORMAT.decode(), html, fonts.font_face_css(), stamps,
+                           version("sp-docs"), version("weasyprint")], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+def _dump_background(bg: Background) -> bytes:
+    import json
+
+    header = json.dumps({"form": bg.form, "objects": [[n, len(body)] for n, body in bg.objects]})
+    return _BACKGROUND_FORMAT + header.encode() + b"\n" + b"".join(body for _, body in bg.objects)
+
+
+def _load_background(path: Path) -> Background | None:
+    """A cached background, or None when absent, unreadable or corrupt (then laid out again)."""
+    import json
+
+    try:
+        data = path.read_bytes()
+        if not data.startswith(_BACKGROUND_FORMAT):
+            return None
+        end = data.index(b"\n", len(_BACKGROUND_FORMAT))
+        header = json.loads(data[len(_BACKGROUND_FORMAT):end])
+        position, objects = end + 1, []
+        for number, length in header["objects"]:
+            objects.append((int(number), data[position:position + int(length)]))
+            position += int(length)
+        if position != len(data) or not objects or int(header["form"]) not in {n for n, _ in objects}:
+            return None
+        return Background(objects, int(header["form"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @functools.lru_cache(maxsize=4)

@@ -66,14 +66,8 @@ def release_memory() -> None:
 
 
 def release_build_memory() -> None:
-    """After the view-models are built: drop the font metric tables (tens of MB
-    per CJK font) before rendering starts."""
-    from ..documents import certificate as doc
-    from ..render import fonts
-
-    doc.metrics.cache_clear()
-    doc._font_table.cache_clear()
-    fonts._cmap.cache_clear()
+    """After the view-models are built: give the building's garbage back before
+    rendering starts (font metrics are compact runs now: render/fonts/faces.py)."""
     release_memory()
 
 

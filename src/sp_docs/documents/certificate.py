@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location
 from ..model import Award
 
@@ -227,7 +228,7 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
         if not path.is_file():
             raise InputError(f"找不到设置文件：{path}", where)
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            loaded = limits.load_yaml(limits.read_yaml_text(path, "utf-8-sig"), path)
         except UnicodeDecodeError:
             raise InputError("设置文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
         except yaml.YAMLError as exc:

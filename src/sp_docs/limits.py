@@ -101,10 +101,15 @@ class LimitExceeded(InputError):
 def refuse(what: str, label: str, name: str, value: str = "") -> LimitExceeded:
     """The refusal for ``label`` (a file) going over limit ``name``."""
     env = ENV_PREFIX + name.upper()
-    limit = getattr(current(), name)
-    found = f"（实际 {value}）" if value else ""
-    return LimitExceeded(f"{what}超过上限 {_show(limit)}{found}，已拒绝处理；"
-                         f"确有需要可设置环境变量 {env} 调高上限", Location(str(label)))
+    limit = f"{_show(getattr(current(), name))}{UNITS.get(name, '')}"
+    found = f"（{value}）" if value else ""
+    return LimitExceeded(f"{what}超过上限 {limit}{found}，已拒绝处理；"
+                         f"如确有需要，可设置环境变量 {env} 调高上限", Location(str(label)))
+
+
+UNITS = {"yaml_mb": " MB", "zip_mb": " MB", "zip_part_mb": " MB", "zip_ratio": ":1", "zip_entries": " 个",
+         "workbook_rows": " 行", "workbook_cells": " 个", "image_megapixels": " 百万像素", "render_mb": " MB",
+         "render_loops": " 次", "render_seconds": " 秒", "render_memory_mb": " MB", "yaml_nodes": " 个"}
 
 
 def _show(value: float) -> str:
@@ -118,7 +123,7 @@ def read_yaml_text(path: Path, encoding: str = "utf-8") -> str:
     path = Path(path)
     size = path.stat().st_size
     if size > current().yaml_mb * 1024 * 1024:
-        raise refuse("YAML 文件大小", path, "yaml_mb", f"{size / 1024 / 1024:.1f} MB")
+        raise refuse("YAML 文件大小", path, "yaml_mb", f"实际 {size / 1024 / 1024:.1f} MB")
     return path.read_bytes().decode(encoding)
 
 
@@ -128,7 +133,7 @@ def load_yaml(text: str, label: str | Path):
     import yaml
 
     if len(text) > current().yaml_mb * 1024 * 1024:
-        raise refuse("YAML 文件大小", label, "yaml_mb", f"{len(text) / 1024 / 1024:.1f} MB")
+        raise refuse("YAML 文件大小", label, "yaml_mb", f"实际 {len(text) / 1024 / 1024:.1f} MB")
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     loader = loader_class(text)
     try:
@@ -138,7 +143,7 @@ def load_yaml(text: str, label: str | Path):
         cap = current().yaml_nodes
         count = expanded_nodes(node, cap)
         if count > cap:
-            raise refuse("YAML 展开别名（&/*）后的节点数", label, "yaml_nodes", f"超过 {cap:,}")
+            raise refuse("YAML 展开别名（&/*）后的节点数", label, "yaml_nodes")
         return loader.construct_document(node)
     finally:
         loader.dispose()
@@ -176,17 +181,17 @@ def check_zip(path: Path, label: str | None = None) -> None:
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
     if len(infos) > limits.zip_entries:
-        raise refuse("压缩包内文件数", label, "zip_entries", f"{len(infos)} 个")
+        raise refuse("压缩包内文件数", label, "zip_entries", f"实际 {len(infos)} 个")
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     biggest = max(infos, key=lambda info: info.file_size, default=None)
     if total > limits.zip_mb * 1024 * 1024 or (
             total > 10 * 1024 * 1024 and total / packed > limits.zip_ratio):
         raise refuse("文件解压后的大小或压缩比（疑似“压缩炸弹”）", label, "zip_mb",
-                     f"声明 {total // (1024 * 1024)} MB，压缩比 {total // packed}:1")
+                     f"声明解压后 {total // (1024 * 1024)} MB，压缩比 {total // packed}:1")
     if biggest is not None and biggest.file_size > limits.zip_part_mb * 1024 * 1024:
         raise refuse(f"压缩包中 {biggest.filename} 解压后的大小", label, "zip_part_mb",
-                     f"{biggest.file_size // (1024 * 1024)} MB")
+                     f"声明 {biggest.file_size // (1024 * 1024)} MB")
 
 
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
@@ -213,10 +218,9 @@ def count_sheet_rows(path: Path, label: str | None = None) -> tuple[int, int]:
                     if len(tail) > 1 << 16:  # no '>' in 64 KB: not XML we count
                         tail = tail[-64:]
                     if rows > limits.workbook_rows:
-                        raise refuse("工作簿的行数", label, "workbook_rows", f"超过 {limits.workbook_rows:,} 行")
+                        raise refuse("工作簿的行数", label, "workbook_rows")
                     if cells > limits.workbook_cells:
-                        raise refuse("工作簿的单元格数", label, "workbook_cells",
-                                     f"超过 {limits.workbook_cells:,} 个")
+                        raise refuse("工作簿的单元格数", label, "workbook_cells")
     return rows, cells
 
 
@@ -258,7 +262,7 @@ def check_image(path: Path, label: str | Path, *, where: Location | None = None)
     cap = current().image_megapixels * 1_000_000
     if width * height > cap:
         error = refuse(f"图片 {path.name} 的像素数（{width}×{height}）", label, "image_megapixels",
-                       f"{width * height / 1_000_000:.1f} 百万像素")
+                       f"实际 {width * height / 1_000_000:.1f} 百万像素")
         raise LimitExceeded(error.problems.items[0].message, location)
     return width, height
 

@@ -429,12 +429,20 @@ def _check_wording(source: str, label: str, errors: list[str]) -> None:
 def _wording_template(source: str):
     from ..render.templates import environment
 
-    return environment(autoescape=False).from_string(source)
+    return environment(autoescape=False, label="证书设置中的文字模板").from_string(source)
 
 
 def fill_wording(source: str, values: dict) -> str:
-    """Fill a wording template; values are data (never evaluated as template code)."""
-    return _wording_template(source).render(**values).strip("\n")
+    """Fill a wording template; values are data (never evaluated as template code).
+    The render runs under render.sandbox's limits; a refusal names the wording."""
+    import jinja2
+
+    from ..render.templates import describe_render_error
+
+    try:
+        return _wording_template(source).render(**values).strip("\n")
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise describe_render_error(exc, "证书设置中的文字模板") from None
 
 
 # --------------------------------------------------------------------------

@@ -57,13 +57,13 @@ def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path]):
 
 def render_html(template_name: str, context: dict, *, user_dir: Path | None = None) -> tuple[str, Path]:
     path = templates.find("html", template_name, user_dir)
-    env = templates.environment([path.parent, templates.builtin_dir() / "html"])
+    env = templates.environment([path.parent, templates.builtin_dir() / "html"], label=path)
     source = path.read_text(encoding="utf-8")
     templates.check_fields(source, context, template_name, env)
     try:
         return env.from_string(source).render(**context), path.parent
-    except (jinja2.TemplateError, TypeError, ValueError) as exc:
-        raise templates.describe_render_error(exc, template_name) from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise templates.describe_render_error(exc, str(path)) from None
 
 
 _FONT_SETUP: dict[tuple[int, str], tuple] = {}

@@ -308,10 +308,14 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
             seal_path = Path(path).parent / seal_path
         if not seal_path.is_file():
             errors.append(f"找不到印章图片：{seal_path}")
-        elif seal_path.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        elif seal_path.open("rb").read(8) != b"\x89PNG\r\n\x1a\n":
             errors.append(f"印章图片应为 PNG 格式（透明背景）：{seal_path}")
         else:
-            settings.seal = seal_path.resolve()
+            try:
+                limits.check_image(seal_path, seal_path)
+                settings.seal = seal_path.resolve()
+            except InputError as exc:
+                errors.extend(p.message for p in exc.problems.errors)
     settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, 42.0)
     if not 10 <= settings.seal_size <= 80:
         errors.append("“印章直径”应在 10–80 毫米之间")

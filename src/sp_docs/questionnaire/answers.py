@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 from ..sources.normalize import NormalizeError
 from .schema import format_value, questions
@@ -149,7 +150,7 @@ def read_raw(path: Path) -> dict:
 
         return read_workbook(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = limits.load_yaml(limits.read_yaml_text(path), path) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"答卷不是有效的 YAML：{str(exc).splitlines()[0]}", Location(str(path))) from None
     if not isinstance(data, dict):

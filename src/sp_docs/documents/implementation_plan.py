@@ -100,6 +100,8 @@ class PlanView:
         lines = [x for x in (self.mark_text, self.doc_number, self.notice_title, f"{self.recipients}：") if x]
         lines += self.notice_body + [self.issuer, self.sign_date, self.plan_title]
         lines += [b.plain for b in self.blocks]
+        lines += [f"抄送：{self.cc}。"] if self.cc else []  # the 版记, as both templates print it
+        lines.append(f"{self.printer}{self.print_date}印发")
         return lines
 
 
@@ -313,5 +315,12 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
 
 def scan_text_problems(lines: list[str]) -> list[str]:
     """Broken text a reader would notice: "None", doubled punctuation, leftover template code."""
-    bad = re.compile(r"None|null|\{\{|\{%|%\}|\}\}|，，|。。|，。|。，|、、|；；|；。|，；|：：|、。|、，|^\s*$")
+    bad = re.compile(r"None|null|\{\{|\{%|%\}|\}\}|^\s*$|" + DOUBLED_MARKS)
     return [line for line in lines if bad.search(line)]
+
+
+# Two marks that never stand together in good text: a doubled end mark (“：：”, “。。”, “；。”…),
+# a doubled quote or book-title mark (“““”, “》》”…), an end mark after an opening quote.
+_ENDS = "：:。；;，,、！？"
+DOUBLED_MARKS = (f"[{_ENDS}][{_ENDS}]|“[“「『‘《\"]|[”」』’》\"]”|「「|」」|『『|』』|‘‘|’’|《《|》》|\"\"|''"
+                 f"|[“「『‘《][{_ENDS}]")

@@ -52,7 +52,7 @@ def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dic
                 problems.error(f"“{q.title}”必须回答", where(q.id))
                 continue
         try:
-            answers[q.id] = q.parse(value) if value is not None else None
+            answers[q.id] = _parse(q, value)
         except NormalizeError as exc:
             reason = exc.args[0] if exc.args else ""
             expected = q.expected()
@@ -61,6 +61,70 @@ def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dic
     _cross_checks(answers, problems, where)
     problems.raise_if_errors()
     return answers
+
+
+def _parse(q, value):
+    if value is None:
+        return None
+    parsed = q.parse(value)
+    if q.type != "text" or parsed is None:
+        return parsed
+    cleaned = clean_text_answer(q, parsed)
+    if not cleaned:
+        if q.optional:
+            return None
+        raise NormalizeError("只有标点符号，没有内容", value)
+    return cleaned
+
+
+# Marks the plan's templates add themselves after an answer (主送机关 + “：”, 抄送 + “。”) or
+# around it (“品牌名称”, 《方案标题》): typed again by the user, they would print twice.
+TRAILING_MARKS = "：:。.；;，,、！!？?…"
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》", "〈": "〉", '"': '"', "'": "'"}
+OPENING_OF = {closing: opening for opening, closing in QUOTE_PAIRS.items()}
+
+
+def clean_text_answer(q, text: str) -> str:
+    """A text answer as the plan prints it, by the question's ``form`` in questions.yaml: a
+    ``name`` loses quotes typed around it and trailing punctuation, a ``list`` loses trailing
+    punctuation (the template ends it with its own mark), a ``path`` is kept as typed."""
+    if q.form == "path":
+        return text
+    previous = None
+    while text != previous:
+        previous = text
+        text = text.rstrip(TRAILING_MARKS + " \u3000")
+        if q.form == "name":
+            text = _unquote(text).strip(" \u3000")
+    return text
+
+
+def _unquote(text: str) -> str:
+    """``“园丁先锋”`` → ``园丁先锋``; also a lone opening or closing quote at either end. Quotes
+    that belong to the text (``红烛“先锋”``, ``“红烛”与“先锋”``) stay."""
+    if len(text) >= 2 and text[0] in ("”", "’") and text[-1] == text[0] and text[0] not in text[1:-1]:
+        return text[1:-1]  # a name typed between two closing quotes (an IME slip)
+    if len(text) >= 2 and text[0] in QUOTE_PAIRS:
+        opening, closing = text[0], QUOTE_PAIRS[text[0]]
+        inner = text[1:-1]
+        if text[-1] == closing and _balanced(inner, opening, closing):
+            return inner
+        if closing not in text[1:] and (opening == closing or opening not in text[1:]):
+            return text[1:]  # a lone opening quote
+    if text and text[-1] in OPENING_OF and OPENING_OF[text[-1]] not in text[:-1]:
+        return text[:-1]  # a lone closing quote
+    return text
+
+
+def _balanced(inner: str, opening: str, closing: str) -> bool:
+    if opening == closing:
+        return opening not in inner
+    depth = 0
+    for char in inner:
+        depth += (char == opening) - (char == closing)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _cross_checks(answers: dict, problems: Problems, where) -> None:

@@ -71,3 +71,107 @@ def test_issue_examples_render_once_in_pdf_and_docx(tmp_path):
         assert "各党支部、各处室：" in text and "：：" not in text
         assert "抄送：县教育局党委。" in text and "。。" not in text
         assert "“园丁先锋”" in text and "““" not in text and "””" not in text
+
+
+# --- derived answers stay derived ---------------------------------------------------------
+
+DERIVED_SHOWN = ("party_org_name", "issuer", "mark_text", "printer")
+
+
+def test_ask_saves_derived_answers_blank_and_they_follow_an_edited_school_name(tmp_path):
+    """As found: answers saved by `ask`, the school renamed in a text editor, the 标志 and 署名
+    kept the old school. Now `ask` leaves them blank and they follow the new name."""
+    import yaml
+    from click.testing import CliRunner
+
+    from sp_docs.cli import main
+    from sp_docs.jobs.plan import build_view
+
+    path = tmp_path / "答卷.yaml"
+    typed = ["青川县第二小学", "", "", "党总支"] + [""] * 200
+    result = CliRunner().invoke(main, ["questionnaire", "ask", str(path)], input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    text = path.read_text(encoding="utf-8")
+    stored = yaml.safe_load(text)
+    assert all(stored[qid] in (None, "") for qid in DERIVED_SHOWN), stored
+    assert "现为“中共青川县第二小学总支部委员会文件”" in text  # what it is now, as a comment
+    path.write_text(text.replace("school_name: 青川县第二小学", "school_name: 青川县第三小学"), encoding="utf-8")
+    view = build_view(path)
+    assert view.mark_text == "中共青川县第三小学总支部委员会文件"
+    assert view.issuer == view.printer == "中共青川县第三小学总支部委员会"
+    assert "青川县第三小学" in view.notice_title
+    assert not [line for line in view.text_lines() if "第二小学" in line]
+    assert not [w for w in view.warnings if "第二小学" in w]
+
+
+OLD_FILE = {"school_name": "青川县第三小学", "party_org_type": "党总支",
+            "party_org_name": "中共青川县第二小学总支部委员会", "issuer": "中共青川县第二小学总支部委员会",
+            "mark_text": "中共青川县第二小学总支部委员会文件", "printer": "中共青川县第二小学总支部委员会",
+            "doc_number": "二小党发〔2025〕1号"}
+
+
+def test_old_answers_with_frozen_derived_names_are_derived_again_with_a_warning(tmp_path):
+    import yaml
+
+    from sp_docs.jobs.plan import build_view
+
+    path = tmp_path / "旧答卷.yaml"
+    path.write_text(yaml.safe_dump(OLD_FILE, allow_unicode=True), encoding="utf-8")
+    view = build_view(path)
+    assert view.mark_text == "中共青川县第三小学总支部委员会文件"
+    assert view.issuer == view.printer == "中共青川县第三小学总支部委员会"
+    notes = [w for w in view.warnings if "青川县第二小学" in w and "青川县第三小学" in w]
+    assert len(notes) == 4, view.warnings  # 党组织全称, 发文机关, 标志, 印发机关: each named
+
+
+def test_hand_typed_names_are_kept_and_warned_about_when_they_miss_the_school(tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from sp_docs.cli import main
+
+    raw = {"school_name": "青川县第三小学", "party_org_type": "党总支", "mark_text": "青川二小党总支文件",
+           "issuer": "中共青川二小党总支", "doc_number": "三小党发〔2025〕1号"}
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["plan", str(path), "-o", str(tmp_path / "out"), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    squashed = result.output.replace("\n", "")
+    assert "“发文机关标志文字”是手工填写的“青川二小党总支文件”" in squashed
+    assert "“发文机关（署名）”是手工填写的“中共青川二小党总支”" in squashed
+    assert squashed.count("青川县第三小学") >= 2
+    [docx] = (tmp_path / "out").glob("*.docx")
+    assert "青川二小党总支文件" in helpers.docx_text(docx)  # a hand-typed answer is printed as typed
+    # a hand-typed name that names the school (or its short name) is not warned about
+    fine = answers_mod.complete({"school_name": "青川县第三小学", "school_short": "三小", "party_org_type": "党支部",
+                                 "party_org_name": "中共青川县第三小学联合支部委员会", "mark_text": "中共三小支部文件"})
+    assert fine["party_org_name"] == "中共青川县第三小学联合支部委员会"
+    assert fine["issuer"] == "中共青川县第三小学联合支部委员会" and fine.notes == []
+    # the derivation's shape with the school's short name: kept once 学校简称 says it is ours
+    short = {"school_name": "青川县第三小学", "party_org_type": "党总支", "issuer": "中共青川三小总支部委员会"}
+    assert answers_mod.complete(short)["issuer"] == "中共青川县第三小学总支部委员会"
+    kept = answers_mod.complete({**short, "school_short": "青川三小"})
+    assert kept["issuer"] == "中共青川三小总支部委员会" and kept.notes == []
+
+
+def test_questionnaire_workbook_leaves_derived_answers_blank(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from sp_docs.questionnaire.workbook import build_workbook, read_workbook
+
+    answers = answers_mod.complete({"school_name": "青川县第二小学", "party_org_type": "党委"})
+    assert answers["printer"] == "中共青川县第二小学委员会办公室"
+    wb = load_workbook(io.BytesIO(build_workbook(answers)))
+    ws = wb["问卷"]
+    cells = {row[0].value: row[2] for row in ws.iter_rows(min_row=3) if row[0].value}
+    assert all(cells[qid].value in (None, "") for qid in DERIVED_SHOWN)
+    cells["school_name"].value = "青川县第三小学"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path = tmp_path / "问卷.xlsx"
+    path.write_bytes(buffer.getvalue())
+    again = answers_mod.complete(read_workbook(path), str(path))
+    assert again["printer"] == "中共青川县第三小学委员会办公室"
+    assert again["mark_text"] == "中共青川县第三小学委员会文件"

@@ -9,6 +9,7 @@ import yaml
 
 from ..errors import InputError, Location, Problems
 from ..sources.normalize import NormalizeError
+from .derived import for_storage
 from .schema import format_value, questions
 
 
@@ -23,10 +24,22 @@ class RawAnswers(dict):
         self.problems = Problems()
 
 
-def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dict:
+class Answers(dict):
+    """Completed answers; ``notes`` are Chinese warnings about them that `plan` shows (a derived
+    answer made from an old school name, a hand-typed one that no longer names the school)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes: list[str] = []
+
+
+def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> Answers:
     """Every applicable question answered: given answers parsed, missing ones
-    filled with their (suggested) default; questions that do not apply dropped.
+    filled with their (suggested) default; questions that do not apply dropped; a derived
+    answer stored from an old school name derived again (see derived.py).
     Raises InputError naming every bad answer once (workbook answers by sheet and row)."""
+    from . import derived
+
     problems = Problems()
     problems.extend(getattr(raw, "problems", ()))
     locations: dict = getattr(raw, "locations", {})
@@ -41,18 +54,23 @@ def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dic
             if key not in known:
                 problems.error(f"未知的题目编号“{key}”", where(str(key)), value=key,
                                expected="请删除这一项，或检查拼写（sp-docs questionnaire new 可生成完整答卷）")
-    answers: dict = {}
+    answers = Answers()
+    overridden: set[str] = set()
     for q in questions():
         if not q.applies(answers) or q.id in failed:
             continue
         value = raw.get(q.id)
-        if value is None or value == "":
+        given = not (value is None or value == "")
+        if not given:
             value = q.default_for(answers) if not (q.optional and q.id in raw) else None
             if value is None and not q.optional:
                 problems.error(f"“{q.title}”必须回答", where(q.id))
                 continue
         try:
             answers[q.id] = _parse(q, value)
+            if given and q.derived_text and answers[q.id] is not None:
+                answers[q.id], note = derived.check(q, answers[q.id], answers, overridden)
+                answers.notes += [note] if note else []
         except NormalizeError as exc:
             reason = exc.args[0] if exc.args else ""
             expected = q.expected()
@@ -159,11 +177,14 @@ def to_plain(answers: dict) -> dict:
 
 
 def dump_yaml(answers: dict) -> str:
-    """The answers file: every question as a comment above its answer."""
+    """The answers file: every question as a comment above its answer; a derived answer equal
+    to what its sources give is left blank, so it follows them when they are edited."""
     lines = ["# “双培”工程实施方案问卷答卷（sp-docs）",
              "# 修改冒号后面的答案；以 # 开头的是说明。生成方案：sp-docs plan 本文件 -o 输出文件夹",
              "# Answers for `sp-docs plan`; edit the values after the colons.", ""]
     current_section = None
+    shown = answers
+    answers = for_storage(answers)
     for q in questions():
         if q.id not in answers:
             continue
@@ -174,7 +195,8 @@ def dump_yaml(answers: dict) -> str:
         if q.help:
             lines.append(f"# 说明：{q.help}")
         if q.derived_text:
-            lines.append("# 不填则按前面的答案自动生成")
+            now = f"（现为“{format_value(shown[q.id])}”）" if answers[q.id] is None and shown[q.id] else ""
+            lines.append(f"# 不填则按前面的答案自动生成{now}，改了前面的答案会跟着变")
         if q.when:
             lines.append(f"# 仅当{q.condition_text()}时需要回答")
         value = to_plain({q.id: answers[q.id]})[q.id]
@@ -251,10 +273,11 @@ IDENTITY = ("school_name", "issuer", "doc_number")
 
 def identity_warnings(raw: dict, answers: dict) -> list[str]:
     """Chinese warnings for the identity answers (学校全称, 发文机关, 发文字号) left blank or
-    still holding a placeholder: the plan is then someone else's or incomplete."""
+    still holding a placeholder (the plan is then someone else's or incomplete), after the
+    notes ``complete`` made about derived answers (发文机关标志 naming another school…)."""
     from .schema import PLACEHOLDER, question
 
-    warnings = []
+    warnings = list(getattr(answers, "notes", ()))
     for qid in IDENTITY:
         if qid not in answers:
             continue

@@ -175,3 +175,31 @@ def test_questionnaire_workbook_leaves_derived_answers_blank(tmp_path):
     again = answers_mod.complete(read_workbook(path), str(path))
     assert again["printer"] == "中共青川县第三小学委员会办公室"
     assert again["mark_text"] == "中共青川县第三小学委员会文件"
+
+
+# --- one term per plan variant ------------------------------------------------------------
+
+ALL_TERM_MEASURES = ["双培养联系人", "示范课公开课", "名师工作室", "双评议", "专题教研", "党建品牌创建", "线上党建平台",
+                     "考核激励"]
+
+
+@pytest.mark.parametrize("variant", ip.VARIANTS)
+def test_each_variant_names_the_programme_by_its_own_term_only(variant):
+    """As found: 双培育 and 双培双树 plans said “双培” in the annex titles and in the clauses."""
+    from sp_docs.render.plan_docx import render_plan_docx
+    from sp_docs.render.plan_pdf import render_plan_pdf
+
+    answers = answers_mod.complete({"variant": variant, "school_name": "青川县第三小学",
+                                    "measures": ALL_TERM_MEASURES})
+    view = ip.build(answers)
+    own = f"“{variant}”"
+    others = [f"“{v}”" for v in ip.VARIANTS if v != variant]
+    squash = lambda s: re.sub(r"\s", "", s)  # noqa: E731
+    texts = {"pdf": squash(helpers.pdf_text(render_plan_pdf(view))),
+             "docx": squash(helpers.docx_text(render_plan_docx(view)))}
+    for fmt, text in texts.items():
+        for term in others:
+            assert term not in text, (fmt, term, text[max(0, text.find(term) - 30):text.find(term) + 30])
+        for phrase in ("工程三年实施计划指导性任务表", "工程实施情况汇总表", "对象培养台账（样表）", "储备人选库",
+                       "工作的好做法" if variant == "双培双树" else "工作成效", "对象开展一次", "类别"):
+            assert own + phrase in text, (fmt, own + phrase)

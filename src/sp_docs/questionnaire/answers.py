@@ -143,7 +143,7 @@ def read_raw(path: Path) -> dict:
     with path.open("rb") as handle:
         head = handle.read(8)
     # a workbook by its content, too: a renamed .xls/.xlsx must not be read as YAML
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith(b"PK\x03\x04") \
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") or head.startswith(b"PK\x03\x04") \
             or head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from .workbook import read_workbook
 

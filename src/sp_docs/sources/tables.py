@@ -11,7 +11,6 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError, Location, Problems
-from .safety import check_xlsx
 
 
 @dataclass
@@ -85,10 +84,13 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
 
     from .normalize import normalize_header
 
-    for warning in check_xlsx(path):
+    from .workbooks import read_sheets
+
+    sheets, warnings = read_sheets(path)
+    for warning in warnings:
         problems.warning(warning, Location(str(path)))
     tables = []
-    for title, rows in read_sheet_values(path).items():
+    for title, rows in sheets.items():
         wanted = expected_headers.get(title.strip(), set())
         header_index = _find_header_row(rows, wanted, normalize_header)
         if header_index is None:

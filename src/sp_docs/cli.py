@@ -50,6 +50,9 @@ def handle_errors(func):
 
     @wraps(func)
     def wrapper(*args, **kwargs):
+        from .output import new_run
+
+        new_run()  # a command's inputs are never its outputs
         try:
             return func(*args, **kwargs)
         except InputError as exc:

@@ -21,6 +21,9 @@ def read_minimum(settings: Path | None) -> dict[str, int]:
         return {}
     import yaml
 
+    from ..output import protect_input
+
+    protect_input(settings)
     try:
         loaded = yaml.safe_load(Path(settings).read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

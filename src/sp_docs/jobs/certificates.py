@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import SpDocsError
-from ..output import BatchResult, check_writable, unique_path, write_bytes
+from ..output import BatchResult, check_writable, removed_note, tracked, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step
 
 CHUNK = 200
@@ -46,7 +46,7 @@ class CertificateResult:
         text = f"证书：成功 {self.rendered} 张"
         if failed:
             text += f"，失败 {failed} 行（见上方说明）"
-        return text + f"；写入 {len(self.result.written)} 个文件"
+        return text + f"；写入 {len(self.result.written)} 个文件" + removed_note(self.result.removed, self.result.kept)
 
 
 # -- PDF ---------------------------------------------------------------------
@@ -487,7 +487,8 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
     stem = f"荣誉证书_{Path(list_path).stem}"
     n = len(batch.certificates)
-    with _progress(progress) as bar:
+    # a manifest per list: a rerun with --force removes the per-person files of people no longer listed
+    with _progress(progress) as bar, tracked(outdir, f"荣誉证书:{stem}", outcome.result, force=force):
         if "pdf" in formats:
             combined_target = outdir / f"{stem}.pdf"
             check_writable(combined_target, force)  # fail before the long render, not after it

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputExistsError, SpDocsError
-from ..output import BatchResult, safe_filename, unique_path, write_bytes
+from ..output import BatchResult, removed_note, safe_filename, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step, load_valid
 
 CHUNK = 50
@@ -44,7 +44,7 @@ class LedgerBatch:
         text += f"；培养记录 {self.records} 条；写入文件 {len(self.result.written)} 个"
         if self.result.skipped:
             text += f"，已存在未覆盖 {len(self.result.skipped)} 个（加 --force 覆盖）"
-        return text
+        return text + removed_note(self.result.removed, self.result.kept)
 
 
 GC_THRESHOLD = 50_000  # allocations between young-generation collections while WeasyPrint lays out
@@ -205,9 +205,21 @@ def ledger_workbook(views) -> bytes:
     return buffer.getvalue()
 
 
-def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
-            jobs: int | None = None, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
-            show_progress: bool = False, title_prefix: str | None = None) -> LedgerBatch:
+def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: bool = False, **options) -> LedgerBatch:
+    """The batch; ``outdir`` keeps a manifest of the ledgers written for this unit
+    selection, so a rerun with ``--force`` removes the files of trainees no longer there."""
+    from ..output import tracked
+
+    batch = LedgerBatch()
+    with tracked(outdir, f"培养台账:{unit or '全部单位'}", batch.result, force=force):
+        _write_ledgers(batch, workbook, outdir, unit=unit, force=force, **options)
+    return batch
+
+
+def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS,
+                   duplex: bool = False, jobs: int | None = None, force: bool = False,
+                   template_dir: Path | None = None, chunk: int = CHUNK, show_progress: bool = False,
+                   title_prefix: str | None = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..documents import ledger as doc
@@ -215,7 +227,6 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
 
     data, _ = load_valid(workbook)
     jobs = jobs or default_jobs()
-    batch = LedgerBatch()
     failed_keys: set[str] = set()
 
     def fail(name: str, key: str, exc: Exception) -> None:
@@ -293,7 +304,6 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
     index = fmt.render("ledger_index", {"title": f"培养台账目录（{unit or '全部单位'}）", "rows": index_rows}, "xlsx",
                        user_dir=template_dir)
     write(index_path, index)
-    return batch
 
 
 @example_step("附件3 培养台账（合订 PDF、Word、目录）")

@@ -140,6 +140,9 @@ def read_raw(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到答卷文件：{path}", Location(str(path)))
+    from ..output import protect_input
+
+    protect_input(path)
     with path.open("rb") as handle:
         head = handle.read(8)
     # a workbook by its content, too: a renamed .xls/.xlsx must not be read as YAML

@@ -73,6 +73,9 @@ def load_table(path: Path | str | None) -> PointsTable:
     path = Path(path)
     if not path.is_file():
         raise InputError("找不到积分表文件（可用 sp-docs points-table 积分表.yaml 生成）", Location(str(path)))
+    from ..output import protect_input
+
+    protect_input(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

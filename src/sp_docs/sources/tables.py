@@ -133,6 +133,9 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
     where = Location(str(path))
     if not path.exists():
         raise InputError(f"找不到文件：{path}", where)
+    from ..output import protect_input
+
+    protect_input(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

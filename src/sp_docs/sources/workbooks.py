@@ -54,6 +54,9 @@ def check_file(path: Path) -> list[str]:
         raise InputError(f"这是一个文件夹，不是工作簿：{path}", where)
     if path.stat().st_size == 0:
         raise InputError("文件是空的（0 字节），请重新保存或重新下载", where)
+    from ..output import protect_input
+
+    protect_input(path)
     kind = kind_of(path)
     if kind == "xls":
         return check_xls(path)

@@ -63,7 +63,7 @@ def handle_errors(func):
             err_console.print(f"[red]错误：{exc}[/red]")
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
-            err_console.print("[yellow]已取消，未写入不完整的文件。[/yellow]")
+            err_console.print("[yellow]已中断（Ctrl-C）：已停止全部后台进程，未写入不完整的文件。[/yellow]")
             sys.exit(130)
         except click.exceptions.Exit:
             raise

@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -103,13 +102,10 @@ def _allowed(settings) -> tuple[str, ...]:
 
 
 def _pool(workers: int):
-    import multiprocessing
+    """Forked workers (sharing WeasyPrint's memory) that die with this process; Ctrl-C stops them."""
+    from .workers import pool
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    if method == "fork":  # forked workers then share these modules' memory instead of each loading them
-        import weasyprint  # noqa: F401
-        import weasyprint.pdf  # noqa: F401
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return pool(workers)
 
 
 def ordered_map(function, jobs, count: int, workers: int):

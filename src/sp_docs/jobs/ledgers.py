@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import io
-import multiprocessing
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,14 +140,9 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
         gc.collect()
 
     if jobs > 1 and len(chunks) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from .workers import pool as worker_pool
 
-        context = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
-            import weasyprint.pdf  # noqa: F401
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
+        with worker_pool(jobs, _worker_init) as pool:  # workers die with this process; Ctrl-C stops them
             futures = [pool.submit(_render_chunk_safe, c, duplex, template_dir) for c in chunks]
             for c, future in zip(chunks, futures):
                 add(future.result())

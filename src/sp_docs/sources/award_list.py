@@ -99,7 +99,9 @@ def read_award_list(path: Path | str) -> AwardList:
     kind = kind_of(path)
     if kind in ("xlsx", "xls", "ods"):
         # formula cells without values etc. are row problems, sorted out below
-        table = _pick_table(read_xlsx_tables(path, problems, {AWARDS.name: _required_headers()}), path)
+        tables = read_xlsx_tables(path, problems, {AWARDS.name: _required_headers()},
+                                  prefer=(AWARDS.name, *AWARDS.aliases))  # a data workbook: its 表彰 sheet only
+        table = _pick_table(tables, path)
     elif kind == "csv":
         table = read_csv_table(path)
     elif kind == "yaml":

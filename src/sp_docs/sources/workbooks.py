@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Collection
 
 from ..errors import InputError, Location
 from .safety import OLE_MAGIC
@@ -67,10 +68,11 @@ def check_file(path: Path) -> list[str]:
     return check_xlsx(path)
 
 
-def read_sheets(path: Path) -> tuple[dict[str, list[tuple]], list[str]]:
+def read_sheets(path: Path, prefer: Collection[str] = ()) -> tuple[dict[str, list[tuple]], list[str]]:
     """Each sheet's rows of cell values (a CSV file is one sheet named after the file),
     after the format's safety checks, and the checks' warnings.  Empty cells are
-    ``None``; dates are datetimes."""
+    ``None``; dates are datetimes.  When a sheet is titled as one of ``prefer``,
+    only such sheets are read."""
     from .tables import read_sheet_values
 
     warnings = check_file(path)
@@ -78,20 +80,21 @@ def read_sheets(path: Path) -> tuple[dict[str, list[tuple]], list[str]]:
     if kind == "csv":
         return {path.stem: read_csv_rows(path)}, warnings
     if kind in ("xls", "ods"):
-        return _read_calamine(path, kind), warnings
+        return _read_calamine(path, kind, prefer), warnings
     if kind == "yaml":
         raise InputError("这里需要工作簿（.xlsx/.xls/.ods）或 CSV 文件，不是 YAML", Location(str(path)))
-    return read_sheet_values(path), warnings
+    return read_sheet_values(path, prefer), warnings
 
 
-def _read_calamine(path: Path, kind: str) -> dict[str, list[tuple]]:
+def _read_calamine(path: Path, kind: str, prefer: Collection[str] = ()) -> dict[str, list[tuple]]:
     from python_calamine import CalamineWorkbook
 
     try:
         with open(path, "rb") as handle:
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
         sheets = {}
-        for name in workbook.sheet_names:
+        names = [n for n in workbook.sheet_names if n.strip() in prefer] or workbook.sheet_names
+        for name in names:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             sheets[name] = [tuple(_calamine_value(v) for v in row) for row in rows]
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error kinds for broken files

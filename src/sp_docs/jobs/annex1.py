@@ -23,6 +23,9 @@ def read_minimum(settings: Path | None) -> dict[str, int]:
         return {}
     import yaml
 
+    from ..output import protect_input
+
+    protect_input(settings)
     try:
         loaded = limits.load_yaml(limits.read_yaml_text(Path(settings)), settings) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -82,6 +82,9 @@ def ask_answers(path: Path) -> tuple[Path, dict]:
     if Path(path).is_file():
         previous = complete(read_raw(Path(path)), str(path))
     answers = complete(ask_all(previous), "交互问答")
+    from ..output import release_input
+
+    release_input(path)  # the one command that edits its own input: the answers it asked for
     return write_text(path, dump_yaml(answers), force=True), answers
 
 

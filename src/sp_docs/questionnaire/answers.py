@@ -227,10 +227,13 @@ def read_raw(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到答卷文件：{path}", Location(str(path)))
+    from ..output import protect_input
+
+    protect_input(path)
     with path.open("rb") as handle:
         head = handle.read(8)
     # a workbook by its content, too: a renamed .xls/.xlsx must not be read as YAML
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith(b"PK\x03\x04") \
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") or head.startswith(b"PK\x03\x04") \
             or head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from .workbook import read_workbook
 

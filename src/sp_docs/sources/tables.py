@@ -13,7 +13,6 @@ import yaml
 
 from .. import limits
 from ..errors import InputError, Location, Problems
-from .safety import check_xlsx
 
 
 @dataclass
@@ -124,10 +123,13 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
 
     from .normalize import normalize_header
 
-    for warning in check_xlsx(path):
+    from .workbooks import read_sheets
+
+    sheets, warnings = read_sheets(path, prefer)
+    for warning in warnings:
         problems.warning(warning, Location(str(path)))
     tables = []
-    for title, rows in read_sheet_values(path, prefer).items():
+    for title, rows in sheets.items():
         wanted = expected_headers.get(title.strip(), set())
         header_index = _find_header_row(rows, wanted, normalize_header)
         if header_index is None:
@@ -170,6 +172,9 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
     where = Location(str(path))
     if not path.exists():
         raise InputError(f"找不到文件：{path}", where)
+    from ..output import protect_input
+
+    protect_input(path)
     try:
         text = limits.read_yaml_text(path, "utf-8-sig")
     except UnicodeDecodeError:

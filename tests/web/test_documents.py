@@ -65,7 +65,8 @@ def test_ledger_of_one_trainee_with_progress(sqlite_site, city):
     assert sum(1 for n in files if n.endswith(".docx")) == 2  # the trainee's own + the combined one
     with sqlite_site.app.state.services.db.session() as db:
         job = db.query(Job).order_by(Job.id.desc()).first()
-        assert job.status == "done" and job.done == job.total == 3  # PDF, the DOCX, the combined DOCX
+        assert job.status == "done" and job.stage == "Word 文件"  # the last stage: the DOCX and the combined one
+        assert job.done == job.total == 2
 
 
 def test_failure_is_explained_and_can_be_rerun(sqlite_site):

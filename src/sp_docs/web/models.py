@@ -89,6 +89,7 @@ class Job(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     params: Mapped[str] = mapped_column(Text, default="{}")  # JSON, inputs kept for a rerun
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    stage: Mapped[str] = mapped_column(String(100), default="")  # what the job is doing now
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")

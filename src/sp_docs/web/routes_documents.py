@@ -138,7 +138,7 @@ async def job_status(request: Request, public: str):
     with services(request).db.session() as db:
         _row, account = require_login(request, db)
         job = visible_job(db, account, public)
-        return JSONResponse({"status": job.status, "label": STATUS_LABELS[job.status], "done": job.done,
+        return JSONResponse({"status": job.status, "label": STATUS_LABELS[job.status], "stage": job.stage, "done": job.done,
                              "total": job.total})
 
 

@@ -30,7 +30,7 @@ class TaskContext:
     params: dict
     outdir: Path
     workbook: Path | None
-    progress: Callable[[int, int], None]
+    progress: "WebReporter"
     messages: list[str] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
 
@@ -64,7 +64,7 @@ def _ledgers(ctx: TaskContext) -> list[Path]:
     from ..jobs.ledgers import ledgers
 
     batch = ledgers(ctx.workbook, ctx.outdir, unit=ctx.unit, formats=("pdf", "docx"), jobs=1,
-                    trainee=ctx.params.get("trainee") or None, on_progress=ctx.progress)
+                    trainee=ctx.params.get("trainee") or None, progress=ctx.progress)
     ctx.messages.append(batch.summary().replace("（加 --force 覆盖）", ""))
     ctx.messages += [f"失败：{name}：{message}" for name, message in batch.result.failed]
     return batch.result.written
@@ -83,11 +83,11 @@ def _plan(ctx: TaskContext) -> list[Path]:
                             "（要用数据填写，请让“学校（单位）全称”与工作簿“单位”表中的名称一致）")
     written, view = plan(answers_file, ctx.outdir / "out", data_file=data_file)
     ctx.messages += view.warnings
-    ctx.progress(1, 2)
+    ctx.progress.start(1, "页面预览")
     for path in written:
         if path.suffix == ".pdf":
             ctx.previews = page_images(path, ctx.outdir / "preview")
-    ctx.progress(2, 2)
+    ctx.progress.advance(1)
     return written
 
 
@@ -145,22 +145,13 @@ class Worker:
             self._finish(job_id, "failed", f"内部错误：{type(exc).__name__}。请把这条信息和所用文件报告给维护人员。")
         else:
             self._file_results(job_id, ctx, written)
-            self._finish(job_id, "done", _clean("\n".join(ctx.messages), workbook, shown_name, outdir))
+            messages = ctx.messages + ctx.progress.notices
+            self._finish(job_id, "done", _clean("\n".join(messages), workbook, shown_name, outdir))
         finally:
             shutil.rmtree(outdir, ignore_errors=True)
 
-    def _progress(self, job_id: int) -> Callable[[int, int], None]:
-        last = [0.0]
-
-        def report(done: int, total: int) -> None:
-            now = time.monotonic()
-            if now - last[0] < 0.3 and done < total:
-                return
-            last[0] = now
-            with self.db.session() as s:
-                job = s.get(Job, job_id)
-                job.done, job.total = done, total
-        return report
+    def _progress(self, job_id: int) -> "WebReporter":
+        return WebReporter(self.db, job_id)
 
     def _file_results(self, job_id: int, ctx: TaskContext, written: list[Path]) -> None:
         with self.db.session() as s:
@@ -183,6 +174,37 @@ class Worker:
             job.status, job.message, job.finished_at = status, message, utcnow()
             if status == "done":
                 job.done = job.total = max(job.total, 1)
+
+
+class WebReporter:
+    """A ``jobs.progress.Reporter`` that keeps the job's stage and count in its
+    database row (at most a few writes a second), where the page polls them."""
+
+    def __init__(self, db, job_id: int):
+        self.db, self.job_id = db, job_id
+        self.stage, self.done, self.total = "", 0, 0
+        self.notices: list[str] = []
+        self._last = 0.0
+
+    def start(self, total: int, label: str) -> None:
+        self.stage, self.done, self.total = label, 0, total
+        self._save(force=True)
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        self._save(force=self.done >= self.total)
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+
+    def _save(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < 0.3:
+            return
+        self._last = now
+        with self.db.session() as s:
+            job = s.get(Job, self.job_id)
+            job.stage, job.done, job.total = self.stage[:100], self.done, self.total
 
 
 def zip_files(paths: list[Path]) -> bytes:

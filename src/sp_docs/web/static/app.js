@@ -9,11 +9,13 @@
     var bar = document.getElementById("job-progress");
     var count = document.getElementById("job-count");
     var label = document.getElementById("job-status");
+    var stage = document.getElementById("job-stage");
     function tick() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (s) {
           if (label) label.textContent = s.label;
+          if (stage) stage.textContent = s.stage;
           if (bar && s.total) { bar.max = s.total; bar.value = s.done; }
           if (count && s.total) count.textContent = s.done + "/" + s.total;
           if (s.status === "queued" || s.status === "running") { setTimeout(tick, 1000); }

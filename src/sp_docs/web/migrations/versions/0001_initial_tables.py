@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('params', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('stage', sa.String(length=100), nullable=False),
     sa.Column('done', sa.Integer(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
     sa.Column('message', sa.Text(), nullable=False),

@@ -30,7 +30,7 @@ def _read_password(password_stdin: bool) -> str:
 
 
 def register(main) -> None:
-    from ..cli import console, handle_errors
+    from .common import console
 
     @main.command("serve")
     @data_option
@@ -42,7 +42,6 @@ def register(main) -> None:
                   help="同时运行的生成任务数（其余排队）")
     @click.option("--trusted-proxy", "trusted", multiple=True, metavar="IP",
                   help="反向代理（如 nginx）的地址；只信任它发来的 X-Forwarded-Proto/For（可多次给出）")
-    @handle_errors
     def serve(data_dir, host, port, database_url, demo, workers, trusted):
         """启动网页服务：各单位在浏览器中上传数据、检查、填写问卷、生成文档。
 
@@ -83,7 +82,6 @@ def register(main) -> None:
     @click.option("--admin", is_flag=True, help="管理员账号")
     @click.option("--unit", "unit_name", help="所属单位名称（第一次出现的单位自动新建）")
     @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（第一行）")
-    @handle_errors
     def add(data_dir, database_url, username, admin, unit_name, password_stdin):
         """新建账号：--admin 为管理员，--unit 单位名称 为单位账号（二者选一）。"""
         from ..web.accounts import add_account
@@ -103,7 +101,6 @@ def register(main) -> None:
     @accounts.command("list")
     @data_option
     @database_option
-    @handle_errors
     def list_command(data_dir, database_url):
         """列出全部账号。"""
         from ..web.accounts import list_accounts
@@ -125,7 +122,6 @@ def register(main) -> None:
     @database_option
     @click.option("--username", required=True, help="用户名")
     @click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（第一行）")
-    @handle_errors
     def reset(data_dir, database_url, username, password_stdin):
         """重置账号的密码（该账号在各处的登录同时失效）。"""
         from ..web.accounts import reset_password

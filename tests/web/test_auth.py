@@ -94,3 +94,11 @@ def test_unit_account_cannot_open_admin_pages(site):
     client = site.client("yizhong")
     assert client.get("/admin").status_code == 404
     assert client.get("/admin/audit").status_code == 404
+
+
+def test_one_address_guessing_many_names_is_stopped(sqlite_site):
+    client = sqlite_site.client()
+    for number in range(20):
+        assert login(client, f"guess{number}", "wrong-password").status_code == 401
+    refused = login(client, "erzhong", "unit-pass-b1")
+    assert refused.status_code == 429 and "这台电脑的登录失败次数过多" in refused.text

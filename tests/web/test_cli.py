@@ -57,3 +57,28 @@ def test_database_is_sqlite_in_wal_mode_with_the_newest_revision(tmp_path):
 def test_serve_help_is_chinese(runner):
     result = runner.invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "--demo" in result.output and "数据文件夹" in result.output
+
+
+def test_demo_loads_the_example_city_once(tmp_path):
+    from webhelpers import CSRF, ROOT, make_app
+
+    from sp_docs.sources import load_dataset
+    from sp_docs.web.demo import load_demo
+
+    app = make_app(tmp_path / "demo")
+    try:
+        created = load_demo(app.state.services)
+        data, _ = load_dataset(ROOT / "data_examples" / "city.xlsx")
+        assert [c[1] for c in created[1:]] == [u.name for u in data.units]
+        assert created[0][0] == "admin" and len({c[2] for c in created}) == len(created)  # distinct passwords
+        assert load_demo(app.state.services) == []  # passwords are printed once only
+        from webhelpers import login
+        from starlette.testclient import TestClient
+
+        client = TestClient(app)
+        username, _unit, password = created[[c[1] for c in created].index("西岭县教育局")]
+        assert login(client, username, password).status_code == 200
+        page = client.get("/documents").text
+        assert "使用的数据：city.xlsx" in page and '<option value="2025"' in page and CSRF.search(page)
+    finally:
+        app.state.services.close()

@@ -63,13 +63,25 @@ def locked_out(db: Session, username: str, failures: int, minutes: int) -> bool:
     return (count or 0) >= failures
 
 
+ADDRESS_FACTOR = 4  # one address guessing many user names is stopped too
+
+
+def _address_failures(db: Session, address: str, minutes: int) -> int:
+    since = utcnow() - dt.timedelta(minutes=minutes)
+    return db.scalar(select(func.count()).select_from(LoginFailure)
+                     .where(LoginFailure.address == address[:64], LoginFailure.at >= since)) or 0
+
+
 def check_login(db: Session, username: str, password: str, address: str, *, failures: int,
                 minutes: int) -> tuple[Account | None, str]:
     """The account, or None and the Chinese reason.  Wrong passwords are counted per
-    user name; after ``failures`` of them within ``minutes`` even the right one is refused."""
+    user name; after ``failures`` of them within ``minutes`` even the right one is refused
+    (and after four times as many from one address, every login from there)."""
     username = (username or "").strip()[:64]
     if locked_out(db, username, failures, minutes):
         return None, f"登录失败次数过多，该账号已暂时锁定。请 {minutes} 分钟后再试，或请管理员重置密码。"
+    if address and _address_failures(db, address, minutes) >= failures * ADDRESS_FACTOR:
+        return None, f"这台电脑的登录失败次数过多，已暂时锁定。请 {minutes} 分钟后再试。"
     account = db.scalar(select(Account).where(Account.username == username))
     if account is None or not verify_password(account.password_hash, password or ""):
         db.add(LoginFailure(username=username, address=address[:64]))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
@@ -89,7 +90,7 @@ async def import_units(request: Request):
             return _page(request, db, error="请先选择含“单位”工作表的工作簿，再点“导入单位”。", status_code=400)
         content = await item.read(svc.settings.max_upload + 1)
         stored = svc.store.save_bytes(content[: svc.settings.max_upload], "xlsx")
-        data, problems = check_workbook(svc.store.path(stored))
+        data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))
         svc.store.path(stored).unlink(missing_ok=True)
         if data is None or not data.units:
             reason = "；".join(p.message for p in problems.errors[:3]) or "工作簿中没有“单位”工作表或其中没有单位"

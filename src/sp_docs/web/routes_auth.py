@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
@@ -48,8 +49,9 @@ async def login(request: Request):
     svc = services(request)
     username = str(form.get("username") or "").strip()
     with svc.db.session() as db:
-        account, reason = check_login(db, username, str(form.get("password") or ""), client_address(request),
-                                      failures=svc.settings.throttle_failures, minutes=svc.settings.throttle_minutes)
+        account, reason = await run_in_threadpool(  # Argon2 takes a while: keep serving others
+            check_login, db, username, str(form.get("password") or ""), client_address(request),
+            failures=svc.settings.throttle_failures, minutes=svc.settings.throttle_minutes)
         if account is None:
             audit(db, None, "登录失败", reason, client_address(request), username=username[:64])
             status = 429 if "锁定" in reason else 401

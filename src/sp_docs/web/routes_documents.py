@@ -6,6 +6,7 @@ import json
 
 from fastapi import APIRouter
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 
@@ -63,7 +64,7 @@ async def documents_page(request: Request):
         _row, account = require_login(request, db)
         upload = current_upload(db, account.unit_id) if account.unit_id else None
         unit_name = account.unit.name if account.unit else ""
-        years, year, trainees = _choices(svc, upload, unit_name)
+        years, year, trainees = await run_in_threadpool(_choices, svc, upload, unit_name)
         data = dataset_of(svc, upload)
         return render(request, "documents.html", upload=upload, years=years, year=year, trainees=trainees,
                       unit_missing=bool(upload and data is not None and data.unit(unit_name) is None),

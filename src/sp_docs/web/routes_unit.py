@@ -6,6 +6,7 @@ import re
 
 from fastapi import APIRouter
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -99,7 +100,7 @@ async def upload(request: Request):
                               message=f"文件太大：不能超过 {svc.settings.max_upload // (1024 * 1024)} MB。")
         original = clean_original_name(item.filename)
         stored = svc.store.save_bytes(content, "xlsx")
-        data, problems = check_workbook(svc.store.path(stored))
+        data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))  # keep serving others
         rows = [problem_row(p, str(svc.store.path(stored)), original) for p in problems]
         summary = ""
         if data is not None:

@@ -21,7 +21,8 @@ from .models import Job, StoredFile, Unit, Upload, utcnow
 log = logging.getLogger("sp_docs.web")
 
 KIND_TITLES = {"annex2": "附件2 实施情况汇总表", "annex1": "附件1 三年实施计划指导性任务表",
-               "ledgers": "附件3 培养台账", "mentors": "结对帮带名单", "plan": "实施方案"}
+               "ledgers": "附件3 培养台账", "mentors": "结对帮带名单", "plan": "实施方案",
+               "certificates": "荣誉证书"}
 
 
 @dataclass
@@ -33,6 +34,7 @@ class TaskContext:
     progress: "WebReporter"
     messages: list[str] = field(default_factory=list)
     previews: list[Path] = field(default_factory=list)
+    inputs: dict[str, Path] = field(default_factory=dict)  # other stored inputs (an award list)
 
 
 def _annex2(ctx: TaskContext) -> list[Path]:
@@ -91,6 +93,31 @@ def _plan(ctx: TaskContext) -> list[Path]:
     return written
 
 
+def _certificates(ctx: TaskContext) -> list[Path]:
+    import yaml
+
+    from ..jobs.certificates import certificates
+
+    settings_file = ctx.outdir / "settings.yaml"
+    settings_file.write_text(yaml.safe_dump(ctx.params["settings"], allow_unicode=True), encoding="utf-8")
+    # the files are named after the list: a copy under the user's (safe) name, never the store's
+    name = Path(safe_filename(ctx.params.get("list_name") or "名单.xlsx")).stem or "名单"
+    list_copy = ctx.outdir / "list" / f"{name}.xlsx"
+    list_copy.parent.mkdir()
+    shutil.copyfile(ctx.inputs["list"], list_copy)
+    outcome = certificates(list_copy, ctx.outdir / "out", settings_path=settings_file,
+                           formats=["pdf", "docx"], workers=1, progress=ctx.progress)
+    failures = outcome.batch.failures
+    ctx.messages.append(outcome.summary().replace("（见上方说明）", "（见下）"))
+    ctx.messages += [f.describe() for f in failures] + outcome.warnings
+    if not outcome.rendered:
+        raise SpDocsError("名单中没有可用的行，未生成证书：" + "；".join(f.describe() for f in failures[:5]))
+    for path in outcome.combined:
+        if path.suffix == ".pdf":
+            ctx.previews = page_images(path, ctx.outdir / "preview", last=3)
+    return outcome.result.written
+
+
 def _has_unit(workbook: Path, name: str) -> bool:
     from ..jobs import load_valid
 
@@ -98,11 +125,12 @@ def _has_unit(workbook: Path, name: str) -> bool:
     return data.unit(name) is not None
 
 
-def page_images(pdf: Path, folder: Path, dpi: int = 60) -> list[Path]:
-    """Every page of ``pdf`` as a PNG (poppler's pdftoppm), for the preview."""
+def page_images(pdf: Path, folder: Path, dpi: int = 60, last: int | None = None) -> list[Path]:
+    """The pages of ``pdf`` (up to ``last``) as PNGs (poppler's pdftoppm), for the preview."""
     folder.mkdir(parents=True, exist_ok=True)
+    pages = ["-l", str(last)] if last else []
     try:
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(folder / "page")],
+        subprocess.run(["pdftoppm", "-r", str(dpi), *pages, "-png", str(pdf), str(folder / "page")],
                        check=True, capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("preview failed: %s", exc)
@@ -111,7 +139,8 @@ def page_images(pdf: Path, folder: Path, dpi: int = 60) -> list[Path]:
 
 
 KINDS: dict[str, Callable[[TaskContext], list[Path]]] = {
-    "annex2": _annex2, "annex1": _annex1, "mentors": _mentors, "ledgers": _ledgers, "plan": _plan}
+    "annex2": _annex2, "annex1": _annex1, "mentors": _mentors, "ledgers": _ledgers, "plan": _plan,
+    "certificates": _certificates}
 
 
 class Worker:
@@ -136,17 +165,22 @@ class Worker:
         shutil.rmtree(outdir, ignore_errors=True)
         outdir.mkdir(parents=True)
         ctx = TaskContext(unit, params, outdir, workbook, self._progress(job_id))
+        names = {str(workbook): shown_name or "数据工作簿"} if workbook else {}
+        if params.get("list_stored"):
+            ctx.inputs["list"] = self.store.path(params["list_stored"])
+            names[str(ctx.inputs["list"])] = params.get("list_name") or "名单"
+            names[str(outdir / "list") + "/"] = ""
         try:
             written = KINDS[params["kind"]](ctx)
         except SpDocsError as exc:
-            self._finish(job_id, "failed", _clean(str(exc), workbook, shown_name, outdir))
+            self._finish(job_id, "failed", _clean(str(exc), names, outdir))
         except Exception as exc:  # noqa: BLE001 - the page says so; the log has the details
             log.exception("job %s failed", job_id)
             self._finish(job_id, "failed", f"内部错误：{type(exc).__name__}。请把这条信息和所用文件报告给维护人员。")
         else:
             self._file_results(job_id, ctx, written)
             messages = ctx.messages + ctx.progress.notices
-            self._finish(job_id, "done", _clean("\n".join(messages), workbook, shown_name, outdir))
+            self._finish(job_id, "done", _clean("\n".join(messages), names, outdir))
         finally:
             shutil.rmtree(outdir, ignore_errors=True)
 
@@ -220,10 +254,10 @@ def zip_files(paths: list[Path]) -> bytes:
     return buffer.getvalue()
 
 
-def _clean(text: str, workbook: Path | None, shown: str, outdir: Path) -> str:
-    """Messages name the user's own file, never the store's or the work folder's paths."""
-    if workbook is not None:
-        text = text.replace(str(workbook), shown or "数据工作簿")
+def _clean(text: str, names: dict[str, str], outdir: Path) -> str:
+    """Messages name the user's own files, never the store's or the work folder's paths."""
+    for path, shown in names.items():
+        text = text.replace(path, shown)
     return text.replace(str(outdir) + "/", "").replace(str(outdir), "")
 
 

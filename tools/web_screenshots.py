@@ -90,9 +90,13 @@ def main() -> None:
                 wide.evaluate("document.querySelector('.pages').scrollIntoView()")
                 wide.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
                 shoot(wide, "plan_preview")
+                wide.goto("/submissions?year=2025")
+                wide.get_by_role("button", name="报送").click()
                 admin = browser.new_page(base_url=base, viewport={"width": 1366, "height": 768}, locale="zh-CN")
                 login(admin, "admin", passwords["admin"])
                 shoot(admin, "admin")
+                admin.goto("/submissions?year=2025")
+                shoot(admin, "submissions")
                 narrow = browser.new_page(base_url=base, viewport={"width": 390, "height": 844}, locale="zh-CN",
                                           device_scale_factor=1)
                 login(narrow, "青川市第一中学", passwords["青川市第一中学"])

@@ -89,8 +89,23 @@ templates_option = click.option("--templates", "template_dir", type=click.Path(e
 workbook_argument = click.argument("workbook", type=click.Path(path_type=Path))
 
 
+def _set_limits(ctx, param, values):
+    from . import limits
+    from .errors import SpDocsError
+
+    for value in values or ():
+        try:
+            limits.set_from_option(value)
+        except SpDocsError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return values
+
+
 @click.group(context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", message="sp-docs %(version)s")
+@click.option("--limit", "limit_values", multiple=True, metavar="名称=值", callback=_set_limits, expose_value=False,
+              is_eager=True, help="调整一项安全上限（可重复），如 --limit workbook_rows=500000；"
+                                  "名称和默认值见文档“安全与健壮性”一节")
 def main():
     """sp-docs：“双培”工程文档生成工具。
 

@@ -31,6 +31,7 @@ import time
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import _PassArg
 
 from .. import limits
 
@@ -196,6 +197,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals["range"] = limited_range
         self.globals.pop("lipsum", None)
+        self.filters = {name: _unfoldable(f) for name, f in self.filters.items()}
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         # the compiler evaluates constant output ({{ "a"|center(10**9) }}): under the limits too
@@ -235,6 +237,26 @@ class LimitedEnvironment(SandboxedEnvironment):
     def getitem(self, obj, argument):
         _budget().tick()
         return super().getitem(obj, argument)
+
+
+def _unfoldable(func):
+    """The filter behind a ``pass_context`` wrapper: Jinja's code generator (also run by
+    ``meta.find_undeclared_variables`` and docxtpl's variable scan, outside any render)
+    then never calls it on constants, and each call checks the render's clock."""
+    kind = _PassArg.from_obj(func)
+
+    @jinja2.pass_context
+    def wrapper(context, *args, **kwargs):
+        _budget().tick()
+        if kind is _PassArg.context:
+            return func(context, *args, **kwargs)
+        if kind is _PassArg.eval_context:
+            return func(context.eval_ctx, *args, **kwargs)
+        if kind is _PassArg.environment:
+            return func(context.environment, *args, **kwargs)
+        return func(*args, **kwargs)
+
+    return wrapper
 
 
 def _is_int(value) -> bool:

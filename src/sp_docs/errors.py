@@ -135,5 +135,16 @@ class OutputExistsError(SpDocsError):
         super().__init__(f"输出文件已存在：{path}（如需覆盖，请加 --force）")
 
 
+class OutputIsInputError(SpDocsError):
+    """A command was asked to write over one of its own inputs (refused even with --force)."""
+
+    exit_code = 2
+
+    def __init__(self, path):
+        self.path = path
+        super().__init__(f"不能写入“{path}”：它是本次读取的输入文件，输入文件从不被改写（加 --force 也不会）。"
+                         "请用 -o 指定另一个文件名或文件夹")
+
+
 class TemplateError(SpDocsError):
     exit_code = 1

@@ -224,6 +224,17 @@ def count_sheet_rows(path: Path, label: str | None = None) -> tuple[int, int]:
     return rows, cells
 
 
+def check_table_size(sheets: dict, label: str | Path) -> None:
+    """Rows and cells of sheets already read (.xls, .ods, .csv) against the workbook limits."""
+    now = current()
+    rows = sum(len(r) for r in sheets.values())
+    cells = sum(len(row) for r in sheets.values() for row in r)
+    if rows > now.workbook_rows:
+        raise refuse("工作簿的行数", label, "workbook_rows", f"实际 {rows:,} 行")
+    if cells > now.workbook_cells:
+        raise refuse("工作簿的单元格数", label, "workbook_cells", f"实际 {cells:,} 个")
+
+
 # -- images ----------------------------------------------------------------
 
 def image_size(path: Path) -> tuple[int, int] | None:

@@ -252,7 +252,7 @@ case("pdf_named.xlsx", "PDF 文件改名为 .xlsx", "error", ("不是有效的 x
 case("docx_named.xlsx", "Word 文档（zip）改名为 .xlsx", "error", ("压缩包里没有工作簿内容",))(
     lambda: zip_bytes([("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>")]))
 case("empty_file.xlsx", "0 字节文件", "error", ("文件是空的",))(lambda: b"")
-case("ole_header.xls", "旧版 .xls（OLE 文件头）", "error", ("不支持旧版 .xls",))(
+case("ole_header.xls", "旧版 .xls（OLE 文件头）", "error", ("旧版 .xls 文件或加密的工作簿",))(
     lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
 case("ole_named.xlsx", "旧版 .xls 或加密工作簿改名为 .xlsx", "error", ("旧版 .xls 文件或加密的工作簿",))(
     lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)

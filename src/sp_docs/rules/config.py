@@ -66,6 +66,9 @@ def load_settings(path: Path | str | None) -> dict:
     file = str(path)
     if not path.is_file():
         raise InputError("找不到规则设置文件（可用 sp-docs rules new 规则.yaml 生成）", Location(file))
+    from ..output import protect_input
+
+    protect_input(path)
     try:
         user = limits.load_yaml(limits.read_yaml_text(path), path) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

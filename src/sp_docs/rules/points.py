@@ -74,6 +74,9 @@ def load_table(path: Path | str | None) -> PointsTable:
     path = Path(path)
     if not path.is_file():
         raise InputError("找不到积分表文件（可用 sp-docs points-table 积分表.yaml 生成）", Location(str(path)))
+    from ..output import protect_input
+
+    protect_input(path)
     try:
         data = limits.load_yaml(limits.read_yaml_text(path), path)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

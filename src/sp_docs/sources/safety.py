@@ -80,3 +80,39 @@ def check_docx_template(path: Path) -> None:
             if "word/document.xml" not in archive.namelist():
                 raise InputError("压缩包里没有 word/document.xml，不是 Word 文件（.docx）", where)
             _refuse_doctype(archive, where)
+
+
+MAX_OLE_BYTES = 64 * 1024 * 1024  # an old .xls workbook of a real 双培 return is well under this
+
+
+def check_ods(path: Path) -> list[str]:
+    """The archive checks of ``check_xlsx`` for an OpenDocument spreadsheet (.ods)."""
+    where = Location(file=str(path))
+    with _zip_errors(where):
+        limits.check_zip(path, str(path))
+        with zipfile.ZipFile(path) as archive:
+            if "content.xml" not in archive.namelist():
+                raise InputError("压缩包里没有表格内容，不是 .ods 工作簿，请在 WPS/LibreOffice 中另存为 .xlsx", where)
+            bad = archive.testzip()
+            if bad is not None:
+                raise InputError(f"文件已损坏（{bad} 校验失败），请重新保存或重新下载", where)
+            _refuse_doctype(archive, where)
+    return []
+
+
+def check_xls(path: Path) -> list[str]:
+    """An old-format (.xls, OLE compound file) workbook: size and header sanity
+    before calamine parses it."""
+    where = Location(file=str(path))
+    size = path.stat().st_size
+    if size > MAX_OLE_BYTES:
+        raise InputError(f"旧版 .xls 文件过大（{size // (1024 * 1024)} MB），已拒绝读取；"
+                         "请在 Excel/WPS 中另存为 .xlsx", where)
+    with path.open("rb") as handle:
+        header = handle.read(512)
+    # OLE header: magic, byte order FFFE, sector shift 9 (512 B) or 12 (4 KB)
+    if len(header) < 512 or header[:8] != OLE_MAGIC or header[28:30] != b"\xfe\xff" \
+            or int.from_bytes(header[30:32], "little") not in (9, 12):
+        raise InputError("无法读取：文件已损坏，或不是完整的旧版 .xls 文件或加密的工作簿；"
+                         "请在 Excel/WPS 中打开（如有密码请取消）后另存为 .xlsx", where)
+    return []

@@ -7,12 +7,12 @@ import io
 import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 import yaml
 
 from .. import limits
 from ..errors import InputError, Location, Problems
-from .safety import check_xlsx
 
 
 @dataclass
@@ -38,10 +38,11 @@ class UnsavedFormula:
         return self.formula
 
 
-def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
+def read_sheet_values(path: Path, prefer: Collection[str] = ()) -> dict[str, list[tuple]]:
     """Each sheet's rows of cell values, as a user sees them: a formula gives the
     result Excel saved with it, or ``UnsavedFormula`` when there is none.  The
-    workbook is read a second time (for saved results) only when it has formulas."""
+    workbook is read a second time (for saved results) only when it has formulas.
+    When a sheet is titled as one of ``prefer``, only such sheets are read."""
     from openpyxl import load_workbook
 
     def load(data_only: bool):
@@ -52,13 +53,14 @@ def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
     try:
         workbook = load(data_only=False)
         try:
-            sheets = {ws.title: _all_rows(ws, path) for ws in workbook.worksheets}
+            chosen = [ws for ws in workbook.worksheets if ws.title.strip() in prefer] or workbook.worksheets
+            sheets = {ws.title: _all_rows(ws, path) for ws in chosen}
         finally:
             workbook.close()
         if any(isinstance(v, str) and v.startswith("=") for rows in sheets.values() for row in rows for v in row):
             workbook = load(data_only=True)
             try:
-                saved = {ws.title: _all_rows(ws, path) for ws in workbook.worksheets}
+                saved = {ws.title: _all_rows(ws, path) for ws in workbook.worksheets if ws.title in sheets}
             finally:
                 workbook.close()
             sheets = {title: [_resolve_formulas(row, saved[title][i] if i < len(saved[title]) else ())
@@ -112,17 +114,22 @@ def _resolve_formulas(row: tuple, saved: tuple) -> tuple:
     return tuple(value(col, cell) for col, cell in enumerate(row))
 
 
-def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]]) -> list[RawTable]:
-    """Every non-empty sheet of the workbook.  ``expected_headers`` (normalised
-    headers per sheet) helps find the header row under a title row."""
+def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]],
+                     prefer: Collection[str] = ()) -> list[RawTable]:
+    """Every non-empty sheet of the workbook (only the sheets titled as one of
+    ``prefer`` when there are such).  ``expected_headers`` (normalised headers per
+    sheet) helps find the header row under a title row."""
     from openpyxl.utils.escape import unescape as xml_unescape
 
     from .normalize import normalize_header
 
-    for warning in check_xlsx(path):
+    from .workbooks import read_sheets
+
+    sheets, warnings = read_sheets(path, prefer)
+    for warning in warnings:
         problems.warning(warning, Location(str(path)))
     tables = []
-    for title, rows in read_sheet_values(path).items():
+    for title, rows in sheets.items():
         wanted = expected_headers.get(title.strip(), set())
         header_index = _find_header_row(rows, wanted, normalize_header)
         if header_index is None:
@@ -165,6 +172,9 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
     where = Location(str(path))
     if not path.exists():
         raise InputError(f"找不到文件：{path}", where)
+    from ..output import protect_input
+
+    protect_input(path)
     try:
         text = limits.read_yaml_text(path, "utf-8-sig")
     except UnicodeDecodeError:

@@ -129,6 +129,10 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
     """Fill ``xlsx/<template_name>``.  The first sheet repeats over ``context['rows']``
     unless ``rows_by_sheet`` names a list per sheet title."""
     path = templates.find("xlsx", template_name, user_dir)
+    if user_dir and not path.resolve().is_relative_to(templates.builtin_dir().resolve()):
+        from ..sources.safety import check_xlsx
+
+        check_xlsx(path)  # a user's template: the zip, DTD and row checks of any workbook
     workbook = load_workbook(path)
     for position, ws in enumerate(workbook.worksheets):
         rows = (rows_by_sheet or {}).get(ws.title)

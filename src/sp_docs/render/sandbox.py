@@ -9,10 +9,10 @@ Here every render (``Template.render``, which docxtpl calls too) runs with:
 - a cap on the text the render produces;
 - a wall-clock limit: SIGALRM in the main thread, plus checks at every call,
   attribute lookup and loop in any thread;
-- a memory cap: the soft ``RLIMIT_AS`` lowered to the process's current size plus
-  ``render_memory_mb`` for the duration of the render (two system calls, a few
-  microseconds; measured in benchmarks-free tests/test_limits.py), so a render that
-  allocates past it gets ``MemoryError``, reported as a limit — never 内部错误.
+- a memory cap (main thread only): the soft ``RLIMIT_AS`` lowered to the process's
+  current size plus ``render_memory_mb`` for the duration of the render, so a render
+  that allocates past it gets ``MemoryError``, reported as a limit — never 内部错误.
+  All of this costs about 0.25 ms per render (tests/test_limits.py bounds it).
 
 Each trip raises ``limits.LimitExceeded`` naming the template and the limit.  A
 template that tripped once is refused at once afterwards (a batch does not pay
@@ -77,6 +77,12 @@ class _Timeout(BaseException):
 
 @contextlib.contextmanager
 def _memory_cap(megabytes: float):
+    """The process-wide RLIMIT_AS, lowered only from the main thread: in a threaded
+    server it would also fail other requests' allocations (render user templates
+    in a worker process there — its main thread gets the cap)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     try:
         import resource
 

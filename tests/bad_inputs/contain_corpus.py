@@ -221,6 +221,24 @@ def _(folder):
     return annex2(folder, "docx")
 
 
+@case("certificate_docx_symlink", "a certificate.docx template includes a link to /etc/passwd", 1,
+      "模板文件夹之外的链接")
+def _(folder):
+    docx_template(folder, "certificate.docx", docx_bytes('{% include "pw.txt" %}{{ name }}'))
+    (folder / "t" / "docx" / "pw.txt").symlink_to("/etc/passwd")
+    return certificates(folder, fmt="docx", extra=("--templates", str(folder / "t")))
+
+
+@case("html_asset_links", "annex2.html shows an image and a stylesheet that are links to /etc files: "
+      "the PDF is made without them", 0, "已写入")
+def _(folder):
+    html_template(folder, "annex2.html", '<link rel="stylesheet" href="etc/passwd"><img src="pw.png">'
+                                         '<img src="../../../../../etc/hostname">')
+    (folder / "t" / "html" / "pw.png").symlink_to("/etc/passwd")
+    (folder / "t" / "html" / "etc").symlink_to("/etc")
+    return annex2(folder)
+
+
 @case("docx_dotdot", "a DOCX template includes ../../etc/passwd", 1, "不在模板文件夹内")
 def _(folder):
     docx_template(folder, "annex2.docx", docx_bytes('{% include "../../../../../etc/passwd" %}{{ unit_name }}'))

@@ -4,6 +4,7 @@ expected Chinese message (or handled), within 10 s and 500 MB measured on the
 child, and nothing from outside the template folder reaches any output."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -30,32 +31,32 @@ def _command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "sp_docs.cli"]
 
 
+# A small launcher runs the CLI and reports its peak RSS and CPU time: measured from
+# pytest itself, ru_maxrss would include the (large) test process the child was forked from.
+LAUNCHER = """
+import json, resource, subprocess, sys
+code = subprocess.call(sys.argv[2:])
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as handle:
+    json.dump({"code": code, "rss_mb": usage.ru_maxrss / 1024, "cpu": usage.ru_utime + usage.ru_stime}, handle)
+"""
+
+
 def _run(item, folder: Path) -> dict:
-    """One case in a child process: exit status, output, wall clock and peak RSS (wait4)."""
+    """One case in a child process: exit status, output, wall clock, CPU time and peak RSS."""
     folder.mkdir(parents=True)
     args = item.build(folder)
     env = {**os.environ, "PYTHONWARNINGS": "default", "COLUMNS": "1000", ENV_MARKER: ENV_MARKER, **item.env}
     env.pop("SP_DOCS_DEBUG", None)
-    out, err = folder / "stdout.txt", folder / "stderr.txt"
+    out, err, report = folder / "stdout.txt", folder / "stderr.txt", folder / "usage.json"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         started = time.monotonic()
-        proc = subprocess.Popen(_command() + args, stdout=stdout, stderr=stderr, env=env, cwd=folder)
-        deadline = started + 60
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                proc.kill()
-                pid, status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(0.05)
+        subprocess.run([sys.executable, "-c", LAUNCHER, str(report), *_command(), *args], stdout=stdout,
+                       stderr=stderr, env=env, cwd=folder, timeout=120)
         seconds = time.monotonic() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"code": proc.returncode, "seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime,
-            "rss_mb": usage.ru_maxrss / 1024,
-            "text": out.read_text(encoding="utf-8", errors="replace") + err.read_text(encoding="utf-8",
-                                                                                     errors="replace")}
+    found = json.loads(report.read_text())
+    text = out.read_text(encoding="utf-8", errors="replace") + err.read_text(encoding="utf-8", errors="replace")
+    return {**found, "seconds": seconds, "text": text}
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def results(tmp_path_factory):
 def _output_texts(folder: Path):
     """Every byte of every output, with DOCX/XLSX parts unzipped and PDF text extracted."""
     for path in folder.rglob("*"):
-        if not path.is_file() or path.is_symlink() or path.name in ("stdout.txt", "stderr.txt"):
+        if not path.is_file() or path.is_symlink() or path.name in ("stdout.txt", "stderr.txt", "usage.json"):
             continue
         data = path.read_bytes()
         yield path, data.decode("utf-8", errors="replace")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 from ..sources.normalize import NormalizeError
 from .derived import for_storage
@@ -226,16 +227,19 @@ def read_raw(path: Path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到答卷文件：{path}", Location(str(path)))
+    from ..output import protect_input
+
+    protect_input(path)
     with path.open("rb") as handle:
         head = handle.read(8)
     # a workbook by its content, too: a renamed .xls/.xlsx must not be read as YAML
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") or head.startswith(b"PK\x03\x04") \
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods") or head.startswith(b"PK\x03\x04") \
             or head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         from .workbook import read_workbook
 
         return read_workbook(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = limits.load_yaml(limits.read_yaml_text(path), path) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"答卷不是有效的 YAML：{str(exc).splitlines()[0]}", Location(str(path))) from None
     if not isinstance(data, dict):

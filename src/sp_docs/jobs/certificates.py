@@ -101,8 +101,9 @@ def _pool(workers: int):
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     if method == "fork":  # forked workers then share these modules' memory instead of each loading them
-        import weasyprint  # noqa: F401
-        import weasyprint.pdf  # noqa: F401
+        from ..render.pdf import load_weasyprint
+
+        load_weasyprint()  # imported once here, shared by the forked workers
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 
 

@@ -146,8 +146,9 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
         context = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
-            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
-            import weasyprint.pdf  # noqa: F401
+            from ..render.pdf import load_weasyprint
+
+            load_weasyprint()  # imported once here, shared by the forked workers
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
             futures = [pool.submit(_render_chunk_safe, c, duplex, template_dir) for c in chunks]
             for c, future in zip(chunks, futures):

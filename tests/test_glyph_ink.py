@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from helpers import pdf_chars
 from sp_docs.cli import main
 from sp_docs.documents import certificate as doc
+from sp_docs.documents.certificate import FieldView, PageView, SheetView, TitleView
 from sp_docs.jobs import certificates as job
 from sp_docs.render import fonts
 from sp_docs.render.fastpdf import CertificateWriter
@@ -148,11 +149,12 @@ def test_no_ext_a_or_ext_b_character_the_fonts_claim_prints_blank(tmp_path):
     pages = []
     for start in range(0, len(todo), columns * rows):
         part = todo[start:start + columns * rows]
-        pages.append({"fields": [
-            {"lines": [chr(code)], "x": 8 + (i % columns) * cell, "y": 8 + (i // columns) * cell, "width": cell,
-             "size": 10, "line_pt": cell * 72 / 25.4, "role": role, "align": "left"}
-            for i, (role, code) in enumerate(part)]})
-    writer = CertificateWriter({"design": "blank", "page_width": 297, "page_height": 210, "seal": None})
+        pages.append(PageView("", "", [
+            FieldView("name", [chr(code)], 8 + (i % columns) * cell, 8 + (i // columns) * cell, cell, cell, 10,
+                      role, "left", cell * 72 / 25.4)
+            for i, (role, code) in enumerate(part)]))
+    title = TitleView(0, 0, 297, 20, 40, "kai", 50)
+    writer = CertificateWriter(SheetView("blank", 297, 210, pages, None, title, 9))
     source = tmp_path / "all.pdf"
     source.write_bytes(writer.write(pages).getvalue())
     dpi, blank = 72, []  # a thin one-stroke glyph (𠃍) at 10 pt is light grey at this resolution
@@ -164,8 +166,8 @@ def test_no_ext_a_or_ext_b_character_the_fonts_claim_prints_blank(tmp_path):
     assert len(images) == len(pages)
     for page, image in zip(pages, images):
         mask = _ink_mask(Image.open(image).convert("L"), threshold=224)
-        for f in page["fields"]:
-            x, y, size = f["x"] * 72 / 25.4, f["y"] * 72 / 25.4, cell * 72 / 25.4
+        for f in page.fields:
+            x, y, size = f.x * 72 / 25.4, f.y * 72 / 25.4, cell * 72 / 25.4
             if mask.crop(tuple(round(v * dpi / 72) for v in (x, y, x + size, y + size))).getbbox() is None:
-                blank.append(f"U+{ord(f['lines'][0]):04X}")
+                blank.append(f"U+{ord(f.lines[0]):04X}")
     assert not blank, f"{len(blank)} characters printed blank: {' '.join(blank[:20])}"

@@ -25,6 +25,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydyf import Array, Dictionary
+
 from . import fonts
 from .fonts import Face, harfbuzz
 from .fonts import face as font_face
@@ -346,29 +348,35 @@ class CertificateWriter:
         seal = self.sheet.seal
         seal_id = _seal_objects(pdf, seal) if seal else None
         resources = pdf.allocate()
-        font_entries = b"".join(b"/%s %d 0 R" % (e.resource.encode(), ref) for e, ref in fonts.values())
-        xobjects = b""
+        xobjects = Dictionary()
         if bg is not None:
-            xobjects += b"/BG %d 0 R" % bg.form
+            xobjects["BG"] = f"{bg.form} 0 R"
         if seal_id:
-            xobjects += b"/Seal %d 0 R" % seal_id
-        pdf.write(resources, b"<</ProcSet[/PDF/Text/ImageB/ImageC]" + (b"/Font<<" + font_entries + b">>"
-                  if font_entries else b"") + (b"/XObject<<" + xobjects + b">>" if xobjects else b"") + b">>")
+            xobjects["Seal"] = f"{seal_id} 0 R"
+        entries = Dictionary({"ProcSet": Array(["/PDF", "/Text", "/ImageB", "/ImageC"])})
+        if fonts:
+            entries["Font"] = Dictionary({e.resource: f"{ref} 0 R" for e, ref in fonts.values()})
+        if xobjects:
+            entries["XObject"] = xobjects
+        pdf.write(resources, entries.data)
         media = b"[0 0 %s %s]" % (_num(self.width_pt).encode(), _num(self.height_pt).encode())
         page_ids = []
         by_key = {key: value[0] for key, value in fonts.items()}
         for page in pages:
+            # Hand-written per page: pydyf's Dictionary + Stream cost 36 µs a page against 13 µs
+            # here (10,000 pages, CPU, measured 2026-12-01: 0.36 s against 0.13 s) — the
+            # 10,000-certificate batch (~1.5 s) would lose 15 %.
             content = self._content(page, by_key, bg is not None, seal)
             content_id, page_id = pdf.allocate(), pdf.allocate()
             pdf.stream(content_id, b"", content)
             pdf.write(page_id, b"<</Type/Page/Parent 2 0 R/MediaBox" + media + b"/Resources %d 0 R/Contents %d 0 R>>"
                       % (resources, content_id))
             page_ids.append(page_id)
-        pdf.write(2, b"<</Type/Pages/Count %d/Kids[" % len(page_ids)
-                  + b" ".join(b"%d 0 R" % p for p in page_ids) + b"]>>")
-        pdf.write(1, b"<</Type/Catalog/Pages 2 0 R>>")
+        pdf.write(2, Dictionary({"Type": "/Pages", "Count": len(page_ids),
+                                 "Kids": Array(f"{p} 0 R" for p in page_ids)}).data)
+        pdf.write(1, Dictionary({"Type": "/Catalog", "Pages": "2 0 R"}).data)
         info = pdf.allocate()
-        pdf.write(info, b"<</Title" + pdf_string_literal(self.title) + b"/Producer(sp-docs)>>")
+        pdf.write(info, Dictionary({"Title": pdf_string_literal(self.title), "Producer": "(sp-docs)"}).data)
         return pdf.finish(1, info)
 
     def _content(self, page, fonts: dict, has_bg: bool, seal) -> bytes:

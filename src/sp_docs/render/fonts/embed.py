@@ -131,42 +131,48 @@ def embed_font(info: Face, codepoints: list[int], resource: str) -> EmbeddedFont
 # -- PDF objects (``pdf``: render.fastpdf.PdfFile — allocate, write, stream) ------------------
 
 def font_objects(pdf, font: EmbeddedFont) -> int:
-    """Write a Type0 font (descendant, descriptor, program, ToUnicode); returns its id."""
+    """Write a Type0 font (descendant, descriptor, program, ToUnicode); returns its id.
+    Dictionaries are pydyf's (WeasyPrint's PDF writer); streams go through
+    ``pdf.stream`` (zlib level 6: pydyf's level 9 costs per-person files time)."""
+    from pydyf import Array, Dictionary
+
     type0, cidfont, descriptor, program, tounicode = (pdf.allocate() for _ in range(5))
     info = font.info
-    base = f"{font.tag}+{info.name}".encode()
+    base = f"/{font.tag}+{info.name}"
     if info.cff:  # CFF outlines: the bare CFF program, or (CFF2) the whole OpenType file
         pdf.stream(program, b"/Subtype/CIDFontType0C" if font.bare_cff else b"/Subtype/OpenType", font.program)
-        file_key = b"/FontFile3"
     else:
         pdf.stream(program, b"/Length1 %d" % len(font.program), font.program)
-        file_key = b"/FontFile2"
     ascent, descent = round(info.ascent * 1000), -round(info.descent * 1000)
-    pdf.write(descriptor, b"<</Type/FontDescriptor/FontName/" + base + b"/Flags 4/FontBBox[%d %d %d %d]"
-              % font.bbox + b"/ItalicAngle 0/Ascent %d/Descent %d/CapHeight %d/StemV 80" % (ascent, descent, ascent)
-              + file_key + b" %d 0 R>>" % program)
-    widths: list[bytes] = []
-    by_cid = sorted({cid: width for cid, width in font.glyphs.values()}.items())
-    run: list[int] = []
-    start = None
-    for cid, width in by_cid:
-        if start is not None and cid == start + len(run):
-            run.append(width)
-            continue
-        if start is not None:
-            widths.append(b"%d[%s]" % (start, " ".join(map(str, run)).encode()))
-        start, run = cid, [width]
-    if start is not None:
-        widths.append(b"%d[%s]" % (start, " ".join(map(str, run)).encode()))
-    subtype = b"/CIDFontType0" if info.cff else b"/CIDFontType2"
-    pdf.write(cidfont, b"<</Type/Font/Subtype" + subtype + b"/BaseFont/" + base
-              + b"/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>"
-              + (b"" if info.cff else b"/CIDToGIDMap/Identity")
-              + b"/FontDescriptor %d 0 R/DW 1000/W[%s]>>" % (descriptor, b"".join(widths)))
+    pdf.write(descriptor, Dictionary({
+        "Type": "/FontDescriptor", "FontName": base, "Flags": 4, "FontBBox": Array(font.bbox), "ItalicAngle": 0,
+        "Ascent": ascent, "Descent": descent, "CapHeight": ascent, "StemV": 80,
+        "FontFile3" if info.cff else "FontFile2": f"{program} 0 R"}).data)
+    cid_font = Dictionary({
+        "Type": "/Font", "Subtype": "/CIDFontType0" if info.cff else "/CIDFontType2", "BaseFont": base,
+        "CIDSystemInfo": Dictionary({"Registry": "(Adobe)", "Ordering": "(Identity)", "Supplement": 0}),
+        "FontDescriptor": f"{descriptor} 0 R", "DW": 1000, "W": Array(_widths(font))})
+    if not info.cff:
+        cid_font["CIDToGIDMap"] = "/Identity"
+    pdf.write(cidfont, cid_font.data)
     pdf.stream(tounicode, b"", _to_unicode(font))
-    pdf.write(type0, b"<</Type/Font/Subtype/Type0/BaseFont/" + base + b"/Encoding/Identity-H/DescendantFonts[%d 0 R]"
-              b"/ToUnicode %d 0 R>>" % (cidfont, tounicode))
+    pdf.write(type0, Dictionary({
+        "Type": "/Font", "Subtype": "/Type0", "BaseFont": base, "Encoding": "/Identity-H",
+        "DescendantFonts": Array([f"{cidfont} 0 R"]), "ToUnicode": f"{tounicode} 0 R"}).data)
     return type0
+
+
+def _widths(font: EmbeddedFont) -> list:
+    """The W array: runs of consecutive CIDs as ``first [w1 w2 …]``."""
+    from pydyf import Array
+
+    out: list = []
+    for cid, width in sorted({cid: width for cid, width in font.glyphs.values()}.items()):
+        if out and cid == out[-2] + len(out[-1]):
+            out[-1].append(width)
+        else:
+            out += [cid, Array([width])]
+    return out
 
 
 def _to_unicode(font: EmbeddedFont) -> bytes:

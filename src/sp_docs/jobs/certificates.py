@@ -190,10 +190,9 @@ def fast_single_pdfs(batch, *, design=None, offset=None, template_dir=None,
 
 def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=1,
                  advance: Callable[[int], None] = lambda n: None, chunk: int = CHUNK, engine: str = "auto") -> bytes:
-    from ..render.pdfmerge import StreamingPdfMerger
-
     if use_fast(engine, template_dir):
         return fast_combined_pdf(batch, design=design, offset=offset, template_dir=template_dir, advance=advance)
+    from ..render.pdfmerge import StreamingPdfMerger  # (pypdf: not loaded by the direct writer)
 
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)

@@ -166,6 +166,8 @@ def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template
         err_console.print(f"[yellow]警告：{escape(warning)}[/yellow]", soft_wrap=True)
     for path in written:
         console.print(f"  已写入 {path}")
+    if view.warnings:  # a character no installed font draws: the PDF row is not right (exit status 1)
+        sys.exit(1)
 
 
 @main.command()

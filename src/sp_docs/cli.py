@@ -76,16 +76,9 @@ def check(workbook: Path, output_format: str, rules_file: str | None = None, fin
     加 --rules 时再按规则检查（谈心谈话、10%、培养人、两个80%等），按单位和规则列出问题；
     规则发现问题时退出码为 3（输入有错误时仍为 2）。
     """
-    from .sources import load_dataset
+    from .jobs.check import check_workbook
 
-    try:
-        data, problems = load_dataset(workbook)
-    except InputError as exc:
-        data, problems = None, exc.problems
-    if data is not None:
-        from .rules.points import check_items
-
-        problems.extend(check_items(data))  # 成果 items not in the points table, as `points` would say
+    data, problems = check_workbook(workbook)  # the web service's upload check calls the same function
     if output_format == "json":
         payload = {"file": str(workbook), "errors": len(problems.errors), "warnings": len(problems.warnings),
                    "problems": [p.to_dict() for p in problems]}

@@ -7,17 +7,18 @@ repeated once per item of the sheet's row list, keeping its style.
 """
 from __future__ import annotations
 
-import io
 import re
 from copy import copy
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import TemplateError
 from . import templates
+from . import xlsx_layout as layout
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -49,6 +50,15 @@ def _lookup(context: dict, dotted: str, template_name: str):
     return value
 
 
+def _cell_kind(cell) -> str | None:
+    """The type a template cell declares by its number format: a numeric format
+    ("0", "#,##0", "0.0%") asks for a number, "@" or General keeps the value as given."""
+    fmt = cell.number_format or "General"
+    if fmt in ("General", "@") or not re.search(r"[0#]", fmt):
+        return None
+    return "percent" if "%" in fmt else "int"
+
+
 def _fill(cell, context: dict, template_name: str) -> None:
     text = cell.value
     if not isinstance(text, str) or "{{" not in text:
@@ -56,10 +66,60 @@ def _fill(cell, context: dict, template_name: str) -> None:
     whole = PLACEHOLDER.fullmatch(text.strip())
     if whole:
         value = _lookup(context, whole.group(1), template_name)
-        set_text_safe(cell, "" if value is None else value)
+        set_text_safe(cell, "" if value is None else typed(value, _cell_kind(cell)))
         return
     result = PLACEHOLDER.sub(lambda m: str(_lookup(context, m.group(1), template_name) or ""), text)
     set_text_safe(cell, result)
+
+
+def _row_fields(ws, row: int) -> dict[int, str]:
+    """Column → field of the ``{{ row.field }}`` cells of the repeated row."""
+    fields = {}
+    for cell in ws[row]:
+        match = PLACEHOLDER.fullmatch(cell.value.strip()) if isinstance(cell.value, str) else None
+        if match and match.group(1).startswith("row."):
+            fields[cell.column] = match.group(1)[4:]
+    return fields
+
+
+def _is_total(item) -> bool:
+    return bool(item.get("total") if isinstance(item, dict) else getattr(item, "total", False))
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _total_formulas(ws, first: int, rows: list, fields: dict[int, str]) -> None:
+    """合计 rows (items with ``total``) of a repeated block become formulas: the sum of
+    the rows above since the previous 合计 row, or — when the rows carry a ``year``
+    column — SUMIF of that year over the block's body.  A formula replaces a value only
+    where it computes the same number."""
+    year_col = next((c for c, f in fields.items() if f == "year"), None)
+    body_end = next((first + i - 1 for i, item in enumerate(rows) if _is_total(item)), None)
+    previous = first - 1
+    for offset, item in enumerate(rows):
+        r = first + offset
+        if not _is_total(item):
+            continue
+        year = ws.cell(row=r, column=year_col).value if year_col else None
+        for col, field in fields.items():
+            cell = ws.cell(row=r, column=col)
+            if col == year_col or not _number(cell.value):
+                continue
+            letter = get_column_letter(col)
+            if _number(year) and body_end and body_end >= first:
+                y = get_column_letter(year_col)
+                formula = f"=SUMIF({y}{first}:{y}{body_end},{y}{r},{letter}{first}:{letter}{body_end})"
+            elif r - 1 > previous:
+                formula = f"=SUM({letter}{previous + 1}:{letter}{r - 1})"
+            else:
+                continue
+            expected, cell.value = cell.value, formula
+            if layout.formula_values_of(ws, cell) != expected:
+                cell.value = expected
+        if not _number(year):
+            previous = r
 
 
 def _repeat_row(ws: Worksheet) -> int | None:
@@ -102,7 +162,9 @@ def _insert_copies(ws: Worksheet, row_index: int, count: int) -> None:
 def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = None,
                 rows_by_sheet: dict[str, list] | None = None) -> bytes:
     """Fill ``xlsx/<template_name>``.  The first sheet repeats over ``context['rows']``
-    unless ``rows_by_sheet`` names a list per sheet title."""
+    unless ``rows_by_sheet`` names a list per sheet title.  Rows then grow to fit their
+    wrapped text, 合计 rows become SUM formulas (saved with their values) and each sheet's
+    page set-up is completed (A4, one page wide, page-number footer)."""
     path = templates.find("xlsx", template_name, user_dir)
     workbook = load_workbook(path)
     for position, ws in enumerate(workbook.worksheets):
@@ -112,6 +174,7 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
         repeat = _repeat_row(ws)
         if repeat is not None:
             rows = rows or []
+            fields = _row_fields(ws, repeat)
             _insert_copies(ws, repeat, len(rows) - 1)
             for offset, item in enumerate(rows):
                 row_context = {**context, "row": item}
@@ -120,41 +183,86 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
             if not rows:
                 for cell in ws[repeat]:
                     cell.value = None
+            _total_formulas(ws, repeat, rows, fields)
         for row in ws.iter_rows():
             for cell in row:
                 _fill(cell, context, template_name)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        layout.fit_rows(ws)
+        layout.ensure_page_setup(ws)
+    return layout.save(workbook)
 
 
-def table_workbook(sheets: list[tuple[str, list[str], list[list]]], *, widths: dict[str, list[int]] | None = None) -> bytes:
-    """A plain workbook: one sheet per (title, headers, rows); bold frozen header,
-    text through ``set_text_safe``.  For data tables (findings, figures, rankings)."""
+SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def typed(value, kind: str | None):
+    """``value`` as the cell should hold it: ``int`` turns digit text ("1", "2025")
+    into a number, ``percent`` turns "67%" into 0.67; anything else is unchanged."""
+    if kind == "int" and isinstance(value, str) and re.fullmatch(r"-?(0|[1-9]\d{0,14})", value.strip()):
+        return int(value.strip())
+    if kind == "percent" and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?%", value.strip()):
+        return float(value.strip()[:-1]) / 100
+    return value
+
+
+NUMBER_FORMATS = {"int": layout.INTEGER, "percent": layout.PERCENT, "ratio": layout.RATIO}
+
+
+def table_workbook(sheets: list[tuple[str, list[str], list[list]]], *, widths: dict[str, list[int]] | None = None,
+                   kinds: dict[str, dict[str, str]] | None = None,
+                   sums: dict[str, dict[str, list[str]]] | None = None) -> bytes:
+    """A printable data workbook: one sheet per (title, headers, rows); bordered table,
+    黑体 header repeated on every printed page and frozen, text through ``set_text_safe``.
+
+    ``kinds`` (sheet → header → int/percent/ratio/text) stores digit text as numbers and
+    ratios with a % format; ``sums`` (sheet → header → the headers it adds up) writes
+    that column as SUM formulas (with their values) where they equal the given value."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
-        ws = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", title)[:31])
-        for col, header in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=col)
-            set_text_safe(cell, header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(rows, start=2):
-            for col, value in enumerate(row, start=1):
-                set_text_safe(ws.cell(row=r, column=col), value)
+        ws = workbook.create_sheet(SHEET_NAME.sub("_", title)[:31])
+        _table_sheet(ws, headers, rows, (kinds or {}).get(title, {}), (sums or {}).get(title, {}))
         given = (widths or {}).get(title)
-        for col, header in enumerate(headers, start=1):
-            width = given[col - 1] if given and col <= len(given) else None
-            if width is None:
-                longest = max([len(str(header))] + [len(str(row[col - 1])) for row in rows[:200]
-                                                     if col <= len(row) and row[col - 1] is not None])
-                width = min(60, max(8, longest * 2 + 2))
-            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
-        ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        layout.fit_columns(ws, 1, 2, skip={c for c in range(1, len(headers) + 1) if given and c <= len(given)})
+        for col, width in enumerate(given or [], start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        layout.fit_rows(ws)
+        layout.page_setup(ws, title_rows="1:1", freeze="A2")
+    return layout.save(workbook)
+
+
+def _table_sheet(ws, headers: list[str], rows: list[list], kinds: dict[str, str], sums: dict[str, list[str]]) -> None:
+    header_font, body_font = layout.font("header"), layout.font("body")
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=col)
+        set_text_safe(cell, header)
+        cell.font, cell.alignment, cell.border = header_font, layout.CENTER, layout.BORDER
+    column_kinds = [kinds.get(h) for h in headers]
+    for r, row in enumerate(rows, start=2):
+        for col in range(1, len(headers) + 1):
+            kind = column_kinds[col - 1]
+            value = typed(row[col - 1], kind) if col <= len(row) else None
+            cell = ws.cell(row=r, column=col)
+            set_text_safe(cell, value)
+            cell.font, cell.border = body_font, layout.BORDER
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            cell.alignment = layout.CENTER if numeric else layout.LEFT
+            if numeric and kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[kind]
+        for target, sources in sums.items():
+            _row_sum(ws, r, headers, target, sources)
+
+
+def _row_sum(ws, row: int, headers: list[str], target: str, sources: list[str]) -> None:
+    """Replace the ``target`` cell by =SUM(sources) when the sum equals its value."""
+    cell = ws.cell(row=row, column=headers.index(target) + 1)
+    parts = [ws.cell(row=row, column=headers.index(s) + 1) for s in sources]
+    if not all(isinstance(p.value, (int, float)) for p in parts) or not isinstance(cell.value, (int, float)):
+        return
+    if abs(sum(p.value for p in parts) - cell.value) > 1e-9:
+        return
+    first, last = parts[0].coordinate, parts[-1].coordinate
+    contiguous = [p.column for p in parts] == list(range(parts[0].column, parts[-1].column + 1))
+    cell.value = f"=SUM({first}:{last})" if contiguous else f"=SUM({','.join(p.coordinate for p in parts)})"

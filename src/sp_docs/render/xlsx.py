@@ -211,42 +211,66 @@ NUMBER_FORMATS = {"int": layout.INTEGER, "percent": layout.PERCENT, "ratio": lay
 def table_workbook(sheets: list[tuple[str, list[str], list[list]]], *, widths: dict[str, list[int]] | None = None,
                    kinds: dict[str, dict[str, str]] | None = None,
                    sums: dict[str, dict[str, list[str]]] | None = None) -> bytes:
-    """A printable data workbook: one sheet per (title, headers, rows); bordered table,
-    黑体 header repeated on every printed page and frozen, text through ``set_text_safe``.
-
-    ``kinds`` (sheet → header → int/percent/ratio/text) stores digit text as numbers and
-    ratios with a % format; ``sums`` (sheet → header → the headers it adds up) writes
-    that column as SUM formulas (with their values) where they equal the given value."""
+    """A printable data workbook: one sheet per (title, headers, rows), laid out by
+    ``write_table`` (header in row 1)."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
         ws = workbook.create_sheet(SHEET_NAME.sub("_", title)[:31])
-        _table_sheet(ws, headers, rows, (kinds or {}).get(title, {}), (sums or {}).get(title, {}))
-        given = (widths or {}).get(title)
-        layout.fit_columns(ws, 1, 2, skip={c for c in range(1, len(headers) + 1) if given and c <= len(given)})
-        for col, width in enumerate(given or [], start=1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-        layout.fit_rows(ws)
-        layout.page_setup(ws, title_rows="1:1", freeze="A2")
+        write_table(ws, headers, rows, widths=(widths or {}).get(title), kinds=(kinds or {}).get(title),
+                    sums=(sums or {}).get(title))
     return layout.save(workbook)
 
 
-def _table_sheet(ws, headers: list[str], rows: list[list], kinds: dict[str, str], sums: dict[str, list[str]]) -> None:
-    header_font, body_font = layout.font("header"), layout.font("body")
+def write_table(ws, headers: list[str], rows: list[list], *, title: str | None = None,
+                widths: list[float] | None = None, kinds: dict[str, str] | None = None,
+                sums: dict[str, list[str]] | None = None, highlight: set[int] = frozenset(),
+                landscape: bool | None = None) -> None:
+    """A bordered table on ``ws``: an optional title row, the 黑体 header (repeated on
+    every printed page and frozen), the rows (text through ``set_text_safe``).
+
+    ``kinds`` (header → int/percent/ratio) stores digit text as numbers and ratios with
+    a % format; ``sums`` (header → the headers it adds up) writes that column as SUM
+    formulas (saved with their values) where they equal the given value; ``highlight``
+    (row indexes) marks rows red.  Columns get the width of their text (``widths``
+    overrides), rows the height of their wrapped text; A4, one page wide."""
+    header_row = 1
+    if title:
+        header_row = 2
+        ws.cell(row=1, column=1).value = title
+        ws.cell(row=1, column=1).font = layout.font("title", 16)
+        ws.cell(row=1, column=1).alignment = layout.CENTER
+        if len(headers) > 1:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    _table_body(ws, header_row, headers, rows, kinds or {}, sums or {}, highlight)
+    given = list(widths or [])
+    layout.fit_columns(ws, header_row, header_row + 1, skip=set(range(1, len(given) + 1)))
+    for col, width in enumerate(given, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    layout.fit_rows(ws)
+    layout.page_setup(ws, landscape=landscape, title_rows=f"{header_row}:{header_row}", freeze=f"A{header_row + 1}")
+
+
+def _table_body(ws, header_row: int, headers: list[str], rows: list[list], kinds: dict[str, str],
+                sums: dict[str, list[str]], highlight: set[int]) -> None:
+    header_font, body_font, marked = layout.font("header"), layout.font("body"), layout.font("body", color="9C0006")
     for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col)
+        cell = ws.cell(row=header_row, column=col)
         set_text_safe(cell, header)
         cell.font, cell.alignment, cell.border = header_font, layout.CENTER, layout.BORDER
     column_kinds = [kinds.get(h) for h in headers]
-    for r, row in enumerate(rows, start=2):
+    for index, row in enumerate(rows):
+        r = header_row + 1 + index
         for col in range(1, len(headers) + 1):
             kind = column_kinds[col - 1]
             value = typed(row[col - 1], kind) if col <= len(row) else None
             cell = ws.cell(row=r, column=col)
             set_text_safe(cell, value)
-            cell.font, cell.border = body_font, layout.BORDER
+            cell.font, cell.border = (marked if index in highlight else body_font), layout.BORDER
+            if index in highlight:
+                cell.fill = layout.HIGHLIGHT
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             cell.alignment = layout.CENTER if numeric else layout.LEFT
             if numeric and kind in NUMBER_FORMATS:
@@ -259,7 +283,7 @@ def _row_sum(ws, row: int, headers: list[str], target: str, sources: list[str]) 
     """Replace the ``target`` cell by =SUM(sources) when the sum equals its value."""
     cell = ws.cell(row=row, column=headers.index(target) + 1)
     parts = [ws.cell(row=row, column=headers.index(s) + 1) for s in sources]
-    if not all(isinstance(p.value, (int, float)) for p in parts) or not isinstance(cell.value, (int, float)):
+    if not all(_number(p.value) for p in parts) or not _number(cell.value):
         return
     if abs(sum(p.value for p in parts) - cell.value) > 1e-9:
         return

@@ -15,7 +15,7 @@ import re
 import unicodedata
 import zipfile
 
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from .fonts import ROLES
@@ -28,6 +28,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+HIGHLIGHT = PatternFill("solid", fgColor="FFC7CE")  # rows that need attention (light red)
 PERCENT = "0%"
 RATIO = "0.0%"
 INTEGER = "0"

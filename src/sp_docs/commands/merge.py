@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
+from .common import console, err_console, force_option
+
 
 def register(main) -> None:
-    from ..cli import console, err_console, force_option, handle_errors
-
     @main.command("merge")
     @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -16,7 +16,6 @@ def register(main) -> None:
     @click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                   help="含“单位”和“三年计划”的数据工作簿：用于识别单位名称并生成“计划对比”表")
     @force_option
-    @handle_errors
     def merge_command(inputs, output, plan, force):
         """把各单位报回的附件2 汇总表（文件或文件夹）合并为一张全市汇总表。
 

@@ -455,29 +455,25 @@ def display_name(name: str, pad: bool = True) -> str:
 # --------------------------------------------------------------------------
 
 class Metrics:
-    """Advance widths for one font role (the role's font, then the glyph fallbacks)."""
+    """Advance widths for one font role: each character from the first face of the
+    role's chain that draws it (the face the PDF will use; render/fonts)."""
 
     def __init__(self, role: str):
         from ..render import fonts
 
         self.role = role
-        self.tables: list[tuple[dict[int, str], dict[str, tuple[int, int]], int]] = []
-        for path, index in fonts.font_sources(role):
-            table = _font_table(path, index)
-            if table:
-                self.tables.append(table)
+        self.chain = fonts.role_faces(role)
         self.cache: dict[str, float] = {}
 
     def advance(self, char: str) -> float:
-        """Width of ``char`` in em (None-safe: unknown chars count as 1 em)."""
+        """Width of ``char`` in em (characters no face draws count as 1 em)."""
         width = self.cache.get(char)
         if width is None:
             width = 1.0
             code = ord(char)
-            for cmap, hmtx, upem in self.tables:
-                glyph = cmap.get(code)
-                if glyph is not None:
-                    width = hmtx[glyph][0] / upem
+            for face in self.chain:
+                if face.has(code):
+                    width = face.advance(code)
                     break
             self.cache[char] = width
         return width
@@ -485,20 +481,6 @@ class Metrics:
     def width(self, text: str, size: float) -> float:
         """Width in pt of ``text`` set at ``size`` pt."""
         return sum(self.advance(c) for c in text) * size
-
-
-@functools.lru_cache(maxsize=None)
-def _font_table(path: str, index: int):
-    from fontTools.ttLib import TTCollection, TTFont
-
-    try:
-        if path.lower().endswith((".ttc", ".otc")):
-            font = TTCollection(path, lazy=True).fonts[index]
-        else:
-            font = TTFont(path, lazy=True)
-        return (dict(font.getBestCmap() or {}), dict(font["hmtx"].metrics), font["head"].unitsPerEm)
-    except Exception:
-        return None
 
 
 @functools.lru_cache(maxsize=None)
@@ -745,15 +727,15 @@ def page_context(settings: Settings, certificates: list[Certificate], design: st
 
 
 def _sort_key(order: str):
+    if order not in ("荣誉称号", "单位"):
+        return lambda item: (item[0],)  # list order (pypinyin not loaded: ~0.5 s)
     from pypinyin import lazy_pinyin
 
     def key(item: tuple[int, Award]):
         index, award = item
         if order == "荣誉称号":
             return (lazy_pinyin(award.title), lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
-        if order == "单位":
-            return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
-        return (index,)
+        return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
 
     return key
 

@@ -8,6 +8,7 @@ from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
 from . import example_file, example_step, example_workbook, load_valid
+from .progress import JobResult
 
 SETTINGS_KEYS = {"min_member": "to_member", "min_backbone": "to_backbone",
                  "每年骨干教师培养成党员数": "to_member", "每年党员教师培养成骨干数": "to_backbone"}
@@ -80,7 +81,7 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
         else:
             data_bytes = fmt.render("annex1", context, f, user_dir=template_dir)
         written.append(write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force))
-    return written, view
+    return JobResult.of(written, view)
 
 
 @example_step("附件1 三年实施计划指导性任务表")

@@ -18,6 +18,7 @@ import gc
 import io
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -25,6 +26,7 @@ from typing import Callable
 from ..errors import SpDocsError
 from ..output import BatchResult, check_writable, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step
+from .progress import Reporter, as_reporter
 
 CHUNK = 200
 FORMATS = ("pdf", "docx")
@@ -64,14 +66,8 @@ def release_memory() -> None:
 
 
 def release_build_memory() -> None:
-    """After the view-models are built: drop the font metric tables (tens of MB
-    per CJK font) before rendering starts."""
-    from ..documents import certificate as doc
-    from ..render import fonts
-
-    doc.metrics.cache_clear()
-    doc._font_table.cache_clear()
-    fonts._cmap.cache_clear()
+    """After the view-models are built: give the building's garbage back before
+    rendering starts (font metrics are compact runs now: render/fonts/faces.py)."""
     release_memory()
 
 
@@ -461,7 +457,10 @@ def _paragraphs(lines: list[str]) -> list[str]:
 def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = None, design: str | None = None,
                  per_person: bool = False, formats: list[str] = ["pdf"], offset_x: float | None = None,
                  offset_y: float | None = None, force: bool = False, template_dir: Path | None = None,
-                 workers: int | None = None, progress: bool = True, engine: str = "auto") -> CertificateResult:
+                 workers: int | None = None, progress: Reporter | bool | None = None,
+                 engine: str = "auto") -> CertificateResult:
+    """Certificates for every good row of ``list_path``; ``progress`` is a Reporter
+    (a bool, the old switch, reports nothing: the front end passes a reporter)."""
     from ..documents import certificate as doc
     from ..sources.award_list import read_award_list
 
@@ -487,23 +486,23 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
     stem = f"荣誉证书_{Path(list_path).stem}"
     n = len(batch.certificates)
-    with _progress(progress) as bar:
+    with nullcontext(as_reporter(progress)) as bar:
         if "pdf" in formats:
             combined_target = outdir / f"{stem}.pdf"
             check_writable(combined_target, force)  # fail before the long render, not after it
             if per_person:
-                task = bar.add_task("PDF（合并 + 单人）", total=n)
+                bar.start(n, "PDF（合并 + 单人）")
                 taken: set[str] = set()
 
                 def single(cert, data):
                     _write(outcome, unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken), data, force)
 
                 data = combined_and_single_pdfs(batch, single, template_dir=template_dir, workers=workers,
-                                                advance=lambda k: bar.advance(task, k), engine=engine)
+                                                advance=bar.advance, engine=engine)
             else:
-                task = bar.add_task("合并 PDF", total=n)
+                bar.start(n, "合并 PDF")
                 data = combined_pdf(batch, template_dir=template_dir, workers=workers,
-                                    advance=lambda k: bar.advance(task, k), engine=engine)
+                                    advance=bar.advance, engine=engine)
             path = write_bytes(combined_target, data, force=force)
             outcome.result.written.append(path)
             outcome.combined.append(path)
@@ -511,9 +510,9 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
             gc.collect()
         if "docx" in formats:
             docx = DocxBatch(template_dir, seal=settings.seal, seal_size=settings.seal_size)
-            task = bar.add_task("Word 文件", total=n * (2 if per_person else 1))
+            bar.start(n * (2 if per_person else 1), "Word 文件")
             path = write_bytes(outdir / f"{stem}.docx",
-                               docx.combined(batch.certificates, lambda k: bar.advance(task, k)), force=force)
+                               docx.combined(batch.certificates, bar.advance), force=force)
             outcome.result.written.append(path)
             outcome.combined.append(path)
             if per_person:
@@ -521,7 +520,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
                 for cert in batch.certificates:
                     target = unique_path(outdir / "Word", cert.file_stem(), ".docx", taken)
                     _write(outcome, target, docx.one(cert), force)
-                    bar.advance(task, 1)
+                    bar.advance(1)
     return outcome
 
 
@@ -530,31 +529,6 @@ def _write(outcome: CertificateResult, target: Path, data: bytes, force: bool) -
         outcome.result.skipped.append(target)
         return
     outcome.result.written.append(write_bytes(target, data, force=force))
-
-
-class _NoProgress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def add_task(self, *args, **kwargs):
-        return 0
-
-    def advance(self, *args, **kwargs):
-        pass
-
-
-def _progress(enabled: bool):
-    if not enabled:
-        return _NoProgress()
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from ..cli import err_console
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err_console, transient=False)
 
 
 def calibration(outfile: Path, *, page: str = "A4横向", offset_x: float = 0.0, offset_y: float = 0.0,

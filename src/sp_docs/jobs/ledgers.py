@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import OutputExistsError, SpDocsError
 from ..output import BatchResult, safe_filename, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step, load_valid
+from .progress import Reporter, as_reporter
 
 CHUNK = 50
 FORMATS = ("pdf", "docx", "xlsx")
@@ -176,9 +177,11 @@ def ledger_workbook(views) -> bytes:
 
 def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
             jobs: int | None = None, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
-            show_progress: bool = False, title_prefix: str | None = None) -> LedgerBatch:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+            show_progress: bool = False, title_prefix: str | None = None,
+            progress: Reporter | None = None) -> LedgerBatch:
+    """Every ledger of ``unit`` (all units when None).  ``progress`` receives one
+    stage per output kind; ``show_progress`` is kept for old callers and does
+    nothing by itself (the front end passes a reporter that draws)."""
     from ..documents import ledger as doc
     from ..render import formats as fmt
 
@@ -213,44 +216,40 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
         except OutputExistsError:
             batch.result.skipped.append(path)
 
-    steps = (len(views) if "pdf" in formats else 0) + (len(views) + 1 if "docx" in formats else 0)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  disable=not show_progress, transient=False) as bar:
-        task = bar.add_task("生成培养台账", total=steps)
-        if "pdf" in formats:
-            bar.update(task, description="合订 PDF")
-            pdf_bytes, batch.pages = combined_pdf(
-                views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir,
-                progress=lambda n: bar.advance(task, n),
-                on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
-            ok_views = [v for v in views if v.key in batch.pages]
-            if ok_views:
-                write(combined_pdf_path, pdf_bytes)
-                from pypdf import PdfReader
-                batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
-            del pdf_bytes
-            gc.collect()
-        if "docx" in formats:
-            bar.update(task, description="Word 文件")
-            taken: set[str] = set()
-            folder = outdir / "培养台账_Word"
-            good = []
-            for v in views:
-                try:
-                    data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir)
-                except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
-                    fail(f"{v.unit} {v.name}", v.key, exc)
-                else:
-                    good.append(v)
-                    write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
-                bar.advance(task)
-            if good:
-                write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
-                                                     user_dir=template_dir))
-            bar.advance(task)
-            gc.collect()
-        if "xlsx" in formats:
-            write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))
+    reporter = as_reporter(progress)
+    if "pdf" in formats:
+        reporter.start(len(views), "合订 PDF")
+        pdf_bytes, batch.pages = combined_pdf(
+            views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir, progress=reporter.advance,
+            on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
+        ok_views = [v for v in views if v.key in batch.pages]
+        if ok_views:
+            write(combined_pdf_path, pdf_bytes)
+            from pypdf import PdfReader
+            batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+        del pdf_bytes
+        gc.collect()
+    if "docx" in formats:
+        reporter.start(len(views) + 1, "Word 文件")
+        taken: set[str] = set()
+        folder = outdir / "培养台账_Word"
+        good = []
+        for v in views:
+            try:
+                data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir)
+            except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
+                fail(f"{v.unit} {v.name}", v.key, exc)
+            else:
+                good.append(v)
+                write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
+            reporter.advance(1)
+        if good:
+            write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
+                                                 user_dir=template_dir))
+        reporter.advance(1)
+        gc.collect()
+    if "xlsx" in formats:
+        write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))
     index_rows = []
     for v in views:
         if v.key in failed_keys:

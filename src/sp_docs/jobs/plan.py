@@ -7,6 +7,7 @@ from pathlib import Path
 from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes, write_text
 from . import example_step, load_valid
+from .progress import JobResult
 
 PLAN_FORMATS = ("docx", "pdf")
 
@@ -53,7 +54,7 @@ def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, for
 
             rendered[fmt] = render_plan_pdf(view, user_dir=template_dir)
     written = [write_bytes(Path(outdir) / f"{stem}.{fmt}", data, force=force) for fmt, data in rendered.items()]
-    return written, view
+    return JobResult.of(written, view)
 
 
 def new_answers(path: Path, *, force: bool = False) -> Path:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..output import safe_filename, write_bytes
 from . import example_step, load_valid
+from .progress import JobResult
 
 
 # the figures workbook: 类别 codes as numbers, ratios with a % format, 合计 columns as SUM formulas
@@ -83,7 +84,7 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
     written = [write_bytes(outdir / f"{stem}.pdf", pdf, force=force),
                write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets, kinds=FIGURE_KINDS, sums=FIGURE_SUMS),
                            force=force)]
-    return written, view
+    return JobResult.of(written, view)
 
 
 @example_step("统计报告")

@@ -117,7 +117,8 @@ def read_award_list(path: Path | str) -> AwardList:
     problems = Problems()
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        tables = read_xlsx_tables(path, problems, {AWARDS.name: _required_headers()})
+        tables = read_xlsx_tables(path, problems, {AWARDS.name: _required_headers()},
+                                  prefer=(AWARDS.name, *AWARDS.aliases))  # a data workbook: its 表彰 sheet only
         if problems.errors:  # formula cells without values etc. belong to rows below
             pass
         table = _pick_table(tables, path)

@@ -7,6 +7,7 @@ import io
 import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 import yaml
 
@@ -37,10 +38,11 @@ class UnsavedFormula:
         return self.formula
 
 
-def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
+def read_sheet_values(path: Path, prefer: Collection[str] = ()) -> dict[str, list[tuple]]:
     """Each sheet's rows of cell values, as a user sees them: a formula gives the
     result Excel saved with it, or ``UnsavedFormula`` when there is none.  The
-    workbook is read a second time (for saved results) only when it has formulas."""
+    workbook is read a second time (for saved results) only when it has formulas.
+    When a sheet is titled as one of ``prefer``, only such sheets are read."""
     from openpyxl import load_workbook
 
     def load(data_only: bool):
@@ -51,13 +53,15 @@ def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
     try:
         workbook = load(data_only=False)
         try:
-            sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+            chosen = [ws for ws in workbook.worksheets if ws.title.strip() in prefer] or workbook.worksheets
+            sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in chosen}
         finally:
             workbook.close()
         if any(isinstance(v, str) and v.startswith("=") for rows in sheets.values() for row in rows for v in row):
             workbook = load(data_only=True)
             try:
-                saved = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+                saved = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets
+                         if ws.title in sheets}
             finally:
                 workbook.close()
             sheets = {title: [_resolve_formulas(row, saved[title][i] if i < len(saved[title]) else ())
@@ -78,9 +82,11 @@ def _resolve_formulas(row: tuple, saved: tuple) -> tuple:
     return tuple(value(col, cell) for col, cell in enumerate(row))
 
 
-def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]]) -> list[RawTable]:
-    """Every non-empty sheet of the workbook.  ``expected_headers`` (normalised
-    headers per sheet) helps find the header row under a title row."""
+def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]],
+                     prefer: Collection[str] = ()) -> list[RawTable]:
+    """Every non-empty sheet of the workbook (only the sheets titled as one of
+    ``prefer`` when there are such).  ``expected_headers`` (normalised headers per
+    sheet) helps find the header row under a title row."""
     from openpyxl.utils.escape import unescape as xml_unescape
 
     from .normalize import normalize_header
@@ -88,7 +94,7 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
     for warning in check_xlsx(path):
         problems.warning(warning, Location(str(path)))
     tables = []
-    for title, rows in read_sheet_values(path).items():
+    for title, rows in read_sheet_values(path, prefer).items():
         wanted = expected_headers.get(title.strip(), set())
         header_index = _find_header_row(rows, wanted, normalize_header)
         if header_index is None:

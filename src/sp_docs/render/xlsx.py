@@ -246,7 +246,7 @@ def write_table(ws, headers: list[str], rows: list[list], *, title: str | None =
             ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     _table_body(ws, header_row, headers, rows, kinds or {}, sums or {}, highlight)
     given = list(widths or [])
-    layout.fit_columns(ws, header_row, header_row + 1, skip=set(range(1, len(given) + 1)))
+    layout.fit_columns(ws, header_row, header_row + 1, maximum=60, skip=set(range(1, len(given) + 1)))
     for col, width in enumerate(given, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     layout.fit_rows(ws)

@@ -37,6 +37,7 @@ DEFAULT_SIZE = 11.0  # openpyxl's default font (Calibri 11): the unit of column 
 LINE_FACTOR = 1.5  # line height / font size of the CJK fonts office suites pick (Noto CJK: 1.45)
 ROW_PADDING = 4.0  # pt above and below the text of a row
 CELL_PADDING = 1.0  # column-width units lost to the cell's left and right padding
+SAFETY = 1.03  # text measured this much wider than estimated (fonts differ between office suites)
 PORTRAIT_UNITS = 100  # wider than this (sum of column widths): landscape
 
 
@@ -52,7 +53,7 @@ def char_units(char: str, size: float = DEFAULT_SIZE) -> float:
     Latin letter or digit about half."""
     em = size * 96 / 72 / 7
     wide = unicodedata.east_asian_width(char) in ("W", "F")
-    return em if wide else em * 0.55
+    return em if wide else em * 0.5
 
 
 def text_units(text, size: float = DEFAULT_SIZE) -> float:
@@ -65,18 +66,18 @@ def text_units(text, size: float = DEFAULT_SIZE) -> float:
 def width_for(texts, size: float = DEFAULT_SIZE, minimum: float = 6, maximum: float = 60) -> float:
     """A column width that holds the widest of ``texts`` on one line (within bounds)."""
     widest = max((text_units(t, size) for t in texts), default=0.0)
-    return round(min(maximum, max(minimum, widest + CELL_PADDING + 1)), 1)
+    return round(min(maximum, max(minimum, widest * SAFETY + CELL_PADDING + 0.5)), 1)
 
 
 def lines_needed(text, width: float, size: float = DEFAULT_SIZE) -> int:
     """Lines ``text`` takes when wrapped in a column ``width`` units wide
-    (characters wrap one by one, as Chinese text does; a safety margin of 5 %)."""
+    (characters wrap one by one, as Chinese text does; with a safety margin)."""
     if text is None or text == "":
         return 1
     usable = max(1.0, width - CELL_PADDING)
     total = 0
     for line in str(text).split("\n"):
-        total += max(1, math.ceil(text_units(line, size) * 1.05 / usable))
+        total += max(1, math.ceil(text_units(line, size) * SAFETY / usable))
     return total
 
 

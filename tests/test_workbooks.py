@@ -326,3 +326,12 @@ def test_libreoffice_prints_long_notes_and_saved_totals(printed, workbooks):
     assert rows
     shown = [int(x) for r in rows for x in r.replace("合计", " ").split()]
     assert sorted(shown) == sorted(totals), (rows, totals)
+
+
+def test_annex1_without_year_sheet_keeps_saved_totals(tmp_path, city_workbook):
+    from sp_docs.jobs.annex1 import annex1
+
+    path = annex1(city_workbook, tmp_path, unit=ROOT_UNIT, formats=["xlsx"]).written[0]
+    assert load_workbook(path).sheetnames == ["附件1"]
+    cells = _formula_cells(path, "附件1")
+    assert cells and all(isinstance(v, int) for _, _, v in cells)

@@ -2,7 +2,6 @@
 frozen headers, dropdowns fed from a hidden options sheet, and 填写说明."""
 from __future__ import annotations
 
-import io
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -97,6 +96,4 @@ def blank_workbook() -> bytes:
     layout.fit_rows(guide)
     layout.page_setup(guide, landscape=False, title_rows=f"{head_rows}:{head_rows}")
     wb.move_sheet(OPTIONS_SHEET, offset=len(wb.sheetnames))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return layout.save(wb)

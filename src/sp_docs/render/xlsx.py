@@ -255,11 +255,10 @@ def write_table(ws, headers: list[str], rows: list[list], *, title: str | None =
 
 def _table_body(ws, header_row: int, headers: list[str], rows: list[list], kinds: dict[str, str],
                 sums: dict[str, list[str]], highlight: set[int]) -> None:
-    header_font, body_font, marked = layout.font("header"), layout.font("body"), layout.font("body", color="9C0006")
     for col, header in enumerate(headers, start=1):
         cell = ws.cell(row=header_row, column=col)
         set_text_safe(cell, header)
-        cell.font, cell.alignment, cell.border = header_font, layout.CENTER, layout.BORDER
+        layout.stamp(cell, "header", alignment=layout.CENTER)
     column_kinds = [kinds.get(h) for h in headers]
     for index, row in enumerate(rows):
         r = header_row + 1 + index
@@ -268,11 +267,13 @@ def _table_body(ws, header_row: int, headers: list[str], rows: list[list], kinds
             value = typed(row[col - 1], kind) if col <= len(row) else None
             cell = ws.cell(row=r, column=col)
             set_text_safe(cell, value)
-            cell.font, cell.border = (marked if index in highlight else body_font), layout.BORDER
-            if index in highlight:
-                cell.fill = layout.HIGHLIGHT
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            cell.alignment = layout.CENTER if numeric else layout.LEFT
+            alignment = layout.CENTER if numeric else layout.LEFT
+            if index in highlight:
+                layout.stamp(cell, alignment=alignment, color=layout.HIGHLIGHT_TEXT)
+                cell.fill = layout.HIGHLIGHT
+            else:
+                layout.stamp(cell, alignment=alignment)
             if numeric and kind in NUMBER_FORMATS:
                 cell.number_format = NUMBER_FORMATS[kind]
         for target, sources in sums.items():

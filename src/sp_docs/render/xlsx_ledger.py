@@ -4,6 +4,7 @@ line), one A4 page wide, the form's header rows repeated on every printed page."
 from __future__ import annotations
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
 
 from . import xlsx_layout as layout
 from .xlsx import set_text_safe
@@ -14,6 +15,7 @@ LAST = "E"
 HEADER_ROWS = "3:6"  # 培养人 … the record table's header: repeated on every printed page
 OPINION_LINES = 5  # the opinion box holds at least this many lines (room to write by hand)
 SIGNATURE = "培养人签名：　　　　　　　　年　　月　　日"
+SIGNATURE_ALIGN = Alignment(horizontal="right", vertical="bottom", wrap_text=True)
 
 
 def ledger_workbook(views) -> bytes:
@@ -83,12 +85,11 @@ def ledger_sheet(ws, v) -> None:
 def _opinion(ws, row: int, text: str) -> None:
     """培养人意见 over two rows: the opinion (room for a handwritten one) and the
     signature line at the right, inside one ruled box."""
-    from openpyxl.styles import Alignment, Border
+    from openpyxl.styles import Border
 
     _put(ws, f"A{row}:A{row + 1}", "培养人意见", role="header", alignment=layout.CENTER)
     _put(ws, f"B{row}:{LAST}{row}", text, alignment=layout.TOP_LEFT)
-    _put(ws, f"B{row + 1}:{LAST}{row + 1}", SIGNATURE,
-         alignment=Alignment(horizontal="right", vertical="bottom", wrap_text=True))
+    _put(ws, f"B{row + 1}:{LAST}{row + 1}", SIGNATURE, alignment=SIGNATURE_ALIGN)
     for col in "BCDE":
         top, bottom = ws[f"{col}{row}"], ws[f"{col}{row + 1}"]
         top.border = Border(left=top.border.left, right=top.border.right, top=layout.THIN)

@@ -61,8 +61,8 @@ def annex1_docx() -> None:
     paragraph(document, "{%p endif %}", "fang", 10)
     note = paragraph(document, "注：{{ note }}", "fang", 12, indent_chars=2)
     note.paragraph_format.space_before = Pt(6)
-    paragraph(document, "{%p for s in shortfalls %}", "fang", 12)
-    compact_lines([note, paragraph(document, "计划缺口：{{ s }}。", "fang", 12, indent_chars=2)], 20)
+    paragraph(document, "{%p for s in shortfall_lines %}", "fang", 12)
+    compact_lines([note, paragraph(document, "{{ s }}", "fang", 12, indent_chars=2)], 20)
     paragraph(document, "{%p endfor %}", "fang", 12)
     paragraph(document, "{%p if by_year %}", "fang", 10)
     sub = paragraph(document, "分年度计划表", "hei", 16, WD_ALIGN_PARAGRAPH.CENTER)
@@ -126,6 +126,10 @@ def _annex1_sheet(ws, wide: bool):
     ws["A6"] = "注：{{ note }}"
     ws["A6"].font = xlsx_layout.font("note")
     ws["A6"].alignment = xlsx_layout.TOP_LEFT
+    ws.merge_cells(f"A7:{last}7")  # 计划缺口 lines, one per line of the cell (row grows with them)
+    ws["A7"] = "{{ shortfall_text }}"
+    ws["A7"].font = xlsx_layout.font("note")
+    ws["A7"].alignment = xlsx_layout.TOP_LEFT
     _xlsx_page(ws, "4:4")
 
 

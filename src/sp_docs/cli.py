@@ -27,8 +27,22 @@ from .commands.common import (  # noqa: F401
 from .errors import InputError, SpDocsError
 
 
+def _set_limits(ctx, param, values):
+    from . import limits
+
+    for value in values or ():
+        try:
+            limits.set_from_option(value)
+        except SpDocsError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return values
+
+
 @click.group(cls=SpDocsGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", message="sp-docs %(version)s", help="显示版本并退出。")
+@click.option("--limit", "limit_values", multiple=True, metavar="名称=值", callback=_set_limits, expose_value=False,
+              is_eager=True, help="调整一项安全上限（可重复），如 --limit workbook_rows=500000；"
+                                  "名称和默认值见文档“安全与健壮性”一节")
 def main():
     """sp-docs：“双培”工程文档生成工具。
 
@@ -145,6 +159,8 @@ def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template
         err_console.print(f"[yellow]警告：{escape(warning)}[/yellow]", soft_wrap=True)
     for path in written:
         console.print(f"  已写入 {path}")
+    if view.warnings:  # a character no installed font draws: the PDF row is not right (exit status 1)
+        sys.exit(1)
 
 
 @main.command()

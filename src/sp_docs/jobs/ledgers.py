@@ -163,41 +163,10 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
 
 
 def ledger_workbook(views) -> bytes:
-    """A workbook with one sheet per trainee (header fields, then the records)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """A workbook with one sheet per trainee, each laid out as the 台账 form."""
+    from ..render.xlsx_ledger import ledger_workbook as render
 
-    from ..render.xlsx import set_text_safe
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    for v in views:
-        base = safe_filename(f"{v.seq}_{v.name}", 31).replace("[", "(").replace("]", ")")
-        title, n = base, 2
-        while title in used:
-            title = f"{base[:27]}_{n}"
-            n += 1
-        used.add(title)
-        ws = wb.create_sheet(title)
-        rows = [[v.title], ["单位", v.unit], ["培养人", v.mentors, "职务", v.positions],
-                ["培养对象", v.name, "培养建档时间", v.filed_on],
-                ["“双培”类别", v.context()["track_line"]], ["日期", "形式", "培养记录", "培养人", "地点"]]
-        rows += [[r.date, r.form, r.content, r.mentor, r.place] for r in v.records]
-        rows.append(["培养人意见", v.opinion])
-        for r, values in enumerate(rows, start=1):
-            for c, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c)
-                set_text_safe(cell, value)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws["A1"].font = Font(name="方正小标宋简体", size=14)
-        for col, width in zip("ABCDE", (12, 14, 70, 12, 14)):
-            ws.column_dimensions[col].width = width
-    if not views:
-        wb.create_sheet("台账")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return render(views)
 
 
 def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: bool = False, **options) -> LedgerBatch:

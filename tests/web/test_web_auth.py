@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from webhelpers import CSRF, csrf_of, login
+from webhelpers import database_url, site, sqlite_site  # noqa: F401 - fixtures
 
 
 def test_login_page_has_the_contract_names(site):

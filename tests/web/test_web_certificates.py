@@ -6,6 +6,7 @@ from html import unescape
 
 from helpers import pdf_text
 from webhelpers import ROOT, csrf_of
+from webhelpers import sqlite_site  # noqa: F401 - fixtures
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 

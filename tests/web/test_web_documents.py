@@ -10,6 +10,7 @@ from html import unescape
 
 from helpers import docx_text, pdf_text, xlsx_rows
 from webhelpers import ROOT, csrf_of, make_app, upload
+from webhelpers import database_url, site, sqlite_site  # noqa: F401 - fixtures
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 

@@ -6,6 +6,7 @@ import re
 from html import unescape
 
 from webhelpers import ROOT, csrf_of, upload
+from webhelpers import database_url, site, sqlite_site  # noqa: F401 - fixtures
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from helpers import docx_text, pdf_text
 from webhelpers import csrf_of
+from webhelpers import database_url, site, sqlite_site  # noqa: F401 - fixtures
 
 
 def _form(html: str) -> dict:

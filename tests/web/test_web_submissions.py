@@ -7,6 +7,7 @@ from html import unescape
 
 from helpers import xlsx_rows
 from webhelpers import ROOT, csrf_of, upload
+from webhelpers import sqlite_site  # noqa: F401 - fixtures
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 
@@ -15,7 +16,7 @@ def _board(html: str) -> dict[str, list[str]]:
     table = html.split("<caption>报送情况</caption>", 1)[1].split("</table>", 1)[0]
     rows = {}
     for row in re.findall(r"<tr><td>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
-        cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", "<td>" + row, re.S)]
+        cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", "<td>" + row, re.S)]
         rows[cells[0]] = cells
     return rows
 

@@ -9,6 +9,7 @@ from html import unescape
 from openpyxl import load_workbook
 
 from webhelpers import ROOT, upload
+from webhelpers import database_url, site, sqlite_site  # noqa: F401 - fixtures
 
 MISTAKES = ROOT / "tests" / "fixtures" / "mistakes.xlsx"
 CITY = ROOT / "data_examples" / "city.xlsx"

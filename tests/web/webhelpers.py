@@ -1,4 +1,6 @@
-"""The web service under Starlette's TestClient, on SQLite and on PostgreSQL.
+"""The web service under Starlette's TestClient, on SQLite and on PostgreSQL: helpers and
+fixtures (test modules import the fixtures they use: a second conftest.py would shadow
+tests/conftest.py, both being imported as the module ``conftest``).
 
 PostgreSQL: ``scripts/setup.sh --test`` (which CI runs) starts the local server and
 creates the role/database below; ``SP_DOCS_TEST_POSTGRES`` may name another.  When no
@@ -34,16 +36,29 @@ def postgres_available() -> bool:
 
 
 def fresh_postgres() -> str:
+    """A URL whose search_path is a new, empty schema (runs and tests never share tables)."""
     if not postgres_available():
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL must run in CI (scripts/setup.sh --test starts it): {_pg_state['why']}")
         pytest.skip(f"no local PostgreSQL server: {_pg_state['why']}")
+    import secrets
+
+    import psycopg
+
+    schema = f"t_{os.getpid()}_{secrets.token_hex(4)}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    _pg_state.setdefault("schemas", []).append(schema)
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+def drop_schemas() -> None:
     import psycopg
 
     with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return POSTGRES_URL
+        for schema in _pg_state.pop("schemas", []):
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def make_app(data_dir: Path, database_url: str | None = None, **settings):
@@ -91,3 +106,32 @@ def upload(client, path: Path, name: str | None = None):
     token = csrf_of(client)
     return client.post("/data/upload", data={"csrf_token": token},
                        files={"workbook": (name or path.name, path.read_bytes())})
+
+
+from sp_docs.web.accounts import use_cheap_hashes  # noqa: E402 - tests only: fast Argon2 settings
+
+use_cheap_hashes()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request):
+    if request.param == "sqlite":
+        yield None
+        return
+    yield fresh_postgres()
+    drop_schemas()
+
+
+@pytest.fixture()
+def site(tmp_path, database_url):
+    app = make_app(tmp_path / "data", database_url)
+    yield Site(app)
+    app.state.services.close()
+
+
+@pytest.fixture()
+def sqlite_site(tmp_path):
+    app = make_app(tmp_path / "data")
+    yield Site(app)
+    app.state.services.close()
+

@@ -68,13 +68,13 @@ def default_year(data: Dataset, unit: str | None) -> int:
 
 
 def build(data: Dataset, unit: str, year: int | None = None, *, title_prefix: str | None = None) -> Annex2View:
-    from ..sources.normalize import format_year_month
+    from ..text import format_year_month
 
     units = select_units(data, unit)
     order = {name: position for position, name in enumerate(units)}
     year = year or default_year(data, unit)
     teachers = {(t.unit, t.name): t for t in data.teachers}
-    chosen = [t for t in data.trainees if t.unit in order and t.completion_year == year and t.status != "终止"]
+    chosen = [t for t in data.trainees if t.unit in order and t.completion_year == year and not t.is_terminated]
     chosen.sort(key=lambda t: (int(t.track), order[t.unit], pinyin_key(t.name)))
     rows = []
     for seq, trainee in enumerate(chosen, start=1):

@@ -12,12 +12,14 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from pathlib import Path
 
 import yaml
 
 from ..errors import InputError, Location
 from ..model import Award
+from ..units import PT_PER_MM, SEAL_MM
 
 # --------------------------------------------------------------------------
 # Page sizes
@@ -115,6 +117,14 @@ def default_layout(width: float, height: float) -> dict[str, Box]:
             for key, box in ref.items()}
 
 
+class Order(str, Enum):
+    """证书编号 order (设置“排序”): as listed, by honour title, or by unit."""
+
+    LISTED = "名单"
+    TITLE = "荣誉称号"
+    UNIT = "单位"
+
+
 @dataclass
 class Settings:
     issuer: str = ""
@@ -128,13 +138,13 @@ class Settings:
     number_start: int = 1
     number_digits: int = 4
     number_label: str = "证书编号："
-    order: str = "名单"  # 名单 | 荣誉称号 | 单位
+    order: Order = Order.LISTED
     design: str = "formal"
     page: tuple[float, float] = (297.0, 210.0)
     page_label: str = "A4横向"
     pad_names: bool = True
     seal: Path | None = None
-    seal_size: float = 42.0
+    seal_size: float = SEAL_MM
     offset_x: float = 0.0
     offset_y: float = 0.0
     boxes: dict[str, Box] = field(default_factory=dict)
@@ -280,9 +290,10 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
     if number.get("文字") is not None:
         settings.number_label = str(number["文字"])
     order = clean_text(number.get("排序") or "名单")
-    if order not in ("名单", "荣誉称号", "单位"):
+    if order not in {o.value for o in Order}:
         errors.append(f"证书编号“排序”应为 名单、荣誉称号 或 单位（填写的是“{order}”）")
-    settings.order = order
+    else:
+        settings.order = Order(order)
 
     design = str(data.get("设计") or "formal").strip()
     design = DESIGN_NAMES.get(design, design)
@@ -311,7 +322,7 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
             errors.append(f"印章图片应为 PNG 格式（透明背景）：{seal_path}")
         else:
             settings.seal = seal_path.resolve()
-    settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, 42.0)
+    settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, SEAL_MM)
     if not 10 <= settings.seal_size <= 80:
         errors.append("“印章直径”应在 10–80 毫米之间")
 
@@ -506,7 +517,6 @@ def metrics(role: str) -> Metrics:
     return Metrics(role)
 
 
-PT_PER_MM = 72 / 25.4
 SAFETY = 0.98  # keep 2 % of every box free: renderers round, fonts hint
 LINE_FACTOR = 1.25  # a single line needs this × size of height
 
@@ -744,14 +754,14 @@ def page_context(settings: Settings, certificates: list[Certificate], design: st
             "frame_inset": round(min(width, height) * 0.045, 1)}
 
 
-def _sort_key(order: str):
+def _sort_key(order: Order):
     from pypinyin import lazy_pinyin
 
     def key(item: tuple[int, Award]):
         index, award = item
-        if order == "荣誉称号":
+        if order is Order.TITLE:
             return (lazy_pinyin(award.title), lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
-        if order == "单位":
+        if order is Order.UNIT:
             return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
         return (index,)
 
@@ -767,7 +777,7 @@ def format_number(settings: Settings, year: int | None, sequence: int) -> str:
 def build(rows, settings: Settings) -> CertificateBatch:
     """``rows``: ``AwardRow``s (sources.award_list) — bad rows become failures."""
     from ..render.fonts import missing_glyphs
-    from ..sources.normalize import chinese_year_month
+    from ..text import chinese_year_month
 
     failures: list[RowFailure] = []
     good: list[tuple[int, object]] = []

@@ -9,27 +9,21 @@ import datetime as dt
 import functools
 import re
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import jinja2
 import yaml
 
 from ..errors import TemplateError
-from ..sources.normalize import gongwen_date
+from ..text import cn_number, gongwen_date
+from .signature import SignaturePlacement, mark_size, place
 from .title_lines import title_lines
 
 CLAUSES_FILE = Path(__file__).resolve().parent.parent / "questionnaire" / "clauses.yaml"
-CN_DIGITS = "零一二三四五六七八九"
 VARIANT_NAMES = {"双培": "“双培”工程", "双培双树": "“双培双树”工程", "双培育": "“双培育”工程"}
 SCOPES = {"教育局": "全系统", "高校": "全校", "幼儿园": "全园", "职业学校": "全校"}
 ORG_MEETINGS = {"党委": "党委会", "党总支": "党总支委员会会议", "党支部": "支部委员会会议"}
-
-
-def cn_number(n: int) -> str:
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
 
 
 def heading_label(level: int, n: int) -> str:
@@ -37,9 +31,19 @@ def heading_label(level: int, n: int) -> str:
     return {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
 
 
+class BlockKind(str, Enum):
+    """What a block of the plan's body is (a str, so renderers compare with "para")."""
+
+    HEADING = "heading"
+    PARA = "para"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass
 class Block:
-    kind: str  # "heading" or "para"
+    kind: BlockKind
     level: int = 0  # 1..4 for headings
     label: str = ""
     title: str = ""
@@ -47,7 +51,7 @@ class Block:
 
     @property
     def plain(self) -> str:
-        if self.kind == "para":
+        if self.kind is BlockKind.PARA:
             return self.text
         if self.level >= 3:
             return f"{self.label}{self.title}。{self.text}"
@@ -89,6 +93,9 @@ class PlanView:
     notice_title_lines: list[str] = field(default_factory=list)
     plan_title_lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # shown by the command, not printed
+    # GB/T 9704 placement the renderers follow (documents/signature.py)
+    signature: SignaturePlacement | None = None
+    mark_size: float = 0.0  # pt, the 发文机关标志
 
     def context(self) -> dict:
         data = asdict(self)
@@ -128,11 +135,30 @@ def _render(source: str, context: dict) -> str:
     return "".join(line.strip() for line in text.splitlines())
 
 
-def text_context(answers: dict) -> dict:
-    """Answers plus the derived words the clauses use."""
-    from ..questionnaire.schema import questions
+@functools.lru_cache(maxsize=1)
+def clause_variables() -> frozenset[str]:
+    """Every name the clause library's templates read (an unanswered question reads as None)."""
+    from jinja2 import meta
 
-    ctx = {q.id: None for q in questions()}
+    names: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and ("{{" in node or "{%" in node):
+            names.update(meta.find_undeclared_variables(_env().parse(node)))
+
+    walk(clauses())
+    return frozenset(names)
+
+
+def text_context(answers: dict) -> dict:
+    """Parsed answers plus the derived words the clauses use."""
+    ctx = dict.fromkeys(clause_variables())
     ctx.update(answers)
     school = answers.get("school_short") or answers["school_name"]
     org_type = answers.get("party_org_type", "党支部")
@@ -184,16 +210,16 @@ def _flatten(nodes: list[dict], level: int, out: list[Block]) -> None:
         label = heading_label(level, n)
         paragraphs = list(node["paragraphs"])
         if level >= 3 and paragraphs:
-            out.append(Block("heading", level, label, node["title"], paragraphs.pop(0)))
+            out.append(Block(BlockKind.HEADING, level, label, node["title"], paragraphs.pop(0)))
         else:
-            out.append(Block("heading", level, label, node["title"]))
-        out += [Block("para", text=p) for p in paragraphs]
+            out.append(Block(BlockKind.HEADING, level, label, node["title"]))
+        out += [Block(BlockKind.PARA, text=p) for p in paragraphs]
         _flatten(node["children"], level + 1, out)
 
 
 def plan_blocks(ctx: dict) -> list[Block]:
     library = clauses()["plan"]
-    blocks = [Block("para", text=t) for t in (_render(s, ctx) for s in library["preamble"]) if t]
+    blocks = [Block(BlockKind.PARA, text=t) for t in (_render(s, ctx) for s in library["preamble"]) if t]
     nodes = [n for section in library["sections"] for n in _expand(section, ctx)]
     _flatten(nodes, 1, blocks)
     return blocks
@@ -308,6 +334,8 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
         warnings=warnings,
     )
+    view.signature = place(view.issuer, view.sign_date, sealed=seal_path is not None)
+    view.mark_size = mark_size(view.mark_text)
     return view
 
 

@@ -5,12 +5,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..model import PARTY_MEMBER, PROBATIONARY_MEMBER, Dataset, Track
+from ..model import PARTY_MEMBER, PROBATIONARY_MEMBER, STATUS_CHOICES, Dataset, Track
 from ..rules import plans as plan_stats
 from ..rules.programme import CheckReport, quarter_of
 from .common import region_prefix, select_units
 
-STATUSES = ("培养中", "已完成", "终止")
+STATUSES = STATUS_CHOICES
 
 
 @dataclass
@@ -32,10 +32,6 @@ class ReportView:
     figures: dict[str, Figure] = field(default_factory=dict)
     findings: list[list] = field(default_factory=list)
     generated_on: str = field(default_factory=lambda: dt.date.today().isoformat())
-
-
-def _status(t) -> str:
-    return t.status or ("已完成" if t.is_completed else "培养中")
 
 
 def build(data: Dataset, unit: str | None, check: CheckReport) -> ReportView:
@@ -61,7 +57,7 @@ def build(data: Dataset, unit: str | None, check: CheckReport) -> ReportView:
                                "" if p.rate is None else f"{p.rate * 100:.0f}%"] for p in progress])
 
     # trainees by status
-    counts = Counter((Track(t.track), _status(t)) for t in trainees)
+    counts = Counter((Track(t.track), t.status_label) for t in trainees)
     figures["status"] = Figure("status", "双培对象完成情况", ["类别", *STATUSES, "合计"],
                                [[t.label, *[counts[(t, s)] for s in STATUSES],
                                  sum(counts[(t, s)] for s in STATUSES)] for t in Track])
@@ -78,7 +74,7 @@ def build(data: Dataset, unit: str | None, check: CheckReport) -> ReportView:
     ratio_rows = []
     for u in data.units:
         if u.name in chosen and u.staff_count:
-            n = sum(t.unit == u.name and t.status != "终止" for t in data.trainees)
+            n = sum(t.unit == u.name and not t.is_terminated for t in data.trainees)
             ratio_rows.append([u.name, u.staff_count, n, round(n / u.staff_count, 4)])
     figures["reserve"] = Figure("reserve", "双培对象占教职工比例", ["单位", "教职工", "双培对象", "比例"], ratio_rows)
 

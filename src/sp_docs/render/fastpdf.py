@@ -25,7 +25,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-PT_PER_MM = 72 / 25.4
+from ..units import PT_PER_MM
+
 _BG_FIRST_ID = 3  # object ids 1 = catalog, 2 = page tree, then the background's objects
 
 

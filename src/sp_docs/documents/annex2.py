@@ -6,8 +6,18 @@ from dataclasses import asdict, dataclass, field
 
 from ..model import Dataset, Track
 from .common import pinyin_key, region_prefix, select_units
+from .tables import Column, TableSpec
 
-COLUMNS = ("序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注")
+# the one description of the table's columns (HTML, DOCX, XLSX, the plan's blank annex, the roll-up)
+TABLE = TableSpec("附件2", (
+    Column("序号", "seq", 14, 8),
+    Column("姓名", "name", 24, 14),
+    Column("出生年月", "birth", 26, 12),
+    Column("“双培”类别", "track", 26, 12),
+    Column("完成年度", "year", 24, 11),
+    Column("备注", "note", 42, 28),
+))
+COLUMNS = TABLE.headers
 NOTE_TRACKS = ("“双培”类别填写相应序号，“骨干教师培养成共产党员”为“1”，“党员教师培养成教学骨干”为“2”。"
                "“1”填前，“2”填后。")
 NOTE_YEAR = "完成年度根据培养计划和各单位实际确定，{body}按照各单位上报情况进行调整。"
@@ -48,11 +58,12 @@ class Annex2View:
     def context(self) -> dict:
         data = asdict(self)
         data["rows"] = [asdict(r) for r in self.rows]
+        data["table"] = TABLE.context()
         return data
 
     def table(self) -> list[list[str]]:
         """The rows as the cells a reader sees, for comparing formats."""
-        return [[str(r.seq), r.name, r.birth, r.track, r.year, r.note] for r in self.rows]
+        return [TABLE.cells(r) for r in self.rows]
 
 
 def available_years(data: Dataset, unit: str | None) -> list[int]:

@@ -65,6 +65,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    widths_mm: list[float] = field(default_factory=list)  # printed column widths
     subtitle_left: str = ""
     subtitle_right: str = ""
     title_lines: list[str] = field(default_factory=list)  # the title broken into its printed lines
@@ -281,7 +282,7 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
     annex2_title = f"{name}“双培”工程实施情况汇总表"
     annex3_title = f"{name}“双培”对象培养台账（样表）"
     annex1_rows = annex1_from_answers(ctx)
-    annex2_rows = [[""] * 6 for _ in range(10)]
+    annex2_rows = annex2_doc.TABLE.blank_rows(10)
     annex2_year = ""
     annex1_notes: list[str] = []
     warnings: list[str] = []
@@ -320,8 +321,8 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         attachments=[annex1_title, annex2_title, annex3_title],
         annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows, notes=annex1_notes,
                      title_lines=title_lines(annex1_title, keep=keep)),
-        annex2=Table("附件2", annex2_title, list(annex2_doc.COLUMNS), annex2_rows,
-                     notes=list(annex2_doc.NOTES), subtitle_left=f"单位名称：{name}",
+        annex2=Table("附件2", annex2_title, list(annex2_doc.TABLE.headers), annex2_rows,
+                     notes=list(annex2_doc.NOTES), widths_mm=annex2_doc.TABLE.widths_mm, subtitle_left=f"单位名称：{name}",
                      subtitle_right=f"{annex2_year or '　　年'}　　月　　日",
                      title_lines=title_lines(annex2_title, keep=keep)),
         annex3={"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,

@@ -19,10 +19,12 @@ from pathlib import Path
 from ..errors import InputError, SpDocsError
 from ..model import Dataset, Track
 from ..sources import normalize as norm
+from .annex2 import TABLE as ANNEX2_TABLE
 from .common import pinyin_key
 
-FIELDS = {"序号": "seq", "姓名": "name", "出生年月": "birth", "双培类别": "track", "类别": "track",
-          "完成年度": "year", "备注": "note", "单位": "unit", "所在单位": "unit", "单位名称": "unit"}
+# header → field: the 附件2 table's own headers (documents/annex2.TABLE), and the other
+# names units give the same columns
+FIELD_ALIASES = {"类别": "track", "单位": "unit", "所在单位": "unit", "单位名称": "unit"}
 UNIT_LINE = re.compile(r"单位(?:名称)?[:：]\s*(.*?)\s*(?:\d{4}\s*年.*)?$")
 DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年")
 NOTE_ROW = re.compile(r"^\s*(注|说明|备注)\s*[:：]|^\s*\d\s*[.、．]\s*\S{8,}")
@@ -90,6 +92,9 @@ class RollUp:
 
 def _key(text: str) -> str:
     return norm.normalize_header(text).replace("“", "").replace("”", "").replace('"', "")
+
+
+FIELDS = {**{_key(c.header): c.field for c in ANNEX2_TABLE.columns}, **FIELD_ALIASES}
 
 
 def _cell(value) -> str:

@@ -49,7 +49,10 @@ def city_workbook(rolled, comparison=None, title: str = "“双培”工程实�
     ws.title = "汇总表"
     ws["A1"] = title
     ws["A1"].font = Font(name="方正小标宋简体", size=16)
-    _style_header(ws, 2, ["序号", "单位", "姓名", "出生年月", "“双培”类别", "完成年度", "备注", "来源文件", "来源行"],
+    from ..documents.annex2 import TABLE
+
+    # the 附件2 columns (one spec), with the unit after 序号 and where each row came from
+    _style_header(ws, 2, [TABLE.headers[0], "单位", *TABLE.headers[1:], "来源文件", "来源行"],
                   [6, 24, 10, 10, 10, 10, 24, 28, 8])
     _put_rows(ws, 3, [[i, r.unit, r.name, r.birth, r.track, r.year or "", r.note, Path(r.file).name,
                        f"{r.sheet}!{r.row}"] for i, r in enumerate(rolled.rows, start=1)])

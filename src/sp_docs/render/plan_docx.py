@@ -257,7 +257,7 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
-    _table(document, a2.columns, a2.rows, [14, 24, 26, 26, 24, 42], row_height=22)
+    _table(document, a2.columns, a2.rows, a2.widths_mm, row_height=22)
     _para(document, "版记", "注：")
     for n, note in enumerate(a2.notes, start=1):
         _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))

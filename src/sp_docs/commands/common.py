@@ -57,7 +57,7 @@ def present_error(exc: BaseException) -> int:
         err_console.print(f"[red]错误：{exc}[/red]")
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
-        err_console.print("[yellow]已取消，未写入不完整的文件。[/yellow]")
+        err_console.print("[yellow]已中断（Ctrl-C）：已停止全部后台进程，未写入不完整的文件。[/yellow]")
         return 130
     err_console.print(f"[red]内部错误：{type(exc).__name__}: {exc}[/red]\n"
                       "请把这条信息和所用文件报告给维护人员（设置 SP_DOCS_DEBUG=1 可显示详细信息）。")
@@ -74,6 +74,9 @@ class SpDocsGroup(click.Group):
     group_class = type  # sub-groups are SpDocsGroups too
 
     def invoke(self, ctx: click.Context):
+        from ..output import new_run
+
+        new_run()  # a command's inputs (protected from being written) are its own
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

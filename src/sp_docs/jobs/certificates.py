@@ -17,14 +17,13 @@ from __future__ import annotations
 import gc
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..errors import SpDocsError
-from ..output import BatchResult, check_writable, unique_path, write_bytes
+from ..output import BatchResult, check_writable, removed_note, tracked, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step
 from .progress import Reporter, as_reporter
 
@@ -48,7 +47,7 @@ class CertificateResult:
         text = f"证书：成功 {self.rendered} 张"
         if failed:
             text += f"，失败 {failed} 行（见上方说明）"
-        return text + f"；写入 {len(self.result.written)} 个文件"
+        return text + f"；写入 {len(self.result.written)} 个文件" + removed_note(self.result.removed, self.result.kept)
 
 
 # -- PDF ---------------------------------------------------------------------
@@ -66,14 +65,8 @@ def release_memory() -> None:
 
 
 def release_build_memory() -> None:
-    """After the view-models are built: drop the font metric tables (tens of MB
-    per CJK font) before rendering starts."""
-    from ..documents import certificate as doc
-    from ..render import fonts
-
-    doc.metrics.cache_clear()
-    doc._font_table.cache_clear()
-    fonts._cmap.cache_clear()
+    """After the view-models are built: give the building's garbage back before
+    rendering starts (font metrics are compact runs now: render/fonts/faces.py)."""
     release_memory()
 
 
@@ -105,13 +98,10 @@ def _allowed(settings) -> tuple[str, ...]:
 
 
 def _pool(workers: int):
-    import multiprocessing
+    """Forked workers (sharing WeasyPrint's memory) that die with this process; Ctrl-C stops them."""
+    from .workers import pool
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    if method == "fork":  # forked workers then share these modules' memory instead of each loading them
-        import weasyprint  # noqa: F401
-        import weasyprint.pdf  # noqa: F401
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return pool(workers)
 
 
 def ordered_map(function, jobs, count: int, workers: int):
@@ -316,12 +306,19 @@ class DocxBatch:
 
         from ..render.ooxml import split_document_body
 
+        from ..render.docx import XML_ERRORS, describe_xml_error
+        from ..sources.safety import check_docx_template
+
         path = templates.find("docx", "certificate.docx", template_dir)
+        check_docx_template(path)
         self.package = path.read_bytes()
         tpl = DocxTemplate(str(path))
-        tpl.init_docx()
-        source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
-        env = templates.environment()
+        try:
+            tpl.init_docx()
+            source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
+        except XML_ERRORS as exc:
+            raise describe_xml_error(exc, path) from None
+        env = templates.environment([path.parent], label=path)
         templates.check_fields(source, dict.fromkeys(DOCX_FIELDS, ""), "certificate.docx", env)
         try:
             self.template = env.from_string(source)
@@ -405,7 +402,7 @@ class DocxBatch:
 
         try:
             return self.template.render(**docx_context(cert), seal=self._seal_for(cert))
-        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise templates.describe_render_error(exc, "certificate.docx") from None
 
     def parts(self, cert) -> tuple[str, str]:
@@ -492,7 +489,8 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
     stem = f"荣誉证书_{Path(list_path).stem}"
     n = len(batch.certificates)
-    with nullcontext(as_reporter(progress)) as bar:
+    # a manifest per list: a rerun with --force removes the per-person files of people no longer listed
+    with nullcontext(as_reporter(progress)) as bar, tracked(outdir, f"荣誉证书:{stem}", outcome.result, force=force):
         if "pdf" in formats:
             combined_target = outdir / f"{stem}.pdf"
             check_writable(combined_target, force)  # fail before the long render, not after it

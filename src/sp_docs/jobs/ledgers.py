@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import gc
 import io
-import multiprocessing
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputExistsError, SpDocsError
-from ..output import BatchResult, safe_filename, unique_path, write_bytes
+from ..output import BatchResult, removed_note, safe_filename, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step, load_valid
 from .progress import Reporter, as_reporter
 
@@ -45,7 +44,7 @@ class LedgerBatch:
         text += f"；培养记录 {self.records} 条；写入文件 {len(self.result.written)} 个"
         if self.result.skipped:
             text += f"，已存在未覆盖 {len(self.result.skipped)} 个（加 --force 覆盖）"
-        return text
+        return text + removed_note(self.result.removed, self.result.kept)
 
 
 GC_THRESHOLD = 50_000  # allocations between young-generation collections while WeasyPrint lays out
@@ -142,14 +141,9 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
         gc.collect()
 
     if jobs > 1 and len(chunks) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from .workers import pool as worker_pool
 
-        context = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
-            import weasyprint.pdf  # noqa: F401
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
+        with worker_pool(jobs, _worker_init) as pool:  # workers die with this process; Ctrl-C stops them
             futures = [pool.submit(_render_chunk_safe, c, duplex, template_dir) for c in chunks]
             for c, future in zip(chunks, futures):
                 add(future.result())
@@ -206,19 +200,29 @@ def ledger_workbook(views) -> bytes:
     return buffer.getvalue()
 
 
-def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
-            jobs: int | None = None, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
-            show_progress: bool = False, title_prefix: str | None = None,
-            progress: Reporter | None = None) -> LedgerBatch:
-    """Every ledger of ``unit`` (all units when None).  ``progress`` receives one
-    stage per output kind; ``show_progress`` is kept for old callers and does
-    nothing by itself (the front end passes a reporter that draws)."""
+def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: bool = False, **options) -> LedgerBatch:
+    """Every ledger of ``unit`` (all units when None).  ``outdir`` keeps a manifest of
+    the files written for this unit selection, so a rerun with ``--force`` removes the
+    files of trainees no longer there (see ``_write_ledgers`` for the options)."""
+    from ..output import tracked
+
+    batch = LedgerBatch()
+    with tracked(outdir, f"培养台账:{unit or '全部单位'}", batch.result, force=force):
+        _write_ledgers(batch, workbook, outdir, unit=unit, force=force, **options)
+    return batch
+
+
+def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS,
+                   duplex: bool = False, jobs: int | None = None, force: bool = False,
+                   template_dir: Path | None = None, chunk: int = CHUNK, show_progress: bool = False,
+                   title_prefix: str | None = None, progress: Reporter | None = None) -> None:
+    """``progress`` receives one stage per output kind; ``show_progress`` is kept for
+    old callers and does nothing by itself (the front end passes a reporter that draws)."""
     from ..documents import ledger as doc
     from ..render import formats as fmt
 
     data, _ = load_valid(workbook)
     jobs = jobs or default_jobs()
-    batch = LedgerBatch()
     failed_keys: set[str] = set()
 
     def fail(name: str, key: str, exc: Exception) -> None:
@@ -292,7 +296,6 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
     index = fmt.render("ledger_index", {"title": f"培养台账目录（{unit or '全部单位'}）", "rows": index_rows}, "xlsx",
                        user_dir=template_dir)
     write(index_path, index)
-    return batch
 
 
 @example_step("附件3 培养台账（合订 PDF、Word、目录）")

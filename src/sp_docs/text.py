@@ -12,6 +12,7 @@ import numbers
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------
 # Character-level helpers
@@ -193,3 +194,11 @@ def chinese_year_month(d: _dt.date) -> str:
 def gongwen_date(d: _dt.date) -> str:
     """``date(2019, 4, 15)`` → ``'2019年4月15日'`` (no zero padding)."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+@lru_cache(maxsize=20000)
+def pinyin_key(name: str) -> tuple:
+    """Sort key for Chinese names in pinyin order (ties broken by the characters)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return (tuple(lazy_pinyin(name, style=Style.TONE3, errors="default")), name)

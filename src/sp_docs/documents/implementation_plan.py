@@ -5,7 +5,6 @@ in the sandbox); this module decides which clauses apply and numbers the
 headings 一、/（一）/1./（1） — templates never number anything by hand."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from dataclasses import asdict, dataclass, field

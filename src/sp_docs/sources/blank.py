@@ -20,7 +20,7 @@ EXAMPLE_ROWS = 500
 
 def _points_items() -> tuple[tuple[str, ...], str]:
     """The 成果 sheet's 项目 choices and hint, taken from the built-in points table."""
-    from ..rules.points import default_table
+    from .points_table import default_table
 
     items = tuple(i.item for i in default_table().items)
     examples = "、".join(items[i] for i in sorted({0, len(items) // 2, len(items) - 1}))

@@ -278,43 +278,72 @@ def _span_text(years: list[int]) -> str:
     return f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
 
 
-def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView:
+@dataclass
+class _AnnexContent:
+    """What 附件1/附件2 hold: from the answers, or from the data workbook when one is given."""
+
+    annex1_rows: list[list[str]]
+    annex2_rows: list[list[str]]
+    annex1_notes: list[str] = field(default_factory=list)
+    annex2_year: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _annex_content(ctx: dict, data, name: str) -> _AnnexContent:
     from . import annex2 as annex2_doc
 
-    ctx = text_context(answers)
-    library = clauses()
-    blocks = plan_blocks(ctx)
-    name = answers["school_name"]
-    period = f"{ctx['y1']}—{ctx['y3']}"
+    found = _AnnexContent(annex1_from_answers(ctx), annex2_doc.TABLE.blank_rows(10))
+    if data is None:
+        return found
+    years = [y["year"] for y in ctx["yearly"]]
+    from_data, missing, planned = annex1_from_data(data, name, years)
+    if from_data is None:
+        found.warnings.append(f"数据工作簿“三年计划”中没有“{name}”{_span_text(years)}的计划"
+                              f"（有计划的年度：{_span_text(planned)}），附件1按答卷中的逐年目标填写")
+    else:
+        found.annex1_rows = from_data
+        if missing:
+            found.annex1_notes.append(f"{_years_text(missing)}在数据工作簿“三年计划”中没有本单位的计划数字，"
+                                      "表中留空，请补充。")
+            found.warnings.append(f"答卷的计划期为{_span_text(years)}（起始年度 {years[0]}），数据工作簿“三年计划”中"
+                                  f"“{name}”的计划年度为{_span_text(planned)}；附件1按答卷的计划期填写，"
+                                  f"{_years_text(missing)}没有计划数据（留空）。请核对答卷的起始年度或补充数据")
+    view2 = annex2_doc.build(data, name, None, title_prefix=name)
+    found.annex2_year = f"{view2.year}年"
+    if view2.rows:
+        found.annex2_rows = view2.table()
+    return found
+
+
+def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple) -> tuple[Table, Table, dict]:
+    """附件1–3 as the plan prints them, titled with the variant's term."""
+    from . import annex2 as annex2_doc
+
     term = ctx["term"]
-    annex1_title = f"{name}{term}工程三年实施计划指导性任务表（{period}）"
+    annex1_title = f"{name}{term}工程三年实施计划指导性任务表（{ctx['y1']}—{ctx['y3']}）"
     annex2_title = f"{name}{term}工程实施情况汇总表"
     annex3_title = f"{name}{term}对象培养台账（样表）"
-    annex1_rows = annex1_from_answers(ctx)
-    annex2_rows = annex2_doc.TABLE.blank_rows(10)
-    annex2_year = ""
-    annex1_notes: list[str] = []
-    warnings: list[str] = []
-    if data is not None:
-        years = [y["year"] for y in ctx["yearly"]]
-        from_data, missing, planned = annex1_from_data(data, name, years)
-        if from_data is None:
-            warnings.append(f"数据工作簿“三年计划”中没有“{name}”{_span_text(years)}的计划"
-                            f"（有计划的年度：{_span_text(planned)}），附件1按答卷中的逐年目标填写")
-        else:
-            annex1_rows = from_data
-            if missing:
-                annex1_notes.append(f"{_years_text(missing)}在数据工作簿“三年计划”中没有本单位的计划数字，"
-                                    "表中留空，请补充。")
-                warnings.append(f"答卷的计划期为{_span_text(years)}（起始年度 {years[0]}），数据工作簿“三年计划”中"
-                                f"“{name}”的计划年度为{_span_text(planned)}；附件1按答卷的计划期填写，"
-                                f"{_years_text(missing)}没有计划数据（留空）。请核对答卷的起始年度或补充数据")
-        view2 = annex2_doc.build(data, name, None, title_prefix=name)
-        annex2_year = f"{view2.year}年"
-        if view2.rows:
-            annex2_rows = view2.table()
-    sign = answers["sign_date"]
+    annex1 = Table("附件1", annex1_title, ANNEX1_COLUMNS, found.annex1_rows, notes=found.annex1_notes,
+                   title_lines=title_lines(annex1_title, keep=keep))
+    annex2 = Table("附件2", annex2_title, [c.replace(BASE_TERM, term) for c in annex2_doc.TABLE.headers],
+                   found.annex2_rows, notes=[n.replace(BASE_TERM, term) for n in annex2_doc.NOTES],
+                   widths_mm=annex2_doc.TABLE.widths_mm, subtitle_left=f"单位名称：{name}",
+                   subtitle_right=f"{found.annex2_year or '　　年'}　　月　　日",
+                   title_lines=title_lines(annex2_title, keep=keep))
+    annex3 = {"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
+              "title_lines": title_lines(annex3_title, keep=keep), "track_label": f"{term}类别",
+              "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"}
+    return annex1, annex2, annex3
+
+
+def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView:
+    ctx = text_context(answers)
+    library = clauses()
+    name = answers["school_name"]
     keep = (name, ctx["school"])  # title lines never split the school's name when it fits
+    found = _annex_content(ctx, data, name)
+    annex1, annex2, annex3 = _annexes(ctx, name, found, keep)
+    sign = answers["sign_date"]
     notice_title = _render(library["notice"]["title"], ctx)
     view = PlanView(
         mark_text=answers.get("mark_text") if answers.get("print_mark") else None,
@@ -326,24 +355,17 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         sign_date=gongwen_date(sign),
         seal_path=seal_path,
         plan_title=ctx["plan_title"],
-        blocks=blocks,
-        attachments=[annex1_title, annex2_title, annex3_title],
-        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows, notes=annex1_notes,
-                     title_lines=title_lines(annex1_title, keep=keep)),
-        annex2=Table("附件2", annex2_title, [c.replace(BASE_TERM, term) for c in annex2_doc.TABLE.headers], annex2_rows,
-                     notes=[n.replace(BASE_TERM, term) for n in annex2_doc.NOTES], widths_mm=annex2_doc.TABLE.widths_mm,
-                     subtitle_left=f"单位名称：{name}",
-                     subtitle_right=f"{annex2_year or '　　年'}　　月　　日",
-                     title_lines=title_lines(annex2_title, keep=keep)),
-        annex3={"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
-                "title_lines": title_lines(annex3_title, keep=keep), "track_label": f"{term}类别",
-                "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"},
+        blocks=plan_blocks(ctx),
+        attachments=[annex1.title, annex2.title, annex3["title"]],
+        annex1=annex1,
+        annex2=annex2,
+        annex3=annex3,
         cc=answers.get("cc"),
         printer=answers["printer"],
         print_date=gongwen_date(sign),
         notice_title_lines=title_lines(notice_title, keep=keep),
         plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
-        warnings=warnings,
+        warnings=found.warnings,
     )
     view.signature = place(view.issuer, view.sign_date, sealed=seal_path is not None)
     view.mark_size = mark_size(view.mark_text)

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from helpers import docx_document, docx_tables, pdf_tables, xlsx_rows
-from sp_docs.documents import annex2, rollup
+from sp_docs.documents import annex2
+from sp_docs.sources import returns
 from sp_docs.documents.tables import Column, TableSpec
 from sp_docs.jobs.annex2 import annex2 as make_annex2
 
@@ -70,7 +71,7 @@ def test_plan_blank_annex_and_roll_up_use_the_spec():
     widths = [round(c.width.mm) for c in table.rows[0].cells]
     assert widths == [round(w) for w in SPEC.widths_mm]
     for column in SPEC.columns:  # the roll-up reads a returned workbook by the spec's headers
-        assert rollup.FIELDS[rollup._key(column.header)] == column.field
+        assert returns.FIELDS[returns._key(column.header)] == column.field
 
 
 def test_html_follows_a_changed_spec(monkeypatch, city):

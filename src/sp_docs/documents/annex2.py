@@ -5,18 +5,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from ..model import Dataset, Track
+from ..tables import ANNEX2
 from .common import pinyin_key, region_prefix, select_units
-from .tables import Column, TableSpec
 
-# the one description of the table's columns (HTML, DOCX, XLSX, the plan's blank annex, the roll-up)
-TABLE = TableSpec("附件2", (
-    Column("序号", "seq", 14, 8),
-    Column("姓名", "name", 24, 14),
-    Column("出生年月", "birth", 26, 12),
-    Column("“双培”类别", "track", 26, 12),
-    Column("完成年度", "year", 24, 11),
-    Column("备注", "note", 42, 28),
-))
+TABLE = ANNEX2  # the one description of the table's columns (sp_docs/tables.py)
 COLUMNS = TABLE.headers
 NOTE_TRACKS = ("“双培”类别填写相应序号，“骨干教师培养成共产党员”为“1”，“党员教师培养成教学骨干”为“2”。"
                "“1”填前，“2”填后。")

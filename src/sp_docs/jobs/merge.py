@@ -101,7 +101,9 @@ def merge(paths: list[Path], output: Path, *, plan: Path | None = None, force: b
     data = load_valid(plan)[0] if plan else None
     units = [u.name for u in data.units] if data else None
     parents = {u.name: u.parent for u in data.units} if data else None
-    rolled = rollup.roll_up(paths, units, output=output, parents=parents)
+    from ..sources.returns import read_returns
+
+    rolled = rollup.roll_up(read_returns(paths, units, output=output), units, parents=parents)
     comparison = rollup.plan_comparison(data, rolled) if data else None
     title = "“双培”工程实施情况汇总表"
     if data is not None:

@@ -43,6 +43,16 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
+def write_formats(outdir: Path, stem: str, formats, render_one: Callable[[str], bytes], *,
+                  force: bool = False) -> list[Path]:
+    """``outdir/stem.<format>`` for each format: every format is rendered first, then the
+    files are written (a format that cannot be rendered leaves no file of the set)."""
+    from ..output import write_bytes
+
+    rendered = {f: render_one(f) for f in formats}
+    return [write_bytes(Path(outdir) / f"{stem}.{f}", data, force=force) for f, data in rendered.items()]
+
+
 def load_valid(path: Path | str) -> tuple[Dataset, Problems]:
     """A dataset with no input errors (warnings are returned for the caller to show)."""
     from ..sources import load_dataset
@@ -146,6 +156,12 @@ def example_workbook(data_dir: Path) -> Path:
                           + "、".join(p.name for p in found)
                           + "。请直接给出要用的工作簿路径（sp-docs all 路径/工作簿.xlsx），或把它命名为 city.xlsx")
     return found[0]
+
+
+def example_data(data_dir: Path) -> tuple[Path, Dataset]:
+    """The data workbook ``sp-docs all`` works on, and its dataset (no input errors)."""
+    workbook = example_workbook(data_dir)
+    return workbook, load_valid(workbook)[0]
 
 
 def example_file(data_dir: Path, name: str) -> Path | None:

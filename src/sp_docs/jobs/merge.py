@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import SpDocsError
 from ..output import write_bytes
-from . import example_step, example_workbook, load_valid
+from . import example_data, example_step, load_valid
 
 def _style_header(ws, row: int, headers: list[str], widths: list[int]) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -122,8 +122,7 @@ def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     from ..output import safe_filename
     from .annex2 import example as annex2_example
 
-    workbook = example_workbook(data_dir)
-    data, _ = load_valid(workbook)
+    workbook, data = example_data(data_dir)
     top = data.roots()[0].name
     if not data.children(top):
         from . import StepSkipped

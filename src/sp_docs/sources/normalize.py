@@ -247,6 +247,24 @@ _YEAR_STR_RE = re.compile(r"^(\d{4})(?:\.0+)?(?:年度?)?$")
 _CN_YEAR_RE = re.compile(rf"^([{_CN_DIGIT_CHARS}]{{4}})(?:年度?)?$")
 
 
+def _whole_number(v, expected: str) -> int:
+    """A numeric cell that holds a whole number (12 or 12.0), else the error."""
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    f = float(v)
+    if not (math.isfinite(f) and f.is_integer()):
+        raise NormalizeError(expected, v)
+    return int(f)
+
+
+def _compact(v: str, expected: str) -> str:
+    """A text cell without spaces, invisible characters or full-width forms; empty is an error."""
+    s = _WS_RE.sub("", to_halfwidth(_drop_invisible(v)))
+    if not s:
+        raise NormalizeError(f"不能为空，{expected}", v)
+    return s
+
+
 def parse_year(v: object) -> int:
     """Parse a year (``2021``, ``2021年``, ``2021.0``, full-width; 1950–2100)."""
     exp = YEAR_EXPECTED
@@ -256,17 +274,10 @@ def parse_year(v: object) -> int:
         raise NormalizeError(exp, v)
     if isinstance(v, _dt.date):
         y = v.year
-    elif isinstance(v, numbers.Integral):
-        y = int(v)
     elif isinstance(v, (numbers.Real, Decimal)):
-        f = float(v)
-        if not (math.isfinite(f) and f.is_integer()):
-            raise NormalizeError(exp, v)
-        y = int(f)
+        y = _whole_number(v, exp)
     elif isinstance(v, str):
-        s = _WS_RE.sub("", to_halfwidth(_drop_invisible(v)))
-        if not s:
-            raise NormalizeError(f"不能为空，{exp}", v)
+        s = _compact(v, exp)
         m = _YEAR_STR_RE.match(s)
         if m:
             y = int(m.group(1))
@@ -300,17 +311,10 @@ def parse_int(v: object, *, min: int | None = None, max: int | None = None) -> i
         raise NormalizeError(f"不能为空，{exp}", v)
     if isinstance(v, bool):
         raise NormalizeError(exp, v)
-    if isinstance(v, numbers.Integral):
-        n = int(v)
-    elif isinstance(v, (numbers.Real, Decimal)):
-        f = float(v)
-        if not (math.isfinite(f) and f.is_integer()):
-            raise NormalizeError(exp, v)
-        n = int(f)
+    if isinstance(v, (numbers.Real, Decimal)):
+        n = _whole_number(v, exp)
     elif isinstance(v, str):
-        s = _WS_RE.sub("", to_halfwidth(_drop_invisible(v)))
-        if not s:
-            raise NormalizeError(f"不能为空，{exp}", v)
+        s = _compact(v, exp)
         t = _THOUSANDS_RE.match(s)
         if t:
             s = t.group(0).replace(",", "") + s[t.end():]

@@ -18,7 +18,8 @@ class Column:
     field: str  # attribute of the view-model's row
     width_mm: float  # printed width (DOCX; the HTML takes the same proportions)
     xlsx_width: float  # Excel column width, in characters of the default font
-    number_format: str = "@"  # Excel: text, so that 1985.03 is not read as a number
+    number_format: str = "@"  # Excel: "@" text (1985.03 stays text), "0" a whole number
+    align: str = "center"  # in the data rows
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,10 @@ class TableSpec:
 
 # 附件2 “双培”工程实施情况汇总表 (the seed's columns, in its order)
 ANNEX2 = TableSpec("附件2", (
-    Column("序号", "seq", 14, 8),
+    Column("序号", "seq", 14, 7, "0"),
     Column("姓名", "name", 24, 14),
     Column("出生年月", "birth", 26, 12),
-    Column("“双培”类别", "track", 26, 12),
-    Column("完成年度", "year", 24, 11),
-    Column("备注", "note", 42, 28),
+    Column("“双培”类别", "track", 26, 12, "0"),
+    Column("完成年度", "year", 24, 11, "0"),
+    Column("备注", "note", 42, 30, align="left"),
 ))

@@ -46,7 +46,7 @@ def _plan_figure(data: Dataset, units: list[str], root: str | None):
         plan[track] = (row_units, years, per_year)
     figure = Figure("plan", "计划与完成", ["单位", "年度", "类别", "计划", "完成", "完成率"],
                     [[p.unit, p.year, p.track.code, p.planned, p.completed,
-                      "" if p.rate is None else f"{p.rate * 100:.0f}%"] for p in progress])
+                      "" if p.rate is None else round(p.rate, 4)] for p in progress])
     return plan, figure
 
 

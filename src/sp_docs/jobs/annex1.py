@@ -78,7 +78,8 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
             if not by_year:
                 data_bytes = _drop_sheet(data_bytes, "分年度")
         else:
-            data_bytes = fmt.render("annex1", context, f, user_dir=template_dir)
+            data_bytes = fmt.render("annex1", context, f, user_dir=template_dir, author=name,
+                                    title=f"{context['title_line1']}{context['title_line2']}")
         written.append(write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force))
     return written, view
 

@@ -19,7 +19,8 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
     stem = safe_filename(f"附件2_实施情况汇总表_{unit}_{view.year}")
     if "pdf" in formats:
         view.warnings = glyph_warnings([(f"第{r.seq}行 {r.name}", f"{r.name}{r.note}") for r in view.rows])
-    rendered = {f: fmt.render("annex2", context, f, user_dir=template_dir) for f in formats}
+    rendered = {f: fmt.render("annex2", context, f, user_dir=template_dir, author=unit, title=context["title"])
+                for f in formats}
     written = [write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force) for f, data_bytes in rendered.items()]
     return written, view
 

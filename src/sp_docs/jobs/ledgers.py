@@ -268,7 +268,8 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
             good = []
             for v in views:
                 try:
-                    data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir)
+                    data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir,
+                                            author=v.unit, title=f"“双培”对象培养台账（{v.name}）")
                 except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
                     fail(f"{v.unit} {v.name}", v.key, exc)
                 else:
@@ -277,7 +278,8 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
                 bar.advance(task)
             if good:
                 write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
-                                                     user_dir=template_dir))
+                                                     user_dir=template_dir, author=unit or "",
+                                                     title=f"“双培”对象培养台账（{unit or '全部单位'}）"))
             bar.advance(task)
             gc.collect()
         if "xlsx" in formats:

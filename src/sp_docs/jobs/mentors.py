@@ -27,7 +27,8 @@ def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str
                  view.mentor_rows()),
             ], widths={"谈心谈话记录": [10, 22, 16, 12, 10, 80]})
         else:
-            payload = fmt.render("mentors", context, f, user_dir=template_dir)
+            payload = fmt.render("mentors", context, f, user_dir=template_dir, author=view.unit_name,
+                                 title=context["title"])
         written.append(write_bytes(outdir / f"{stem}.{f}", payload, force=force))
     return written, view
 

@@ -69,8 +69,14 @@ def define_styles(document) -> None:
         fmt.alignment = _ALIGN[align]
         fmt.space_before = Pt(0)
         fmt.space_after = Pt(0)
-        if name == "表格文字":
-            fmt.line_spacing = 1.0
+        # exact line heights, none snapped to the page's line grid: LibreOffice would give a
+        # line of a tall font (Noto CJK: 1.45 em) two grid lines
+        ooxml.no_grid_snap(style)
+        if name == "表格文字":  # the PDF's table cells: line-height 1.35
+            from docx.enum.text import WD_LINE_SPACING
+
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(12 * 1.35)
         elif name == "发文机关标志":
             fmt.line_spacing = Pt(48)
         else:
@@ -292,6 +298,9 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     end = document.add_paragraph()  # a body must not end with a table
     end.paragraph_format.line_spacing = Pt(1)
     ooxml.no_grid_snap(end)
+    from .docx import finish_document
+
+    finish_document(document, author=view.issuer, title="".join(view.plan_title_lines))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

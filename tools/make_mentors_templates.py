@@ -38,7 +38,7 @@ def document():
     ooxml.set_style_font(normal, "fang", 12)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
-    ooxml.add_page_numbers(doc, section, gongwen=False, size_pt=10.5)
+    ooxml.add_page_numbers(doc, section, size_pt=14)  # "— n —" alternating sides, as the PDF (gongwen.css)
     return doc
 
 

@@ -402,9 +402,10 @@ class DocxBatch:
         import jinja2
 
         try:
-            return self.template.render(**docx_context(cert), seal=self._seal_for(cert))
+            xml = self.template.render(**docx_context(cert), seal=self._seal_for(cert))
         except (jinja2.TemplateError, TypeError, ValueError) as exc:
             raise templates.describe_render_error(exc, "certificate.docx") from None
+        return xml.replace(LINE_BREAK, '</w:t><w:br/><w:t xml:space="preserve">')
 
     def parts(self, cert) -> tuple[str, str]:
         """(body content, final sectPr) of one rendered certificate."""
@@ -433,26 +434,31 @@ class DocxBatch:
         return docx_with_parts(self.package, {"word/document.xml": xml.encode("utf-8")})
 
 
+# The body keeps the PDF's line breaks (the view-model fits the 荣誉称号 on one line with its
+# quotes); the marker becomes a <w:br/> in the rendered XML.
+LINE_BREAK = "\u2028"
 DOCX_FIELDS = ("greeting", "body", "closing", "issuer", "date", "number", "name", "unit", "title", "seal")
 
 
 def docx_context(cert) -> dict:
     body = cert.field("body")
-    # the body field holds the sentence and the closing, broken into lines; Word re-wraps
-    paragraphs = _paragraphs(body.lines)
+    # the body field holds the sentence and the closing, broken into lines.  At the template's
+    # size (the view-model did not shrink the text) the PDF's lines fit the Word column too and
+    # are kept, so the 荣誉称号 stays on one line with its quotes; shrunk text is re-wrapped.
+    paragraphs = _paragraphs(body.lines, LINE_BREAK if body.size >= body.box.size else "")
     return {"greeting": cert.field("greeting").text, "body": paragraphs[0] if paragraphs else "",
             "closing": "".join(paragraphs[1:]), "issuer": cert.field("issuer").text,
             "date": cert.field("date").text, "number": cert.field("number").text,
             "name": cert.name, "unit": cert.unit, "title": cert.title}
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
+def _paragraphs(lines: list[str], joiner: str = "") -> list[str]:
     paragraphs: list[str] = []
     for line in lines:
         if line.startswith("\u3000\u3000") or not paragraphs:
             paragraphs.append(line)
         else:
-            paragraphs[-1] += line
+            paragraphs[-1] += joiner + line
     return paragraphs
 
 

@@ -269,6 +269,7 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
             for v in views:
                 try:
                     data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir,
+                                            docx_post_process=_keep_opinion_with_record,
                                             author=v.unit, title=f"“双培”对象培养台账（{v.name}）")
                 except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
                     fail(f"{v.unit} {v.name}", v.key, exc)
@@ -279,6 +280,7 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
             if good:
                 write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
                                                      user_dir=template_dir, author=unit or "",
+                                                     docx_post_process=_keep_opinion_with_record,
                                                      title=f"“双培”对象培养台账（{unit or '全部单位'}）"))
             bar.advance(task)
             gc.collect()
@@ -296,6 +298,13 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
                        user_dir=template_dir)
     write(index_path, index)
     return batch
+
+
+def _keep_opinion_with_record(document) -> None:
+    """培养人意见 stays on the page of the last record (Word/WPS/LibreOffice)."""
+    from ..render.ooxml import keep_rows_with_last
+
+    keep_rows_with_last(document, "培养人意见")
 
 
 @example_step("附件3 培养台账（合订 PDF、Word、目录）")

@@ -94,12 +94,12 @@ Target="fontTable.xml"/>\
 Target="theme/theme1.xml"/>\
 </Relationships>"""
 
-# A4 portrait with the GB/T 9704 margins (templates set their own page).
+# A4 portrait with the GB/T 9704 margins, no line grid (templates set their own page and grid).
 _DOCUMENT = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body><w:p/>\
 <w:sectPr><w:pgSz w:w="11906" w:h="16838"/>\
 <w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="1191" w:gutter="0"/>\
-<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr></w:body></w:document>"""
+<w:cols w:space="425"/></w:sectPr></w:body></w:document>"""
 
 _RUN_DEFAULTS = ('<w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="仿宋_GB2312" '
                  'w:cs="仿宋_GB2312"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/>'

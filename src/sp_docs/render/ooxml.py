@@ -451,3 +451,31 @@ def east_asian_hints(element) -> int:
         run.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
         marked += 1
     return marked
+
+
+def table_cell_margins(table, *, top_pt: float, bottom_pt: float, left_pt: float, right_pt: float) -> None:
+    """Default cell margins of ``table`` (w:tblCellMar), like the PDF's cell padding."""
+    margins = get_or_add(table._tbl.tblPr, "tblCellMar")
+    for edge, value in (("top", top_pt), ("left", left_pt), ("bottom", bottom_pt), ("right", right_pt)):
+        element = margins.find(qn(f"w:{edge}"))
+        if element is None:
+            element = OxmlElement(f"w:{edge}")
+            margins.append(element)  # built in schema order: top, left, bottom, right
+        element.set(qn("w:w"), str(int(value * 20)))
+        element.set(qn("w:type"), "dxa")
+
+
+def keep_rows_with_last(document, marker: str) -> int:
+    """In every table whose last row starts with ``marker`` (e.g. 培养人意见), keep the row
+    before it on the same page as the last row (w:keepNext on its paragraphs), so the last
+    row never stands alone on a page.  Returns the number of tables changed."""
+    changed = 0
+    for table in document.tables:
+        rows = table.rows
+        if len(rows) < 2 or not rows[-1].cells[0].text.strip().startswith(marker):
+            continue
+        for cell in rows[-2].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+        changed += 1
+    return changed

@@ -191,7 +191,7 @@ def _annex3(document, view) -> None:
 
     def row(values, height=26):
         r = table.add_row()
-        ooxml.row_height_exact(r, height)
+        ooxml.row_height_at_least(r, height)  # grows with its text (the “双培”类别 line wraps)
         used.append(height)
         for cell, text in zip(r.cells, values):
             cell.paragraphs[0].style = document.styles["表格文字"]

@@ -21,6 +21,7 @@ BODY_PT = 16
 CHAR_PT = 442.2 / 28  # character pitch of the 156 mm type area
 LINE_PT = 28.95
 COLOPHON_ROW_PT = 28
+AFTER_REDLINE_PT = 24.7 + 9  # plan.html's .after-redline, plus the glyph's drop in an exact 22 pt line
 TYPE_AREA_PT = 225 * 72 / 25.4
 
 
@@ -121,11 +122,19 @@ def signature_indents(issuer: str, sign_date: str, sealed: bool) -> tuple[float,
 def _notice(document, view, seal: Path | None) -> None:
     if view.mark_text:
         size = min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text), 1))
-        mark = _para(document, "发文机关标志", space_before=Mm(35) - Pt(LINE_PT))
+        # GB/T 9704: the 发文机关标志 35 mm below the top of the type area; an exact line of the
+        # mark's size holds the glyph's top about 2 mm lower than the PDF's line box does
+        mark = _para(document, "发文机关标志", space_before=Mm(37))
+        ooxml.set_line_spacing_exact(mark, size)
         ooxml.set_run_font(mark.add_run(view.mark_text), "title", size)
-        _para(document, "发文字号")
+        # the blank line under it, less the part of the glyph a CSS line box of height 1 lets
+        # hang below the line (the PDF's mark-to-rule distance)
+        ooxml.set_line_spacing_exact(_para(document, "发文字号"), LINE_PT - 10)
     number = _para(document, "发文字号", view.doc_number)
     ooxml.paragraph_border(number, "bottom", size_eighths=12, color=ooxml.GONGWEN_RED, space_pt=11)
+    # two blank lines between the red rule and the title (plan.html: .after-redline + .blank)
+    gap = _para(document, "公文正文")
+    ooxml.set_line_spacing_exact(gap, AFTER_REDLINE_PT)
     _para(document, "公文正文")
     _title(document, view.notice_title_lines)
     _para(document, "公文正文")
@@ -180,7 +189,7 @@ def _annex_head(document, label: str, title_lines: list[str]) -> None:
     _title(document, title_lines)
 
 
-def _annex3(document, view) -> None:
+def _annex3(document, view) -> float:
     a3 = view.annex3
     _annex_head(document, a3["label"], a3["title_lines"])
     table = document.add_table(rows=0, cols=4)
@@ -287,9 +296,10 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     for n, note in enumerate(a2.notes, start=1):
         _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))
     used = _annex3(document, view)
-    # the 版记 sits on the bottom of the last page's type area: a spacer of the remaining height
+    # the 版记 ends on the bottom of the last page's type area: a spacer of the remaining height
+    # (less 4 pt for the rules and the closing 1 pt paragraph)
     rows = 2 if view.cc else 1
-    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 3 * (rows + 8)
+    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 4
     if spacer > 2:
         gap = document.add_paragraph(style="表格文字")
         ooxml.set_line_spacing_exact(gap, spacer)

@@ -30,3 +30,12 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_run():
+    """Each test is one run: the inputs an earlier test read are not protected in this one."""
+    from sp_docs.output import new_run
+
+    new_run()
+    yield

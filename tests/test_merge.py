@@ -141,8 +141,10 @@ def test_plan_comparison_sheet(returns, city_workbook, tmp_path):
 def test_cli_prints_counts(returns, tmp_path, runner):
     folder, _ = returns
     result = runner.invoke(main, ["merge", str(folder), "-o", str(tmp_path / "c.xlsx")])
-    assert result.exit_code == 0, result.output
-    assert "全部对上" in result.output and "数据行" in result.output
+    # 坏文件.xlsx cannot be read: named, the summary does not claim all is well, exit status 2
+    assert result.exit_code == 2, result.output
+    assert "坏文件.xlsx" in result.output and "数据行" in result.output
+    assert "全部对上" not in result.output and "1 个文件未读取" in result.output
     again = runner.invoke(main, ["merge", str(folder), "-o", str(tmp_path / "c.xlsx")])
     assert again.exit_code == 1 and "--force" in again.output
 
@@ -230,7 +232,8 @@ def test_data_workbook_and_junk_rejected_whole(with_parent, city_workbook, tmp_p
     fake = [r for r in problems if r[1] == "fake.xlsx"]
     assert len(fake) == 1 and "无法读取" in fake[0][4] and fake[0][6].startswith("否")
     assert rolled.files_rejected == 1 and rolled.files_failed == 1
-    assert "不是附件2 1 个" in rolled.summary() and "全部对上" in rolled.summary()
+    assert "不是附件2 1 个" in rolled.summary() and "全部对上" not in rolled.summary()
+    assert "有 2 个文件未读取" in rolled.summary()
 
 
 def test_sheet_without_year_column_rejected_and_blank_year_flagged(tmp_path):

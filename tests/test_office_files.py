@@ -1,199 +1,92 @@
-"""Word and Excel files as good as the PDF (issue 10, DOCX half).
-
-One session fixture writes every DOCX kind (and the workbooks that come with them) from the
-example data; the schema test validates every part of each file with openxml-audit (a port
-of the Open XML SDK's ECMA-376 validation); one LibreOffice run converts the plan, the
-ledgers, the certificates and the mentors' lists with the project's fontconfig aliases, and
-the tests measure that rendering against the tool's own PDFs."""
+"""Files as offices make them (issue 13): returns saved as .xls, .ods, .csv or
+with an upper-case extension; data workbooks and award lists in the old and the
+OpenDocument format.  Fixtures: tests/office_files/make_fixtures.py."""
 from __future__ import annotations
 
-import re
-import zipfile
+import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import helpers
-import office_layout as L
+from helpers import xlsx_rows
+from office_files.make_fixtures import AWARDS, RETURNS
 from sp_docs.cli import main
-from sp_docs.render import docx_base, fonts
+from sp_docs.sources import load_dataset
 
+HERE = Path(__file__).resolve().parent / "office_files"
 EXAMPLES = Path(__file__).resolve().parents[1] / "data_examples"
-UNIT = "青川市第一中学"
 
 
-def _run(*args: str) -> None:
-    result = CliRunner().invoke(main, list(args))
+def test_merge_reads_every_format_and_names_the_rest(tmp_path, runner):
+    out = tmp_path / "city.xlsx"
+    result = runner.invoke(main, ["merge", str(HERE / "returns"), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "说明.docx" in result.output and "不是表格文件" in result.output
+    assert "全部对上" not in result.output and "1 个文件未读取" in result.output
+    table = xlsx_rows(out, "汇总表")[2:]
+    expected = {(unit, name) for unit, (_, rows) in RETURNS.items() for name, *_ in rows}
+    assert {(r[1], r[2]) for r in table} == expected  # every unit, whatever its file's format
+    sources = {r[7] for r in table}
+    assert sources == {name for name, _ in RETURNS.values()}
+    births = {r[2]: r[3] for r in table}
+    assert births["李四"] == "1988.07" and births["郑七"] == "1986.05"  # .xls and GBK .csv cells as typed
+    problems = xlsx_rows(out, "问题")[2:]
+    assert any(r[1] == "说明.docx" and r[6].startswith("否") for r in problems)
+
+
+def test_merge_of_tables_only_says_all_accounted(tmp_path, runner):
+    folder = tmp_path / "returns"
+    shutil.copytree(HERE / "returns", folder)
+    (folder / "说明.docx").unlink()
+    (folder / "~$东湖区.xlsx").write_bytes(b"lock")  # Excel's lock file while the workbook is open
+    result = runner.invoke(main, ["merge", str(folder), "-o", str(tmp_path / "c.xlsx")])
     assert result.exit_code == 0, result.output
+    assert "读取文件 5 个" in result.output and "全部对上" in result.output
 
 
-@pytest.fixture(scope="session")
-def office_dir(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("office")
-    city = str(EXAMPLES / "city.xlsx")
-    _run("plan", str(EXAMPLES / "answers.yaml"), "--data", str(EXAMPLES / "school.xlsx"), "-o", str(out / "plan"))
-    _run("annex", "1", city, "--settings", str(EXAMPLES / "rules.yaml"), "-o", str(out / "annex1"),
-         "--format", "docx,xlsx")
-    _run("annex", "2", city, "--unit", UNIT, "-o", str(out / "annex2"), "--format", "docx,xlsx")
-    _run("ledgers", city, "--unit", UNIT, "-o", str(out / "ledgers"), "--format", "pdf,docx", "--jobs", "1")
-    _run("mentors", city, "--unit", UNIT, "-o", str(out / "mentors"))
-    _run("certificates", "make", city, "--settings", str(EXAMPLES / "certificate_settings.yaml"),
-         "-o", str(out / "certificates"), "--format", "pdf,docx")
-    return out
+def test_merge_names_an_unreadable_xls(tmp_path, runner):
+    bad = tmp_path / "坏的.xls"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)
+    good = HERE / "returns" / "南山县.xls"
+    result = runner.invoke(main, ["merge", str(good), str(bad), "-o", str(tmp_path / "c.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "坏的.xls" in result.output and "全部对上" not in result.output
 
 
-def _one(folder: Path, pattern: str) -> Path:
-    found = sorted(folder.glob(pattern))
-    assert found, f"{folder}/{pattern}"
-    return found[0]
+@pytest.mark.parametrize("name", ["school.xls", "school.ods"])
+def test_data_workbook_in_old_and_open_formats(name):
+    reference, problems = load_dataset(EXAMPLES / "school.xlsx")
+    data, found = load_dataset(HERE / name)
+    assert not found.errors, [p.describe() for p in found.errors]
+    assert len(found.warnings) == len(problems.warnings)
+    assert [(t.name, t.birth, t.political_status, t.joined_party) for t in data.teachers] == \
+           [(t.name, t.birth, t.political_status, t.joined_party) for t in reference.teachers]
+    assert [(t.name, t.filed_on, t.plan_year, [m.name for m in t.mentors]) for t in data.trainees] == \
+           [(t.name, t.filed_on, t.plan_year, [m.name for m in t.mentors]) for t in reference.trainees]
+    assert [(r.trainee, r.date, r.content) for r in data.records] == \
+           [(r.trainee, r.date, r.content) for r in reference.records]
 
 
-# -- the Chinese base -------------------------------------------------------------------
-
-def test_every_docx_is_built_on_the_chinese_base(office_dir):
-    leftovers = ("ＭＳ 明朝", "ＭＳ ゴシック", "Calibri", "Cambria", "python-docx", "2013-12-23", 'w:eastAsia="en-US"',
-                 'w:eastAsia="ja-JP"')
-    files = sorted(office_dir.rglob("*.docx"))
-    assert len(files) >= 6
-    for path in files:
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-            xml = {name: package.read(name).decode("utf-8") for name in names if name.endswith(".xml")}
-        assert not names & {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml"}, path
-        for name, text in xml.items():
-            for bad in leftovers:
-                assert bad not in text, (path.name, name, bad)
-        assert 'w:eastAsia="zh-CN"' in xml["word/styles.xml"] and 'w:eastAsia="zh-CN"' in xml["word/settings.xml"]
-        table = xml["word/fontTable.xml"]
-        for role in fonts.ROLES.values():  # every official font, GB2312 charset, a Windows alternate
-            entry = re.search(r'<w:font w:name="%s">(.*?)</w:font>' % re.escape(role.official), table)
-            assert entry, (path.name, role.official)
-            assert '<w:charset w:val="86"/>' in entry.group(1) and "<w:altName " in entry.group(1)
-            assert "<w:panose1 " in entry.group(1) and "<w:pitch " in entry.group(1)
-        assert "<w:altName w:val=\"仿宋\"/>" in table and "<w:altName w:val=\"楷体\"/>" in table
+def test_upper_case_extension_and_xls_in_check(tmp_path, runner):
+    upper = tmp_path / "SCHOOL.XLSX"
+    shutil.copy(EXAMPLES / "school.xlsx", upper)
+    for path in (upper, HERE / "school.xls"):
+        result = runner.invoke(main, ["check", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "双培对象 10 人" in result.output
 
 
-def test_core_properties_come_from_the_data(office_dir):
-    from datetime import datetime, timedelta, timezone
-
-    plan = helpers.docx_document(_one(office_dir / "plan", "*.docx")).core_properties
-    assert plan.author == "中共青川市实验小学总支部委员会" and plan.title == "青川市实验小学“双培双树”工程实施方案"
-    assert plan.language == "zh-CN" and datetime.now(timezone.utc) - plan.created < timedelta(hours=1)
-    annex2 = helpers.docx_document(_one(office_dir / "annex2", "*.docx")).core_properties
-    assert annex2.author == UNIT and "实施情况汇总表" in annex2.title
+def test_csv_data_workbook_gets_a_way_forward(tmp_path, runner):
+    path = tmp_path / "教师.csv"
+    path.write_bytes("姓名,所在单位\n张三,一中\n".encode("gbk"))
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "CSV" in result.output and "多个工作表" in result.output and "Traceback" not in result.output
 
 
-def test_quotes_are_marked_east_asian(office_dir):
-    with zipfile.ZipFile(_one(office_dir / "plan", "*.docx")) as package:
-        body = package.read("word/document.xml").decode("utf-8")
-    runs = re.findall(r"<w:r>(?:(?!</w:r>).)*“(?:(?!</w:r>).)*</w:r>", body)
-    assert runs and all('w:hint="eastAsia"' in run for run in runs)
+def test_award_list_as_xls(tmp_path, runner):
+    from sp_docs.sources.award_list import read_award_list
 
-
-def test_base_is_what_the_generator_writes():
-    with zipfile.ZipFile(docx_base.base_path()) as package:
-        stored = {name: package.read(name).decode("utf-8") for name in package.namelist()}
-    assert stored == docx_base.base_parts(), "templates/docx/base.docx: run python tools/make_docx_base.py"
-
-
-# -- ECMA-376 schema ------------------------------------------------------------------
-
-def _findings(path: Path) -> list[str]:
-    from openxml_audit import OpenXmlValidator
-
-    result = OpenXmlValidator(max_errors=50).validate(path)
-    return [f"{getattr(e, 'part_uri', '')} {getattr(e, 'path', '')} {e.description}" for e in result.errors]
-
-
-def test_every_docx_is_schema_valid(office_dir):
-    files = sorted(office_dir.rglob("*.docx"))
-    # the per-person ledgers share one template: three of them stand for the rest
-    files = [f for f in files if f.parent.name != "培养台账_Word"] + sorted(office_dir.rglob("培养台账_Word/*.docx"))[:3]
-    problems = {f.name: _findings(f) for f in files}
-    assert not {name: found for name, found in problems.items() if found}
-
-
-XLSX_KNOWN = ("inline-string", "Unexpected element")
-
-
-def test_every_xlsx_is_schema_valid(office_dir):
-    problems = {f.name: _findings(f) for f in sorted(office_dir.rglob("*.xlsx"))}
-    bad = {name: found for name, found in problems.items() if found}
-    if bad and all(any(k in line for k in XLSX_KNOWN) for found in bad.values() for line in found):
-        pytest.xfail("XLSX (issue 10, 10xlsx's half): xl/worksheets/sheet*.xml hold inline strings without "
-                     "xl/sharedStrings.xml; xl/styles.xml font children out of order: " + "；".join(sorted(bad)))
-    assert not bad
-
-
-# -- LibreOffice's rendering against the tool's PDF --------------------------------------------
-
-@pytest.fixture(scope="session")
-def rendered(office_dir, tmp_path_factory):
-    if not helpers.libreoffice_available():
-        pytest.skip("LibreOffice not installed")
-    work = tmp_path_factory.mktemp("lo")
-    docs = {"plan": _one(office_dir / "plan", "*.docx"),
-            "ledgers": _one(office_dir / "ledgers", "培养台账_*.docx"),
-            "mentors": _one(office_dir / "mentors", "*.docx"),
-            "certificates": _one(office_dir / "certificates", "*.docx")}
-    singles = sorted((office_dir / "ledgers" / "培养台账_Word").glob("*.docx"))
-    pdfs = L.convert_all([*docs.values(), *singles], work, L.fontconfig_env(work / "fc"))
-    return {key: pdfs[path] for key, path in docs.items()} | {"singles": [pdfs[p] for p in singles]}
-
-
-def test_plan_fonts_per_role(rendered):
-    families = L.font_families(rendered["plan"])
-    expected = {"fang": "FandolFang", "title": "NotoSerifCJK", "hei": "NotoSansCJK", "kai": "UKai"}
-    for role, family in expected.items():
-        assert any(family in name for name in families), (role, family, families)
-    assert any("NotoSerifCJK" in name and "Bold" in name for name in families)  # 小标宋 → the bold face
-
-
-def test_plan_layout_follows_the_pdf(office_dir, rendered):
-    tool, office = _one(office_dir / "plan", "*.pdf"), rendered["plan"]
-    assert L.page_count(office) == L.page_count(tool)
-    share = L.equal_line_share(tool, office)
-    # LibreOffice 7.4 reads neither w:autoSpaceDE/DN (space around digits) nor w:overflowPunct=0 the
-    # way Word does, so lines with digits or a closing comma break differently (docs/office.md)
-    assert share >= 0.72, share
-    for start in ("中共青川市", "关于印发"):  # 发文机关标志, title
-        assert abs(L.line_top(office, 0, start) - L.line_top(tool, 0, start)) < 2 * L.MM, start
-    red_tool, red_office = L.horizontal_rules(tool, 0), L.horizontal_rules(office, 0)
-    assert len(red_office) == 1 and abs(red_office[0][0] - red_tool[0][0]) < 2 * L.MM
-    last = L.horizontal_rules(office, L.page_count(office) - 1)[-3:]  # the 版记's three rules
-    left, right = 28 * L.MM, (210 - 26) * L.MM
-    assert all(abs(x0 - left) < 2 * L.MM and abs(x1 - right) < 2 * L.MM for _, x0, x1 in last), last
-    assert abs(last[-1][0] - (297 - 35) * L.MM) < 2 * L.MM, last  # on the bottom of the type area
-    assert L.page_number_sides(office) == L.page_number_sides(tool)
-
-
-def test_ledgers_paginate_like_the_pdf(office_dir, rendered):
-    from openpyxl import load_workbook
-
-    index = load_workbook(office_dir / "ledgers" / "目录.xlsx").active
-    rows = [r for r in index.iter_rows(min_row=3, values_only=True) if r[0]]
-    pages = [L.page_count(pdf) for pdf in rendered["singles"]]
-    assert len(pages) == len(rows)
-    same = sum(1 for row, n in zip(rows, pages) if row[5] == n)
-    assert same >= len(rows) - 1, list(zip([r[5] for r in rows], pages))
-    for pdf in rendered["singles"]:
-        texts = helpers.pdf_pages_text(pdf)
-        assert all("日期·形式" in text.replace(" ", "") for text in texts)  # the header repeats
-        assert "培养人意见" in texts[-1] and "日期·形式" in texts[-1]  # never alone on a page
-
-
-def test_certificate_titles_stay_whole(office_dir, rendered):
-    tool = helpers.pdf_pages_text(_one(office_dir / "certificates", "*.pdf"))
-    office = helpers.pdf_pages_text(rendered["certificates"])
-    assert len(office) == len(tool)
-    for text in office:
-        compact = text.replace(" ", "")
-        quoted = re.findall(r"被评为\n?“([^”]*)”", compact)
-        assert quoted and "\n" not in quoted[0], compact
-
-
-def test_mentors_page_numbers_alternate_like_the_pdf(office_dir, rendered):
-    sides = L.page_number_sides(rendered["mentors"])
-    assert sides == L.page_number_sides(_one(office_dir / "mentors", "*.pdf"))
-    assert len(sides) > 1 and sides[0::2] == ["right"] * len(sides[0::2]) and set(sides[1::2]) == {"left"}
+    awards = read_award_list(HERE / "awards.xls")
+    assert [(r.award.name, r.award.unit, r.award.title) for r in awards.rows] == AWARDS
+    assert all(r.award.issued_on.isoformat().startswith("2025-09-10") for r in awards.rows)

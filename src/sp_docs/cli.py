@@ -3,94 +3,32 @@ function and prints the result; every failure becomes a Chinese message."""
 from __future__ import annotations
 
 import json
-import os
 import sys
-from functools import wraps
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__, cli_zh
-from .errors import InputError, Problems, SpDocsError
-
-cli_zh.install()
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def print_problems(problems: Problems, title: str = "检查结果", out: Console | None = None) -> None:
-    """A table on a wide terminal; one self-contained line per problem otherwise
-    (narrow windows, logs, pipes), so nothing is cut or wrapped mid-word.
-    Errors of a failed command go to stderr; ``check`` prints its findings to stdout."""
-    out = out or err_console
-    if not len(problems):
-        return
-    if out.is_terminal and out.width >= 110:
-        table = Table(title=title, show_lines=False, expand=False)
-        for name in ("级别", "位置", "问题", "填写的值", "应为"):
-            table.add_column(name, overflow="fold")
-        for p in problems:
-            level = "[red]错误[/red]" if p.is_error else "[yellow]警告[/yellow]"
-            table.add_row(level, p.location.describe(), p.message, p.value, p.expected)
-        out.print(table)
-        return
-    out.print(f"{title}：", soft_wrap=True)
-    for p in problems:
-        colour = "red" if p.is_error else "yellow"
-        out.print(f"[{colour}]{escape(p.describe())}[/{colour}]", soft_wrap=True)
+from . import __version__
+from .commands.common import (  # noqa: F401
+    CONTEXT_SETTINGS,
+    SpDocsGroup,
+    console,
+    err_console,
+    force_option,
+    format_option,
+    handle_errors,
+    outdir_option,
+    print_problems,
+    templates_option,
+    workbook_argument,
+)
+from .errors import InputError, SpDocsError
 
 
-def handle_errors(func):
-    """No traceback ever reaches the user; exit status 2 for bad input."""
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except InputError as exc:
-            print_problems(exc.problems, "输入有误，未生成文件")
-            err_console.print(f"[red]共 {len(exc.problems.errors)} 处错误，请修改后重试。[/red]")
-            sys.exit(2)
-        except SpDocsError as exc:
-            err_console.print(f"[red]错误：{exc}[/red]")
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            err_console.print("[yellow]已取消，未写入不完整的文件。[/yellow]")
-            sys.exit(130)
-        except click.exceptions.Exit:
-            raise
-        except (click.ClickException, click.Abort):
-            raise
-        except Exception as exc:  # the last line of defence: still no traceback
-            if os.environ.get("SP_DOCS_DEBUG"):
-                raise
-            err_console.print(f"[red]内部错误：{type(exc).__name__}: {exc}[/red]\n"
-                              "请把这条信息和所用文件报告给维护人员（设置 SP_DOCS_DEBUG=1 可显示详细信息）。")
-            sys.exit(1)
-
-    return wrapper
-
-
-def format_option(allowed=("xlsx", "docx", "pdf"), default="xlsx,docx,pdf"):
-    return click.option("--format", "formats", default=default, show_default=True,
-                        help=f"输出格式，逗号分隔，可选 {','.join(allowed)}")
-
-
-force_option = click.option("--force", is_flag=True, help="覆盖已存在的输出文件（默认保留旧文件并报错）")
-outdir_option = click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path),
-                             default=Path("out"), show_default=True, help="输出文件夹")
-templates_option = click.option("--templates", "template_dir", type=click.Path(exists=True, file_okay=False,
-                                path_type=Path), help="自定义模板文件夹（含 docx/、xlsx/、html/ 子文件夹）")
-workbook_argument = click.argument("workbook", type=click.Path(path_type=Path))
-
-
-@click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", message="sp-docs %(version)s")
+@click.group(cls=SpDocsGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", message="sp-docs %(version)s", help="显示版本并退出。")
 def main():
     """sp-docs：“双培”工程文档生成工具。
 
@@ -115,7 +53,6 @@ def main():
 @click.option("-o", "--output", "findings_out", type=click.Path(dir_okay=False, path_type=Path),
               help="问题清单写入此 XLSX 文件：加 --rules 时为规则检查的问题，否则为填写错误和警告")
 @force_option
-@handle_errors
 def check(workbook: Path, output_format: str, rules_file: str | None = None, findings_out: Path | None = None,
           force: bool = False):
     """检查数据工作簿（或 YAML）的填写错误和警告。
@@ -170,7 +107,6 @@ def check(workbook: Path, output_format: str, rules_file: str | None = None, fin
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @force_option
-@handle_errors
 def init(directory: Path, force: bool):
     """在 DIRECTORY 中生成空白数据工作簿“双培数据.xlsx”（含下拉选项和填写说明）。"""
     from .output import write_bytes
@@ -186,7 +122,6 @@ def annex():
 
 
 @annex.command("3", hidden=True, context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
-@handle_errors
 def annex_3():
     """附件3 培养台账：请用 sp-docs ledgers。"""
     raise SpDocsError("附件3 培养台账请用：sp-docs ledgers 工作簿 -o 输出文件夹（每名对象一份，可合订打印，见 sp-docs ledgers --help）")
@@ -201,7 +136,6 @@ def annex_3():
 @format_option()
 @force_option
 @templates_option
-@handle_errors
 def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template_dir):
     """附件2 “双培”工程实施情况汇总表（XLSX、DOCX、PDF）。
 
@@ -223,7 +157,6 @@ def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template
 @main.command()
 @click.option("--install-aliases", is_flag=True,
               help="为当前用户安装字体别名（~/.config/fontconfig），让 LibreOffice/WPS 用 PDF 的字体显示官方字体名")
-@handle_errors
 def fonts(install_aliases: bool):
     """列出各字体角色：Word 文件中写入的官方字体、本机办公软件实际使用的字体、PDF 嵌入的字体。"""
     from .render import fonts as font_roles
@@ -254,7 +187,6 @@ def fonts(install_aliases: bool):
                 default=Path("data_examples"))
 @outdir_option
 @force_option
-@handle_errors
 def all_documents(data_dir: Path, outdir: Path, force: bool):
     """用数据生成本工具能生成的全部文档，写入输出文件夹。
 

@@ -1,10 +1,17 @@
 """Chinese for click's own messages (usage, errors, help option).
 
-click looks its strings up through ``gettext`` at call time; we install a small
-catalogue so that every line a user reads is Chinese."""
+Nothing of click is patched.  click builds its English messages from the
+templates below; the click layer translates each text on its way to the user:
+``translate`` matches a message against the English templates (placeholders
+become capture groups) and fills in the Chinese template.  Help pages go through
+``ZhHelpFormatter`` (headings, "Usage:", "[default: …]"), usage errors through
+``show_click_error``; type names in metavars and messages through ``TYPE_NAMES``."""
 from __future__ import annotations
 
-import importlib
+import re
+import sys
+
+import click
 
 CATALOGUE = {
     "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s",
@@ -61,28 +68,101 @@ CATALOGUE.update({
 })
 
 
-def _gettext(message: str) -> str:
-    return CATALOGUE.get(message, message)
+
+# words click puts into its messages: type names, and Path's "File 'x' does not exist."
+TYPE_NAMES = {"integer": "整数", "float": "数字", "boolean": "是/否",
+              "File": "文件", "Directory": "文件夹", "Path": "路径"}
+METAVARS = {"FILE": "文件", "DIRECTORY": "文件夹", "PATH": "路径", "INTEGER": "整数", "FLOAT": "数字"}
+_METAVAR = re.compile(r"(?<![\w-])(FILE|DIRECTORY|PATH|INTEGER|FLOAT)(?![\w-]| RANGE)")
 
 
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    message = singular if n == 1 else plural
-    return CATALOGUE.get(message, message)
+def _pattern(template: str) -> re.Pattern:
+    """The English template as a regular expression; ``{name}``/``{name!r}`` capture."""
+    parts = re.split(r"(\{\w+(?:!r)?\})", template)
+    regex = "".join(f"(?P<{p.strip('{}').removesuffix('!r')}>.+?)" if p.startswith("{") and p.endswith("}")
+                    else re.escape(p) for p in parts)
+    return re.compile(regex + r"\Z", re.S)
 
 
-def install() -> None:
-    import click.types
+_PATTERNS = [(_pattern(en), en, zh.replace("!r}", "}")) for en, zh in CATALOGUE.items() if "{" in en]
+_PATTERNS += [(_pattern(en), en, zh) for en, zh in (
+    ("{message} Did you mean {possibility}?", "{message} 是不是要输入 {possibility}？"),
+    ("{message} (Did you mean one of: {possibilities}?)", "{message}（是不是要输入其中之一：{possibilities}？）"),
+    ("Missing argument {param_hint}.", "缺少参数 {param_hint}."),
+    ("Missing option {param_hint}.", "缺少选项 {param_hint}."),
+    ("Missing parameter {param_hint}.", "缺少参数 {param_hint}."),
+    ("No such option: {name}", "没有选项：{name}"),
+    ("No such command: {name}", "没有命令：{name}"),
+)]
+_PATTERNS.sort(key=lambda item: -len(item[1]))  # the most specific template first
 
-    # type names appear inside messages such as "'abc' 不是有效的整数"
-    click.types.IntParamType.name = "整数"
-    click.types.FloatParamType.name = "数字"
-    click.types.BoolParamType.name = "是/否"
-    for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils"):
-        try:
-            module = importlib.import_module(f"click.{name}")
-        except ImportError:
-            continue
-        if hasattr(module, "_"):
-            module._ = _gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+
+def translate(message: str) -> str:
+    """A click message in Chinese; text that matches no template is returned as it is."""
+    if message in TYPE_NAMES:
+        return TYPE_NAMES[message]
+    if message in CATALOGUE:
+        return CATALOGUE[message]
+    for pattern, english, chinese in _PATTERNS:
+        match = pattern.match(message)
+        if match:
+            quoted = set(re.findall(r"\{(\w+)!r\}", english))
+            fields = {k: v if k in quoted else translate(v) for k, v in match.groupdict().items()}
+            return chinese.format(**fields)
+    return message
+
+
+class ZhHelpFormatter(click.HelpFormatter):
+    """Help pages in Chinese: usage prefix, section headings, "[default: …; required]"."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix=f"{CATALOGUE['Usage:']} " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(translate(heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(_METAVAR.sub(lambda m: METAVARS[m.group(1)], term), _translate_extras(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
+_EXTRAS = re.compile(r"\[([^\[\]]*)\]\Z")
+
+
+def _translate_extras(text: str) -> str:
+    """The trailing ``[default: x; required]`` of an option's help, item by item."""
+    match = _EXTRAS.search(text)
+    if not match:
+        return translate(text)
+    items = "; ".join(translate(item) for item in match.group(1).split("; "))
+    before = text[:match.start()]
+    help_text = before.rstrip()
+    return f"{translate(help_text)}{before[len(help_text):]}[{items}]"
+
+
+class ZhContext(click.Context):
+    formatter_class = ZhHelpFormatter
+
+
+class ZhCommand(click.Command):
+    """A command whose help page speaks Chinese."""
+
+    context_class = ZhContext
+
+
+def show_click_error(exc: click.ClickException, file=None) -> None:
+    """What ``ClickException.show`` prints, in Chinese."""
+    file = file or sys.stderr
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # its message is the (translated) help page
+        click.echo(exc.format_message(), file=file, color=ctx.color)
+        return
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            option = max(ctx.command.get_help_option_names(ctx), key=len)
+            hint = CATALOGUE["Try '{command} {option}' for help."].format(command=ctx.command_path, option=option)
+            hint += "\n"
+        click.echo(f"{ctx.get_usage()}\n{hint}", file=file, color=ctx.color)
+    message = CATALOGUE["Error: {message}"].format(message=translate(exc.format_message()))
+    click.echo(message, file=file, color=ctx.color if ctx is not None else None)

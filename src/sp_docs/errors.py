@@ -48,7 +48,8 @@ class Problem:
         return self.level == ERROR
 
     def describe(self) -> str:
-        text = f"{LEVEL_LABELS[self.level]}：{self.location.describe()}：{self.message}"
+        where = self.location.describe()
+        text = f"{LEVEL_LABELS[self.level]}：{where + '：' if where else ''}{self.message}"
         if self.value:
             text += f"（填写的是“{self.value}”）"
         if self.expected:
@@ -132,6 +133,17 @@ class OutputExistsError(SpDocsError):
     def __init__(self, path):
         self.path = path
         super().__init__(f"输出文件已存在：{path}（如需覆盖，请加 --force）")
+
+
+class OutputIsInputError(SpDocsError):
+    """A command was asked to write over one of its own inputs (refused even with --force)."""
+
+    exit_code = 2
+
+    def __init__(self, path):
+        self.path = path
+        super().__init__(f"不能写入“{path}”：它是本次读取的输入文件，输入文件从不被改写（加 --force 也不会）。"
+                         "请用 -o 指定另一个文件名或文件夹")
 
 
 class TemplateError(SpDocsError):

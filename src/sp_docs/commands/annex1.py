@@ -5,11 +5,18 @@ from pathlib import Path
 
 import click
 
+from .common import (
+    console,
+    err_console,
+    force_option,
+    format_option,
+    outdir_option,
+    templates_option,
+    workbook_argument,
+)
+
 
 def register(main) -> None:
-    from ..cli import (console, err_console, force_option, format_option, handle_errors, outdir_option,
-                       templates_option, workbook_argument)
-
     annex = main.commands["annex"]
 
     @annex.command("1")
@@ -25,7 +32,6 @@ def register(main) -> None:
     @format_option()
     @force_option
     @templates_option
-    @handle_errors
     def annex_1(workbook, unit, by_year, min_member, min_backbone, settings, title_prefix, outdir, formats,
                 force, template_dir):
         """附件1 “双培”工程三年实施计划指导性任务表（XLSX、DOCX、PDF）。

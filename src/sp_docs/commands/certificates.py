@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from .common import CONTEXT_SETTINGS, SpDocsGroup, console, err_console, force_option, templates_option
 
-class _DefaultGroup(click.Group):
+
+class _DefaultGroup(SpDocsGroup):
     """``sp-docs certificates LIST …`` runs the ``make`` sub-command."""
 
     def parse_args(self, ctx, args):
@@ -17,8 +19,6 @@ class _DefaultGroup(click.Group):
 
 
 def register(main) -> None:
-    from ..cli import CONTEXT_SETTINGS, console, err_console, force_option, handle_errors, templates_option
-
     @main.group("certificates", cls=_DefaultGroup, context_settings=CONTEXT_SETTINGS)
     def certificates_group():
         """荣誉证书：按名单批量生成（PDF、Word），套打校准，设置文件模板。
@@ -48,7 +48,6 @@ def register(main) -> None:
                        "auto 内置设计用 fast，自定义 certificate.html 模板用 weasyprint")
     @force_option
     @templates_option
-    @handle_errors
     def make(list_path, settings_path, outdir, design, per_person, formats, offset_x, offset_y, jobs, workers,
              engine, force, template_dir):
         """按名单 LIST 生成荣誉证书。
@@ -60,11 +59,14 @@ def register(main) -> None:
         """
         from ..jobs.certificates import FORMATS, certificates
         from ..render.formats import parse_formats
+        from .common import RichReporter
 
         chosen = parse_formats(formats, FORMATS)
-        outcome = certificates(list_path, outdir, settings_path=settings_path, design=design,
-                               per_person=per_person, formats=chosen, offset_x=offset_x, offset_y=offset_y,
-                               force=force, template_dir=template_dir, workers=jobs or workers, engine=engine)
+        with RichReporter(err_console, remaining=True) as reporter:
+            outcome = certificates(list_path, outdir, settings_path=settings_path, design=design,
+                                   per_person=per_person, formats=chosen, offset_x=offset_x, offset_y=offset_y,
+                                   force=force, template_dir=template_dir, workers=jobs or workers, engine=engine,
+                                   progress=reporter)
         for warning in outcome.warnings:
             err_console.print(f"[yellow]警告：{warning}（检查偏移和“字段位置”）[/yellow]")
         for failure in outcome.batch.failures:
@@ -85,7 +87,6 @@ def register(main) -> None:
     @click.option("--design", type=click.Choice(["formal", "plain", "blank"]), default="formal", show_default=True,
                   help="设置文件中的“设计”：formal 正式（边框+标题）、plain 简洁、blank 套打（只印文字）")
     @force_option
-    @handle_errors
     def new_settings_command(path, page_size, design, force):
         """写出带注释的证书设置文件 PATH（每一项及其默认值）。"""
         from ..jobs.certificates import new_settings
@@ -101,7 +102,6 @@ def register(main) -> None:
     @click.option("--offset-y", type=float, default=0.0, help="按此垂直偏移（毫米）移动十字线，用于核对")
     @force_option
     @templates_option
-    @handle_errors
     def calibrate(page_size, outfile, offset_x, offset_y, force, template_dir):
         """生成套打校准页：毫米刻度尺和十字线。须按 100% 比例打印。"""
         from ..jobs.certificates import calibration

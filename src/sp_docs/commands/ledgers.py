@@ -5,11 +5,10 @@ import sys
 
 import click
 
+from .common import console, err_console, force_option, outdir_option, templates_option, workbook_argument
+
 
 def register(main) -> None:
-    from ..cli import console, err_console, force_option, handle_errors, outdir_option, templates_option, \
-        workbook_argument
-
     @main.command("ledgers")
     @workbook_argument
     @click.option("--unit", help="只生成该单位（含下属单位）的台账；默认全部")
@@ -21,7 +20,6 @@ def register(main) -> None:
     @click.option("--title-prefix", help="标题前缀，如“青川市教育系统”")
     @force_option
     @templates_option
-    @handle_errors
     def ledgers_command(workbook, unit, outdir, formats, duplex, jobs, title_prefix, force, template_dir):
         """附件3 “双培”对象培养台账：每名双培对象一份，批量打印。
 
@@ -33,10 +31,12 @@ def register(main) -> None:
         """
         from ..jobs.ledgers import FORMATS, ledgers
         from ..render.formats import parse_formats
+        from .common import RichReporter
 
         chosen = parse_formats(formats, FORMATS)
-        batch = ledgers(workbook, outdir, unit=unit, formats=chosen, duplex=duplex, jobs=jobs, force=force,
-                        template_dir=template_dir, show_progress=True, title_prefix=title_prefix)
+        with RichReporter(console) as reporter:
+            batch = ledgers(workbook, outdir, unit=unit, formats=chosen, duplex=duplex, jobs=jobs, force=force,
+                            template_dir=template_dir, title_prefix=title_prefix, progress=reporter)
         for name, message in batch.result.failed:
             err_console.print(f"[red]失败：{name}：{message}[/red]")
         console.print(batch.summary())

@@ -1,13 +1,12 @@
 """``sp-docs mentors``: 结对帮带名单, 谈心谈话记录 by quarter, per-mentor lists."""
 from __future__ import annotations
 
+import click
+
+from .common import console, force_option, format_option, outdir_option, templates_option, workbook_argument
+
 
 def register(main) -> None:
-    import click
-
-    from ..cli import (console, force_option, format_option, handle_errors, outdir_option, templates_option,
-                       workbook_argument)
-
     @main.command("mentors")
     @workbook_argument
     @click.option("--unit", help="单位名称（包括其下属单位）；不填为全部单位")
@@ -15,7 +14,6 @@ def register(main) -> None:
     @format_option(allowed=("xlsx", "docx", "pdf"), default="xlsx,docx,pdf")
     @force_option
     @templates_option
-    @handle_errors
     def mentors_command(workbook, unit, outdir, formats, force, template_dir):
         """结对帮带名单、按季度的谈心谈话记录和每名培养人的帮带对象一览。
 

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import click
 
+from .common import CONTEXT_SETTINGS, console, err_console, force_option, outdir_option, templates_option
+
 
 def register(main) -> None:
-    from ..cli import (CONTEXT_SETTINGS, console, err_console, force_option, handle_errors, outdir_option,
-                       templates_option)
-
     @main.command("plan", context_settings=CONTEXT_SETTINGS)
     @click.argument("answers", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--data", "data_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -18,14 +17,14 @@ def register(main) -> None:
     @click.option("--format", "formats", default="docx,pdf", show_default=True, help="输出格式，逗号分隔，可选 docx,pdf")
     @force_option
     @templates_option
-    @handle_errors
     def plan(answers: Path, data_file, outdir, formats, force, template_dir):
         """按问卷答卷 ANSWERS（.yaml 或填好的问卷 .xlsx）生成《“双培”工程实施方案》。
 
         一个文件依次包含：印发通知（可选红头、发文字号、红色分隔线、主送机关、署名和成文日期、印章）、
         实施方案正文、附件1–3 和末页版记；版式符合 GB/T 9704-2012。
         """
-        from ..jobs.plan import PLAN_FORMATS, plan as run
+        from ..jobs.plan import PLAN_FORMATS
+        from ..jobs.plan import plan as run
         from ..render.formats import parse_formats
 
         written, view = run(answers, outdir, data_file=data_file, formats=parse_formats(formats, PLAN_FORMATS),

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
+from .common import console, force_option, outdir_option, print_problems, workbook_argument
+
 
 def register(main) -> None:
-    from ..cli import console, force_option, handle_errors, outdir_option, print_problems, workbook_argument
-
     @main.command("points")
     @workbook_argument
     @outdir_option
@@ -23,7 +23,6 @@ def register(main) -> None:
     @click.option("--per-unit", is_flag=True, help="推荐人选按单位分别取前 N 名/前百分之几")
     @click.option("--title", "honour", default="优秀党员教师", show_default=True, help="推荐名单中的荣誉称号")
     @force_option
-    @handle_errors
     def points_command(workbook, outdir, achievements, table_file, unit, year, top, top_percent, per_unit,
                        honour, force):
         """党员积分：按积分表计算每名党员教师的积分，排名并生成推荐人选名单。
@@ -51,7 +50,6 @@ def register(main) -> None:
     @main.command("points-table")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @force_option
-    @handle_errors
     def points_table(path: Path, force: bool):
         """生成默认党员积分表 PATH（YAML，带说明），修改后用 sp-docs points --table 使用。"""
         from ..output import write_text

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
+from .common import CONTEXT_SETTINGS, console, force_option
+
 
 def register(main) -> None:
-    from ..cli import CONTEXT_SETTINGS, console, force_option, handle_errors
-
     @main.group(context_settings=CONTEXT_SETTINGS)
     def questionnaire():
         """实施方案问卷：生成答卷（YAML）、交互问答、Excel 问卷。
@@ -23,7 +23,6 @@ def register(main) -> None:
     @questionnaire.command("new")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @force_option
-    @handle_errors
     def new(path: Path, force: bool):
         """生成 YAML 答卷 PATH：每道题的题目和说明写成注释，下面是默认答案。"""
         from ..jobs.plan import new_answers
@@ -33,7 +32,6 @@ def register(main) -> None:
 
     @questionnaire.command("ask")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-    @handle_errors
     def ask(path: Path):
         """在终端逐题回答，结果保存到 PATH。
 
@@ -50,7 +48,6 @@ def register(main) -> None:
     @questionnaire.command("xlsx")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @force_option
-    @handle_errors
     def xlsx(path: Path, force: bool):
         """生成 Excel 问卷 PATH（单选、是/否题有下拉列表，多选题每个选项一行选“是/否”）。
 

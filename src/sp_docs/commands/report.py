@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
+
+from .common import console, force_option, outdir_option, templates_option, workbook_argument
+
 
 def register(main) -> None:
-    import click
-
-    from ..cli import console, force_option, handle_errors, outdir_option, templates_option, workbook_argument
-
     @main.command("report")
     @workbook_argument
     @click.option("--unit", help="单位名称（包括其下属单位）；不填为全部单位")
@@ -17,7 +17,6 @@ def register(main) -> None:
     @outdir_option
     @force_option
     @templates_option
-    @handle_errors
     def report_command(workbook, unit, rules_file, outdir, force, template_dir):
         """统计报告（PDF，附图表数据 XLSX）：计划与完成、培养活动、比例和规则检查。
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
+from .common import CONTEXT_SETTINGS, console, force_option
+
 
 def register(main) -> None:
-    from ..cli import CONTEXT_SETTINGS, console, force_option, handle_errors
-
     @main.group("rules", context_settings=CONTEXT_SETTINGS)
     def rules():
         """“双培”工程检查规则的设置文件（供 sp-docs check --rules 使用）。"""
@@ -16,7 +16,6 @@ def register(main) -> None:
     @rules.command("new")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @force_option
-    @handle_errors
     def rules_new(path: Path, force: bool):
         """生成带说明的默认规则设置文件 PATH（YAML），可按本地要求修改后使用。"""
         from ..output import write_text

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location
 from ..model import Award
 
@@ -227,7 +228,7 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
         if not path.is_file():
             raise InputError(f"找不到设置文件：{path}", where)
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            loaded = limits.load_yaml(limits.read_yaml_text(path, "utf-8-sig"), path)
         except UnicodeDecodeError:
             raise InputError("设置文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
         except yaml.YAMLError as exc:
@@ -307,10 +308,14 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
             seal_path = Path(path).parent / seal_path
         if not seal_path.is_file():
             errors.append(f"找不到印章图片：{seal_path}")
-        elif seal_path.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        elif seal_path.open("rb").read(8) != b"\x89PNG\r\n\x1a\n":
             errors.append(f"印章图片应为 PNG 格式（透明背景）：{seal_path}")
         else:
-            settings.seal = seal_path.resolve()
+            try:
+                limits.check_image(seal_path, seal_path)
+                settings.seal = seal_path.resolve()
+            except InputError as exc:
+                errors.extend(p.message for p in exc.problems.errors)
     settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, 42.0)
     if not 10 <= settings.seal_size <= 80:
         errors.append("“印章直径”应在 10–80 毫米之间")
@@ -428,12 +433,20 @@ def _check_wording(source: str, label: str, errors: list[str]) -> None:
 def _wording_template(source: str):
     from ..render.templates import environment
 
-    return environment(autoescape=False).from_string(source)
+    return environment(autoescape=False, label="证书设置中的文字模板").from_string(source)
 
 
 def fill_wording(source: str, values: dict) -> str:
-    """Fill a wording template; values are data (never evaluated as template code)."""
-    return _wording_template(source).render(**values).strip("\n")
+    """Fill a wording template; values are data (never evaluated as template code).
+    The render runs under render.sandbox's limits; a refusal names the wording."""
+    import jinja2
+
+    from ..render.templates import describe_render_error
+
+    try:
+        return _wording_template(source).render(**values).strip("\n")
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise describe_render_error(exc, "证书设置中的文字模板") from None
 
 
 # --------------------------------------------------------------------------
@@ -455,29 +468,25 @@ def display_name(name: str, pad: bool = True) -> str:
 # --------------------------------------------------------------------------
 
 class Metrics:
-    """Advance widths for one font role (the role's font, then the glyph fallbacks)."""
+    """Advance widths for one font role: each character from the first face of the
+    role's chain that draws it (the face the PDF will use; render/fonts)."""
 
     def __init__(self, role: str):
         from ..render import fonts
 
         self.role = role
-        self.tables: list[tuple[dict[int, str], dict[str, tuple[int, int]], int]] = []
-        for path, index in fonts.font_sources(role):
-            table = _font_table(path, index)
-            if table:
-                self.tables.append(table)
+        self.chain = fonts.role_faces(role)
         self.cache: dict[str, float] = {}
 
     def advance(self, char: str) -> float:
-        """Width of ``char`` in em (None-safe: unknown chars count as 1 em)."""
+        """Width of ``char`` in em (characters no face draws count as 1 em)."""
         width = self.cache.get(char)
         if width is None:
             width = 1.0
             code = ord(char)
-            for cmap, hmtx, upem in self.tables:
-                glyph = cmap.get(code)
-                if glyph is not None:
-                    width = hmtx[glyph][0] / upem
+            for face in self.chain:
+                if face.has(code):
+                    width = face.advance(code)
                     break
             self.cache[char] = width
         return width
@@ -485,20 +494,6 @@ class Metrics:
     def width(self, text: str, size: float) -> float:
         """Width in pt of ``text`` set at ``size`` pt."""
         return sum(self.advance(c) for c in text) * size
-
-
-@functools.lru_cache(maxsize=None)
-def _font_table(path: str, index: int):
-    from fontTools.ttLib import TTCollection, TTFont
-
-    try:
-        if path.lower().endswith((".ttc", ".otc")):
-            font = TTCollection(path, lazy=True).fonts[index]
-        else:
-            font = TTFont(path, lazy=True)
-        return (dict(font.getBestCmap() or {}), dict(font["hmtx"].metrics), font["head"].unitsPerEm)
-    except Exception:
-        return None
 
 
 @functools.lru_cache(maxsize=None)
@@ -745,15 +740,15 @@ def page_context(settings: Settings, certificates: list[Certificate], design: st
 
 
 def _sort_key(order: str):
+    if order not in ("荣誉称号", "单位"):
+        return lambda item: (item[0],)  # list order (pypinyin not loaded: ~0.5 s)
     from pypinyin import lazy_pinyin
 
     def key(item: tuple[int, Award]):
         index, award = item
         if order == "荣誉称号":
             return (lazy_pinyin(award.title), lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
-        if order == "单位":
-            return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
-        return (index,)
+        return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
 
     return key
 

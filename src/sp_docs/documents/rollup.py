@@ -81,10 +81,21 @@ class RollUp:
     def accounted(self) -> bool:
         return self.rows_read == len(self.rows) + self.excluded
 
+    @property
+    def files_skipped(self) -> int:
+        """Files given (or found in a folder) whose rows are not in the city table."""
+        return self.files_failed + self.files_rejected
+
     def summary(self) -> str:
+        if not self.accounted():
+            verdict = "，【不一致！】"
+        elif self.files_skipped:
+            verdict = f"，【有 {self.files_skipped} 个文件未读取，汇总不完整，见问题表】"
+        else:
+            verdict = "，全部对上"
         return (f"读取文件 {self.files_read} 个（无法读取 {self.files_failed} 个，不是附件2 {self.files_rejected} 个），"
                 f"数据行 {self.rows_read} 行 = 汇总表 {len(self.rows)} 行 + 问题表 {self.excluded} 行"
-                + ("，全部对上" if self.accounted() else "，【不一致！】")
+                + verdict
                 + f"；提示 {sum(1 for i in self.issues if not i.excluded and i.level == '提示')} 条")
 
 
@@ -169,14 +180,11 @@ def _date_year(rows: list[tuple], header: int) -> int | None:
 
 def read_return(path: Path, matcher: UnitMatcher, result: RollUp) -> list[ReturnRow]:
     """The data rows of one returned workbook; problems go to ``result.issues``."""
-    from openpyxl import load_workbook
-
-    from ..sources.safety import check_xlsx
+    from ..sources.workbooks import read_sheets
 
     file = str(path)
     try:
-        check_xlsx(path)
-        wb = load_workbook(path, read_only=True, data_only=True)
+        found_sheets, _ = read_sheets(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not fatal
         if isinstance(exc, InputError):  # the file is already named in the row
             message = "；".join(p.message for p in exc.problems.errors) or str(exc)
@@ -185,10 +193,10 @@ def read_return(path: Path, matcher: UnitMatcher, result: RollUp) -> list[Return
         result.issues.append(Issue("问题", file, "", "", f"文件无法读取：{message}", counted="否（整个文件未读取）"))
         result.files_failed += 1
         return []
-    try:
-        sheets = [(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
-    finally:
-        wb.close()
+    from ..sources.tables import UnsavedFormula
+
+    sheets = [(title, [tuple(None if isinstance(v, UnsavedFormula) else v for v in r) for r in rows])
+              for title, rows in found_sheets.items()]
     if DATA_SHEETS <= {title for title, _ in sheets}:
         result.files_rejected += 1
         result.issues.append(Issue(
@@ -287,13 +295,31 @@ def _read_sheet(file, path, title, rows, header, mapping, matcher, result) -> li
     return found
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
+def collect_files(paths: list[Path], result: RollUp | None = None) -> list[Path]:
+    """The files to read: those given, and every file in the folders given (any
+    extension, any case).  A file in a folder that is not a table is reported in
+    ``result`` as not read (it counts as a failed file); Excel's lock files
+    (``~$…``) and hidden files as a notice only."""
+    from ..sources.workbooks import TABLE_SUFFIXES
+
     files: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            files += sorted(f for f in p.rglob("*.xlsx") if not f.name.startswith(("~$", ".")))
-        else:
+        if not p.is_dir():
             files.append(p)
+            continue
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            if f.name.startswith(("~$", ".")):
+                if result is not None:
+                    result.issues.append(Issue("提示", str(f), "", "", "临时文件或隐藏文件（如 Excel 打开时的 ~$ 锁文件），未读取",
+                                               counted="否（不是报表）"))
+            elif f.suffix.lower() in TABLE_SUFFIXES:
+                files.append(f)
+            elif result is not None:
+                result.files_failed += 1
+                result.issues.append(Issue(
+                    "问题", str(f), "", "",
+                    f"不是表格文件（扩展名“{f.suffix or '无'}”），未读取：附件2 应为 .xlsx、.xls、.ods 或 .csv；"
+                    "如是报表，请在 Excel/WPS 中另存为 .xlsx 后重新汇总", counted="否（整个文件未读取）"))
     return list(dict.fromkeys(files))
 
 
@@ -380,9 +406,9 @@ def roll_up(paths: list[Path], units: list[str] | None = None, *, output: Path |
     (unit → parent unit) come from the --plan workbook when given."""
     result = RollUp()
     matcher = UnitMatcher(units or [])
-    files = [f for f in collect_files(paths) if output is None or f.resolve() != output.resolve()]
+    files = [f for f in collect_files(paths, result) if output is None or f.resolve() != output.resolve()]
     if not files:
-        raise SpDocsError("没有找到要汇总的 .xlsx 文件")
+        raise SpDocsError("没有找到要汇总的附件2 文件（.xlsx、.xls、.ods 或 .csv）")
     rows: list[ReturnRow] = []
     for f in files:
         rows += read_return(f, matcher, result)

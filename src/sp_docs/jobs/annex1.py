@@ -4,10 +4,12 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
 from . import example_file, example_step, example_workbook, load_valid
+from .progress import JobResult
 
 SETTINGS_KEYS = {"min_member": "to_member", "min_backbone": "to_backbone",
                  "每年骨干教师培养成党员数": "to_member", "每年党员教师培养成骨干数": "to_backbone"}
@@ -21,8 +23,11 @@ def read_minimum(settings: Path | None) -> dict[str, int]:
         return {}
     import yaml
 
+    from ..output import protect_input
+
+    protect_input(settings)
     try:
-        loaded = yaml.safe_load(Path(settings).read_text(encoding="utf-8")) or {}
+        loaded = limits.load_yaml(limits.read_yaml_text(Path(settings)), settings) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"设置文件无法读取：{exc}", Location(str(settings))) from None
     if not isinstance(loaded, dict):
@@ -81,7 +86,7 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
             data_bytes = fmt.render("annex1", context, f, user_dir=template_dir, author=name,
                                     title=f"{context['title_line1']}{context['title_line2']}")
         written.append(write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force))
-    return written, view
+    return JobResult.of(written, view)
 
 
 @example_step("附件1 三年实施计划指导性任务表")

@@ -6,6 +6,7 @@ from pathlib import Path
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
 from . import example_step, example_workbook, glyph_warnings, load_valid
+from .progress import JobResult
 
 
 def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
@@ -22,7 +23,7 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
     rendered = {f: fmt.render("annex2", context, f, user_dir=template_dir, author=unit, title=context["title"])
                 for f in formats}
     written = [write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force) for f, data_bytes in rendered.items()]
-    return written, view
+    return JobResult.of(written, view)
 
 
 @example_step("附件2 实施情况汇总表")

@@ -17,14 +17,15 @@ from __future__ import annotations
 import gc
 import io
 import os
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from ..errors import SpDocsError
-from ..output import BatchResult, check_writable, unique_path, write_bytes
+from ..output import BatchResult, check_writable, removed_note, tracked, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step
+from .progress import Reporter, as_reporter
 
 CHUNK = 200
 FORMATS = ("pdf", "docx")
@@ -46,7 +47,7 @@ class CertificateResult:
         text = f"证书：成功 {self.rendered} 张"
         if failed:
             text += f"，失败 {failed} 行（见上方说明）"
-        return text + f"；写入 {len(self.result.written)} 个文件"
+        return text + f"；写入 {len(self.result.written)} 个文件" + removed_note(self.result.removed, self.result.kept)
 
 
 # -- PDF ---------------------------------------------------------------------
@@ -64,14 +65,8 @@ def release_memory() -> None:
 
 
 def release_build_memory() -> None:
-    """After the view-models are built: drop the font metric tables (tens of MB
-    per CJK font) before rendering starts."""
-    from ..documents import certificate as doc
-    from ..render import fonts
-
-    doc.metrics.cache_clear()
-    doc._font_table.cache_clear()
-    fonts._cmap.cache_clear()
+    """After the view-models are built: give the building's garbage back before
+    rendering starts (font metrics are compact runs now: render/fonts/faces.py)."""
     release_memory()
 
 
@@ -103,13 +98,10 @@ def _allowed(settings) -> tuple[str, ...]:
 
 
 def _pool(workers: int):
-    import multiprocessing
+    """Forked workers (sharing WeasyPrint's memory) that die with this process; Ctrl-C stops them."""
+    from .workers import pool
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    if method == "fork":  # forked workers then share these modules' memory instead of each loading them
-        import weasyprint  # noqa: F401
-        import weasyprint.pdf  # noqa: F401
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return pool(workers)
 
 
 def ordered_map(function, jobs, count: int, workers: int):
@@ -314,12 +306,19 @@ class DocxBatch:
 
         from ..render.ooxml import split_document_body
 
+        from ..render.docx import XML_ERRORS, describe_xml_error
+        from ..sources.safety import check_docx_template
+
         path = templates.find("docx", "certificate.docx", template_dir)
+        check_docx_template(path)
         self.package = path.read_bytes()
         tpl = DocxTemplate(str(path))
-        tpl.init_docx()
-        source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
-        env = templates.environment()
+        try:
+            tpl.init_docx()
+            source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
+        except XML_ERRORS as exc:
+            raise describe_xml_error(exc, path) from None
+        env = templates.environment([path.parent], label=path)
         templates.check_fields(source, dict.fromkeys(DOCX_FIELDS, ""), "certificate.docx", env)
         try:
             self.template = env.from_string(source)
@@ -403,7 +402,7 @@ class DocxBatch:
 
         try:
             xml = self.template.render(**docx_context(cert), seal=self._seal_for(cert))
-        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise templates.describe_render_error(exc, "certificate.docx") from None
         return xml.replace(LINE_BREAK, '</w:t><w:br/><w:t xml:space="preserve">')
 
@@ -467,7 +466,10 @@ def _paragraphs(lines: list[str], joiner: str = "") -> list[str]:
 def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = None, design: str | None = None,
                  per_person: bool = False, formats: list[str] = ["pdf"], offset_x: float | None = None,
                  offset_y: float | None = None, force: bool = False, template_dir: Path | None = None,
-                 workers: int | None = None, progress: bool = True, engine: str = "auto") -> CertificateResult:
+                 workers: int | None = None, progress: Reporter | bool | None = None,
+                 engine: str = "auto") -> CertificateResult:
+    """Certificates for every good row of ``list_path``; ``progress`` is a Reporter
+    (a bool, the old switch, reports nothing: the front end passes a reporter)."""
     from ..documents import certificate as doc
     from ..sources.award_list import read_award_list
 
@@ -493,23 +495,24 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
     use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
     stem = f"荣誉证书_{Path(list_path).stem}"
     n = len(batch.certificates)
-    with _progress(progress) as bar:
+    # a manifest per list: a rerun with --force removes the per-person files of people no longer listed
+    with nullcontext(as_reporter(progress)) as bar, tracked(outdir, f"荣誉证书:{stem}", outcome.result, force=force):
         if "pdf" in formats:
             combined_target = outdir / f"{stem}.pdf"
             check_writable(combined_target, force)  # fail before the long render, not after it
             if per_person:
-                task = bar.add_task("PDF（合并 + 单人）", total=n)
+                bar.start(n, "PDF（合并 + 单人）")
                 taken: set[str] = set()
 
                 def single(cert, data):
                     _write(outcome, unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken), data, force)
 
                 data = combined_and_single_pdfs(batch, single, template_dir=template_dir, workers=workers,
-                                                advance=lambda k: bar.advance(task, k), engine=engine)
+                                                advance=bar.advance, engine=engine)
             else:
-                task = bar.add_task("合并 PDF", total=n)
+                bar.start(n, "合并 PDF")
                 data = combined_pdf(batch, template_dir=template_dir, workers=workers,
-                                    advance=lambda k: bar.advance(task, k), engine=engine)
+                                    advance=bar.advance, engine=engine)
             path = write_bytes(combined_target, data, force=force)
             outcome.result.written.append(path)
             outcome.combined.append(path)
@@ -517,9 +520,9 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
             gc.collect()
         if "docx" in formats:
             docx = DocxBatch(template_dir, seal=settings.seal, seal_size=settings.seal_size)
-            task = bar.add_task("Word 文件", total=n * (2 if per_person else 1))
+            bar.start(n * (2 if per_person else 1), "Word 文件")
             path = write_bytes(outdir / f"{stem}.docx",
-                               docx.combined(batch.certificates, lambda k: bar.advance(task, k)), force=force)
+                               docx.combined(batch.certificates, bar.advance), force=force)
             outcome.result.written.append(path)
             outcome.combined.append(path)
             if per_person:
@@ -527,7 +530,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
                 for cert in batch.certificates:
                     target = unique_path(outdir / "Word", cert.file_stem(), ".docx", taken)
                     _write(outcome, target, docx.one(cert), force)
-                    bar.advance(task, 1)
+                    bar.advance(1)
     return outcome
 
 
@@ -536,31 +539,6 @@ def _write(outcome: CertificateResult, target: Path, data: bytes, force: bool) -
         outcome.result.skipped.append(target)
         return
     outcome.result.written.append(write_bytes(target, data, force=force))
-
-
-class _NoProgress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def add_task(self, *args, **kwargs):
-        return 0
-
-    def advance(self, *args, **kwargs):
-        pass
-
-
-def _progress(enabled: bool):
-    if not enabled:
-        return _NoProgress()
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from ..cli import err_console
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=err_console, transient=False)
 
 
 def calibration(outfile: Path, *, page: str = "A4横向", offset_x: float = 0.0, offset_y: float = 0.0,

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import gc
 import io
-import multiprocessing
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import OutputExistsError, SpDocsError
-from ..output import BatchResult, safe_filename, unique_path, write_bytes
+from ..output import BatchResult, removed_note, safe_filename, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step, load_valid
+from .progress import Reporter, as_reporter
 
 CHUNK = 50
 FORMATS = ("pdf", "docx", "xlsx")
@@ -44,7 +44,7 @@ class LedgerBatch:
         text += f"；培养记录 {self.records} 条；写入文件 {len(self.result.written)} 个"
         if self.result.skipped:
             text += f"，已存在未覆盖 {len(self.result.skipped)} 个（加 --force 覆盖）"
-        return text
+        return text + removed_note(self.result.removed, self.result.kept)
 
 
 GC_THRESHOLD = 50_000  # allocations between young-generation collections while WeasyPrint lays out
@@ -141,14 +141,9 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
         gc.collect()
 
     if jobs > 1 and len(chunks) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from .workers import pool as worker_pool
 
-        context = None
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            import weasyprint  # noqa: F401  (imported once here, shared by the forked workers)
-            import weasyprint.pdf  # noqa: F401
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_init) as pool:
+        with worker_pool(jobs, _worker_init) as pool:  # workers die with this process; Ctrl-C stops them
             futures = [pool.submit(_render_chunk_safe, c, duplex, template_dir) for c in chunks]
             for c, future in zip(chunks, futures):
                 add(future.result())
@@ -205,17 +200,29 @@ def ledger_workbook(views) -> bytes:
     return buffer.getvalue()
 
 
-def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS, duplex: bool = False,
-            jobs: int | None = None, force: bool = False, template_dir: Path | None = None, chunk: int = CHUNK,
-            show_progress: bool = False, title_prefix: str | None = None) -> LedgerBatch:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: bool = False, **options) -> LedgerBatch:
+    """Every ledger of ``unit`` (all units when None).  ``outdir`` keeps a manifest of
+    the files written for this unit selection, so a rerun with ``--force`` removes the
+    files of trainees no longer there (see ``_write_ledgers`` for the options)."""
+    from ..output import tracked
 
+    batch = LedgerBatch()
+    with tracked(outdir, f"培养台账:{unit or '全部单位'}", batch.result, force=force):
+        _write_ledgers(batch, workbook, outdir, unit=unit, force=force, **options)
+    return batch
+
+
+def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS,
+                   duplex: bool = False, jobs: int | None = None, force: bool = False,
+                   template_dir: Path | None = None, chunk: int = CHUNK, show_progress: bool = False,
+                   title_prefix: str | None = None, progress: Reporter | None = None) -> None:
+    """``progress`` receives one stage per output kind; ``show_progress`` is kept for
+    old callers and does nothing by itself (the front end passes a reporter that draws)."""
     from ..documents import ledger as doc
     from ..render import formats as fmt
 
     data, _ = load_valid(workbook)
     jobs = jobs or default_jobs()
-    batch = LedgerBatch()
     failed_keys: set[str] = set()
 
     def fail(name: str, key: str, exc: Exception) -> None:
@@ -244,48 +251,44 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
         except OutputExistsError:
             batch.result.skipped.append(path)
 
-    steps = (len(views) if "pdf" in formats else 0) + (len(views) + 1 if "docx" in formats else 0)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  disable=not show_progress, transient=False) as bar:
-        task = bar.add_task("生成培养台账", total=steps)
-        if "pdf" in formats:
-            bar.update(task, description="合订 PDF")
-            pdf_bytes, batch.pages = combined_pdf(
-                views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir,
-                progress=lambda n: bar.advance(task, n),
-                on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
-            ok_views = [v for v in views if v.key in batch.pages]
-            if ok_views:
-                write(combined_pdf_path, pdf_bytes)
-                from pypdf import PdfReader
-                batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
-            del pdf_bytes
-            gc.collect()
-        if "docx" in formats:
-            bar.update(task, description="Word 文件")
-            taken: set[str] = set()
-            folder = outdir / "培养台账_Word"
-            good = []
-            for v in views:
-                try:
-                    data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir,
-                                            docx_post_process=_keep_opinion_with_record,
-                                            author=v.unit, title=f"“双培”对象培养台账（{v.name}）")
-                except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
-                    fail(f"{v.unit} {v.name}", v.key, exc)
-                else:
-                    good.append(v)
-                    write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
-                bar.advance(task)
-            if good:
-                write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
-                                                     user_dir=template_dir, author=unit or "",
-                                                     docx_post_process=_keep_opinion_with_record,
-                                                     title=f"“双培”对象培养台账（{unit or '全部单位'}）"))
-            bar.advance(task)
-            gc.collect()
-        if "xlsx" in formats:
-            write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))
+    reporter = as_reporter(progress)
+    if "pdf" in formats:
+        reporter.start(len(views), "合订 PDF")
+        pdf_bytes, batch.pages = combined_pdf(
+            views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir, progress=reporter.advance,
+            on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
+        ok_views = [v for v in views if v.key in batch.pages]
+        if ok_views:
+            write(combined_pdf_path, pdf_bytes)
+            from pypdf import PdfReader
+            batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+        del pdf_bytes
+        gc.collect()
+    if "docx" in formats:
+        reporter.start(len(views) + 1, "Word 文件")
+        taken: set[str] = set()
+        folder = outdir / "培养台账_Word"
+        good = []
+        for v in views:
+            try:
+                data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir,
+                                        docx_post_process=_keep_opinion_with_record,
+                                        author=v.unit, title=f"“双培”对象培养台账（{v.name}）")
+            except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
+                fail(f"{v.unit} {v.name}", v.key, exc)
+            else:
+                good.append(v)
+                write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
+            reporter.advance(1)
+        if good:
+            write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
+                                                 user_dir=template_dir, author=unit or "",
+                                                 docx_post_process=_keep_opinion_with_record,
+                                                 title=f"“双培”对象培养台账（{unit or '全部单位'}）"))
+        reporter.advance(1)
+        gc.collect()
+    if "xlsx" in formats:
+        write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))
     index_rows = []
     for v in views:
         if v.key in failed_keys:
@@ -297,7 +300,6 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, formats=FO
     index = fmt.render("ledger_index", {"title": f"培养台账目录（{unit or '全部单位'}）", "rows": index_rows}, "xlsx",
                        user_dir=template_dir)
     write(index_path, index)
-    return batch
 
 
 def _keep_opinion_with_record(document) -> None:

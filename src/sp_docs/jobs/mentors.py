@@ -6,6 +6,7 @@ from pathlib import Path
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
 from . import example_step, load_valid
+from .progress import JobResult
 
 
 def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str] = ["xlsx", "docx", "pdf"],
@@ -30,7 +31,7 @@ def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str
             payload = fmt.render("mentors", context, f, user_dir=template_dir, author=view.unit_name,
                                  title=context["title"])
         written.append(write_bytes(outdir / f"{stem}.{f}", payload, force=force))
-    return written, view
+    return JobResult.of(written, view)
 
 
 @example_step("结对帮带名单 谈心谈话记录")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes, write_text
 from . import example_step, load_valid
+from .progress import JobResult
 
 PLAN_FORMATS = ("docx", "pdf")
 
@@ -22,6 +24,7 @@ def _seal_path(answers: dict, answers_file: Path) -> str | None:
         raise InputError(f"找不到印章图片：{path}", Location(str(answers_file), column="seal_image"), )
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         raise InputError(f"印章图片应为 PNG 或 JPG 文件：{path}", Location(str(answers_file), column="seal_image"))
+    limits.check_image(path, answers_file, where=Location(str(answers_file), column="seal_image"))
     return str(path)
 
 
@@ -53,7 +56,7 @@ def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, for
 
             rendered[fmt] = render_plan_pdf(view, user_dir=template_dir)
     written = [write_bytes(Path(outdir) / f"{stem}.{fmt}", data, force=force) for fmt, data in rendered.items()]
-    return written, view
+    return JobResult.of(written, view)
 
 
 def new_answers(path: Path, *, force: bool = False) -> Path:
@@ -79,6 +82,9 @@ def ask_answers(path: Path) -> tuple[Path, dict]:
     if Path(path).is_file():
         previous = complete(read_raw(Path(path)), str(path))
     answers = complete(ask_all(previous), "交互问答")
+    from ..output import release_input
+
+    release_input(path)  # the one command that edits its own input: the answers it asked for
     return write_text(path, dump_yaml(answers), force=True), answers
 
 

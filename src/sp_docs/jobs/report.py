@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..output import safe_filename, write_bytes
 from . import example_step, load_valid
+from .progress import JobResult
 
 
 def charts(view) -> list[dict]:
@@ -75,7 +76,7 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
     sheets.append(("规则问题清单", list(FINDING_COLUMNS), view.findings))
     written = [write_bytes(outdir / f"{stem}.pdf", pdf, force=force),
                write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets), force=force)]
-    return written, view
+    return JobResult.of(written, view)
 
 
 @example_step("统计报告")

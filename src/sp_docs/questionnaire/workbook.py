@@ -27,7 +27,11 @@ def _column_letter(index: int) -> str:
 
 
 def build_workbook(answers: dict) -> bytes:
-    """A workbook pre-filled with ``answers`` (usually the defaults)."""
+    """A workbook pre-filled with ``answers`` (usually the defaults); derived answers equal to
+    their derivation are left blank, as in an answers file."""
+    from .derived import for_storage
+
+    answers = for_storage(answers)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
@@ -119,13 +123,12 @@ def read_workbook(path: Path):
     """Raw answers from a filled questionnaire workbook (validated later by ``complete``), each
     located by sheet/row; a formula without a saved result is an error, never the default."""
     from ..errors import Problems
-    from ..sources.safety import check_xlsx
-    from ..sources.tables import UnsavedFormula, read_sheet_values
+    from ..sources.tables import UnsavedFormula
+    from ..sources.workbooks import read_sheets
     from ..sources.schema import SHEETS_BY_NAME
     from .answers import RawAnswers
 
-    check_xlsx(path)
-    sheets = read_sheet_values(path)
+    sheets, _ = read_sheets(path)
     if SHEET not in sheets:
         if any(name.strip() in SHEETS_BY_NAME for name in sheets):
             raise InputError(DATA_FILE_MESSAGE, Location(str(path)))

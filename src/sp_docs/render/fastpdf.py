@@ -25,6 +25,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fonts
+from .fonts import Face, harfbuzz
+from .fonts import face as font_face
+
 PT_PER_MM = 72 / 25.4
 _BG_FIRST_ID = 3  # object ids 1 = catalog, 2 = page tree, then the background's objects
 
@@ -33,68 +37,11 @@ _BG_FIRST_ID = 3  # object ids 1 = catalog, 2 = page tree, then the background's
 # Fonts
 # --------------------------------------------------------------------------
 
-@dataclass
-class FaceInfo:
-    """What we need of one font face (file + index) before subsetting."""
-
-    path: str
-    index: int
-    cmap: dict[int, int]  # code point → glyph id (original font)
-    upem: int
-    ascent: float  # em, as HarfBuzz/Pango report it
-    descent: float  # em, positive
-    cff: bool
-    name: str  # PostScript name
-
-
-def _ps_name(font) -> str:
-    import re
-
-    name = ""
-    try:
-        name = font["name"].getDebugName(6) or font["name"].getDebugName(4) or ""
-    except Exception:
-        pass
-    return re.sub(r"[^A-Za-z0-9_-]", "", name)[:60] or "Font"
-
-
-@functools.lru_cache(maxsize=None)
-def face_info(path: str, index: int) -> FaceInfo | None:
-    from fontTools.ttLib import TTCollection, TTFont
-
-    try:
-        if path.lower().endswith((".ttc", ".otc")):
-            font = TTCollection(path, lazy=True).fonts[index]
-        else:
-            font = TTFont(path, lazy=True)
-        upem = font["head"].unitsPerEm
-        hhea = font["hhea"]
-        os2 = font["OS/2"] if "OS/2" in font else None
-        # HarfBuzz's rule (hb-ot-metrics): typo metrics when USE_TYPO_METRICS is set,
-        # else hhea (when non-zero), else typo, else win.
-        if os2 is not None and os2.fsSelection & (1 << 7):
-            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
-        elif hhea.ascent or hhea.descent:
-            ascent, descent = hhea.ascent, -hhea.descent
-        elif os2 is not None:
-            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
-        else:
-            ascent, descent = upem * 0.88, upem * 0.12
-        return FaceInfo(path, index, dict(font.getBestCmap() or {}), upem, ascent / upem, descent / upem,
-                        "CFF " in font or "CFF2" in font, _ps_name(font))
-    except Exception:
-        return None
-
-
-@functools.lru_cache(maxsize=None)
-def role_chain(role: str) -> tuple[FaceInfo, ...]:
+def role_chain(role: str) -> tuple[Face, ...]:
     """The faces tried for a character of ``role``: the role's font, then the
     glyph fallbacks (the same order as the CSS font stack and the view-model's
     metrics)."""
-    from . import fonts
-
-    sources = fonts.font_sources(role)
-    chain = tuple(info for info in (face_info(p, i) for p, i in sources) if info is not None)
+    chain = fonts.role_faces(role)
     if not chain:
         from ..errors import SpDocsError
 
@@ -102,72 +49,21 @@ def role_chain(role: str) -> tuple[FaceInfo, ...]:
     return chain
 
 
-def face_for(char: str, chain: tuple[FaceInfo, ...]) -> FaceInfo:
-    code = ord(char)
-    for info in chain:
-        if code in info.cmap:
-            return info
-    return chain[0]
+def face_for(char: str, chain: tuple[Face, ...]) -> Face:
+    """The first face that draws ``char`` (the view-model refuses characters no face draws)."""
+    return fonts.face_for(ord(char), chain) or chain[0]
 
 
 # -- subsetting ------------------------------------------------------------------
 
-_HB_CDEF = """
-typedef struct hb_blob_t hb_blob_t;
-typedef struct hb_face_t hb_face_t;
-typedef struct hb_set_t hb_set_t;
-typedef struct hb_subset_input_t hb_subset_input_t;
-typedef uint32_t hb_codepoint_t;
-typedef uint32_t hb_tag_t;
-hb_blob_t *hb_blob_create_from_file_or_fail(const char *file_name);
-void hb_blob_destroy(hb_blob_t *blob);
-const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
-hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
-void hb_face_destroy(hb_face_t *face);
-hb_blob_t *hb_face_reference_blob(hb_face_t *face);
-hb_tag_t hb_tag_from_string(const char *str, int len);
-void hb_set_add(hb_set_t *set, hb_codepoint_t codepoint);
-hb_subset_input_t *hb_subset_input_create_or_fail(void);
-void hb_subset_input_destroy(hb_subset_input_t *input);
-hb_set_t *hb_subset_input_unicode_set(hb_subset_input_t *input);
-hb_set_t *hb_subset_input_set(hb_subset_input_t *input, int set_type);
-void hb_subset_input_set_flags(hb_subset_input_t *input, unsigned value);
-hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
-"""
 _DROP_TABLES = (b"GSUB", b"GPOS", b"BASE", b"JSTF", b"DSIG", b"VORG", b"vhea", b"vmtx", b"SVG ", b"EBDT",
                 b"EBLC", b"EBSC", b"LTSH", b"PCLT", b"kern", b"hdmx", b"VDMX", b"FFTM", b"meta", b"gasp")
 
 
-@functools.lru_cache(maxsize=1)
 def _harfbuzz():
     """(ffi, libharfbuzz, libharfbuzz-subset) or None."""
-    try:
-        import cffi
-
-        ffi = cffi.FFI()
-        ffi.cdef(_HB_CDEF)
-        hb = hs = None
-        for name in ("libharfbuzz.so.0", "harfbuzz", "libharfbuzz-0.dll", "libharfbuzz.0.dylib"):
-            try:
-                hb = ffi.dlopen(name)
-                break
-            except OSError:
-                continue
-        for name in ("libharfbuzz-subset.so.0", "harfbuzz-subset", "libharfbuzz-subset-0.dll",
-                     "libharfbuzz-subset.0.dylib"):
-            try:
-                hs = ffi.dlopen(name)
-                break
-            except OSError:
-                continue
-        if hb is None or hs is None:
-            return None
-        return ffi, hb, hs
-    except Exception:
-        return None
-
-
-_HB_FACES: dict[tuple[str, int], object] = {}
+    lib = harfbuzz.library()
+    return lib if lib is not None and lib[2] is not None else None
 
 
 def _hb_subset(path: str, index: int, codepoints: list[int]) -> bytes | None:
@@ -175,14 +71,9 @@ def _hb_subset(path: str, index: int, codepoints: list[int]) -> bytes | None:
     if lib is None:
         return None
     ffi, hb, hs = lib
-    face = _HB_FACES.get((path, index))
+    face = harfbuzz.face(path, index)
     if face is None:
-        blob = hb.hb_blob_create_from_file_or_fail(path.encode())
-        if blob == ffi.NULL:
-            return None
-        face = hb.hb_face_create(blob, index)
-        hb.hb_blob_destroy(blob)
-        _HB_FACES[(path, index)] = face
+        return None
     subset_input = hs.hb_subset_input_create_or_fail()
     if subset_input == ffi.NULL:
         return None
@@ -228,7 +119,7 @@ def _fonttools_subset(path: str, index: int, codepoints: list[int]) -> bytes:
 class EmbeddedFont:
     """One subset face of one output file: code point → (CID, width in 1/1000 em)."""
 
-    info: FaceInfo
+    info: Face
     resource: str  # /F1 …
     program: bytes
     glyphs: dict[int, tuple[int, int]]
@@ -237,7 +128,7 @@ class EmbeddedFont:
     bare_cff: bool = False  # program is a bare CFF table (else a whole TrueType/OpenType file)
 
 
-def _tag(codepoints: list[int], info: FaceInfo) -> str:
+def _tag(codepoints: list[int], info: Face) -> str:
     import hashlib
 
     digest = hashlib.md5((info.path + str(info.index) + "".join(map(chr, codepoints))).encode(),
@@ -245,7 +136,7 @@ def _tag(codepoints: list[int], info: FaceInfo) -> str:
     return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
-def embed_font(info: FaceInfo, codepoints: list[int], resource: str) -> EmbeddedFont:
+def embed_font(info: Face, codepoints: list[int], resource: str) -> EmbeddedFont:
     from fontTools.ttLib import TTFont
 
     codepoints = sorted(set(codepoints))
@@ -447,21 +338,82 @@ def import_page_as_form(pdf_bytes: bytes, first_id: int = _BG_FIRST_ID) -> Backg
 
 
 _BACKGROUNDS: dict[tuple, Background] = {}
+_BACKGROUND_FORMAT = b"sp-docs certificate background 1\n"
 
 
 def background(context: dict, template_dir: Path | None = None) -> Background | None:
-    """The design page without variable fields (None for ``blank``), cached per process."""
+    """The design page without variable fields (None for ``blank``): laid out by
+    WeasyPrint once, then reused — per process, and across runs from the per-user
+    cache (``background_key``: the page's HTML, fonts and versions)."""
     if context["design"] == "blank":
         return None
-    key = (context["design"], context["page_width"], context["page_height"], repr(context["title_box"]),
-           context["frame_inset"], str(template_dir or ""))
-    found = _BACKGROUNDS.get(key)
+    memo = (context["design"], context["page_width"], context["page_height"], repr(context["title_box"]),
+            context["frame_inset"], str(template_dir or ""))
+    found = _BACKGROUNDS.get(memo)
     if found is None:
-        from .pdf import render_pdf
+        from .pdf import html_to_pdf, render_html
 
         empty = dict(context, pages=[{"number": "", "name": "", "fields": []}], seal=None)
-        found = _BACKGROUNDS[key] = import_page_as_form(render_pdf("certificate.html", empty, user_dir=template_dir))
+        html, base_dir = render_html("certificate.html", empty, user_dir=template_dir)
+        key = background_key(html)
+        folder = fonts.faces.cache_dir()
+        target = folder / "certificates" / f"{key}.bin" if folder is not None else None
+        found = _load_background(target) if target is not None else None
+        if found is None:
+            found = import_page_as_form(html_to_pdf(html, base_dir))
+            if target is not None:
+                fonts.faces.write_atomically(target, _dump_background(found))
+        _BACKGROUNDS[memo] = found
     return found
+
+
+def background_key(html: str) -> str:
+    """What the laid-out background depends on: its HTML (design, paper, title box
+    and the built-in or user template, includes inlined), the @font-face rules,
+    every font file in use (path, size, mtime) and the versions of sp-docs and
+    WeasyPrint."""
+    import hashlib
+    import json
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return ""
+
+    stamps = [fonts.faces.file_stamp(path) for path in fonts.files_in_use()]
+    material = json.dumps([_BACKGROUND_FORMAT.decode(), html, fonts.font_face_css(), stamps,
+                           version("sp-docs"), version("weasyprint")], ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+
+
+def _dump_background(bg: Background) -> bytes:
+    import json
+
+    header = json.dumps({"form": bg.form, "objects": [[n, len(body)] for n, body in bg.objects]})
+    return _BACKGROUND_FORMAT + header.encode() + b"\n" + b"".join(body for _, body in bg.objects)
+
+
+def _load_background(path: Path) -> Background | None:
+    """A cached background, or None when absent, unreadable or corrupt (then laid out again)."""
+    import json
+
+    try:
+        data = path.read_bytes()
+        if not data.startswith(_BACKGROUND_FORMAT):
+            return None
+        end = data.index(b"\n", len(_BACKGROUND_FORMAT))
+        header = json.loads(data[len(_BACKGROUND_FORMAT):end])
+        position, objects = end + 1, []
+        for number, length in header["objects"]:
+            objects.append((int(number), data[position:position + int(length)]))
+            position += int(length)
+        if position != len(data) or not objects or int(header["form"]) not in {n for n, _ in objects}:
+            return None
+        return Background(objects, int(header["form"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @functools.lru_cache(maxsize=4)
@@ -469,14 +421,16 @@ def seal_image(path: str) -> tuple[bytes, bytes | None, int, int]:
     """(RGB zlib data, alpha zlib data or None, width, height) of a PNG."""
     from PIL import Image
 
-    from ..errors import InputError
+    from .. import limits
+    from ..errors import InputError, Location
 
+    limits.check_image(Path(path), path)
     try:
-        with Image.open(path) as image:
+        with limits.pillow_guard(), Image.open(path) as image:
             image.load()
             rgba = image.convert("RGBA")
     except Exception as exc:  # noqa: BLE001 - any decoder error is the user's file
-        raise InputError(f"印章图片无法读取：{path}（{exc}）") from None
+        raise InputError(f"印章图片无法读取（{type(exc).__name__}），请换一张 PNG 图片", Location(path)) from None
     alpha = rgba.getchannel("A")
     has_alpha = alpha.getextrema() != (255, 255)
     rgb = rgba.convert("RGB").tobytes()
@@ -490,11 +444,11 @@ def seal_image(path: str) -> tuple[bytes, bytes | None, int, int]:
 
 @dataclass
 class _Run:
-    face: FaceInfo
+    face: Face
     text: str
 
 
-def _runs(line: str, chain: tuple[FaceInfo, ...]) -> list[_Run]:
+def _runs(line: str, chain: tuple[Face, ...]) -> list[_Run]:
     runs: list[_Run] = []
     for char in line:
         info = face_for(char, chain)
@@ -559,7 +513,7 @@ class CertificateWriter:
             pdf.next_id = bg.last_id + 1
         fonts: dict[tuple[str, int], tuple[EmbeddedFont, int]] = {}
         for n, (key, codes) in enumerate(sorted(used.items()), start=1):
-            info = face_info(*key)
+            info = font_face(*key)
             embedded = embed_font(info, sorted(codes), f"F{n}")
             fonts[key] = (embedded, _font_objects(pdf, embedded))
         seal_id = None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
@@ -65,8 +66,11 @@ def load_settings(path: Path | str | None) -> dict:
     file = str(path)
     if not path.is_file():
         raise InputError("找不到规则设置文件（可用 sp-docs rules new 规则.yaml 生成）", Location(file))
+    from ..output import protect_input
+
+    protect_input(path)
     try:
-        user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        user = limits.load_yaml(limits.read_yaml_text(path), path) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"规则设置文件不是有效的 YAML：{exc}", Location(file)) from None
     if not isinstance(user, dict):

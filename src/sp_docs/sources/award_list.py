@@ -6,8 +6,6 @@ with its own problems so the caller can render the good rows and report the rest
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +14,6 @@ from ..model import Award
 from .rows import parse_rows
 from .schema import AWARDS
 from .tables import RawTable
-
-ENCODINGS = ("utf-8-sig", "utf-8", "gbk", "gb18030")
 
 
 @dataclass
@@ -75,34 +71,17 @@ def _pick_table(tables: list[RawTable], path: Path) -> RawTable:
 
 
 def read_csv_table(path: Path) -> RawTable:
-    where = Location(str(path))
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror or exc}", where) from None
-    text = None
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise InputError("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码", where)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
-    header_index = next((i for i, r in enumerate(rows[:10]) if any(c.strip() for c in r)), None)
+    from .workbooks import read_csv_rows
+
+    rows = read_csv_rows(path)
+    header_index = next((i for i, r in enumerate(rows[:10]) if any(c for c in r)), None)
     if header_index is None:
-        raise InputError("CSV 文件是空的", where)
-    headers = [c.strip() for c in rows[header_index]]
+        raise InputError("CSV 文件是空的", Location(str(path)))
+    headers = [(c or "").strip() for c in rows[header_index]]
     table = RawTable(path.stem, header_index + 1, headers)
     for index in range(header_index + 1, len(rows)):
-        cells = [c if c.strip() else None for c in rows[index]]
-        if any(c is not None for c in cells):
-            table.rows.append((index + 1, cells))
+        if any(c is not None for c in rows[index]):
+            table.rows.append((index + 1, list(rows[index])))
     return table
 
 
@@ -115,20 +94,20 @@ def read_award_list(path: Path | str) -> AwardList:
     if not path.is_file():
         raise InputError(f"找不到文件：{path}", where)
     problems = Problems()
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        tables = read_xlsx_tables(path, problems, {AWARDS.name: _required_headers()})
-        if problems.errors:  # formula cells without values etc. belong to rows below
-            pass
+    from .workbooks import kind_of
+
+    kind = kind_of(path)
+    if kind in ("xlsx", "xls", "ods"):
+        # formula cells without values etc. are row problems, sorted out below
+        tables = read_xlsx_tables(path, problems, {AWARDS.name: _required_headers()},
+                                  prefer=(AWARDS.name, *AWARDS.aliases))  # a data workbook: its 表彰 sheet only
         table = _pick_table(tables, path)
-    elif suffix in (".csv", ".txt"):
+    elif kind == "csv":
         table = read_csv_table(path)
-    elif suffix in (".yaml", ".yml"):
+    elif kind == "yaml":
         table = _pick_table(read_yaml_tables(path), path)
-    elif suffix == ".xls":
-        raise InputError("不支持旧版 .xls 文件，请在 Excel/WPS 中另存为 .xlsx", where)
     else:
-        raise InputError("不支持的名单文件类型，应为 .xlsx、.csv 或 .yaml", where)
+        raise InputError("不支持的名单文件类型，应为 .xlsx、.xls、.ods、.csv 或 .yaml", where)
 
     cell_problems = Problems()
     parsed = parse_rows(table, AWARDS, str(path), cell_problems)

@@ -19,14 +19,21 @@ def _expected_headers() -> dict[str, set[str]]:
 
 
 def read_tables(path: Path, problems: Problems) -> list[RawTable]:
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
+    from .workbooks import kind_of
+
+    if not path.is_file():
+        raise InputError(f"找不到文件：{path}" if not path.exists() else f"这是一个文件夹，不是数据工作簿：{path}",
+                         Location(str(path)))
+    kind = kind_of(path)
+    if kind == "yaml":
         return read_yaml_tables(path)
-    if suffix in (".xlsx", ".xlsm"):
+    if kind in ("xlsx", "xls", "ods"):
         return read_xlsx_tables(path, problems, _expected_headers())
-    if suffix == ".xls":
-        raise InputError("不支持旧版 .xls，请在 Excel/WPS 中另存为 .xlsx", Location(str(path)))
-    raise InputError(f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .yaml", Location(str(path)))
+    if kind == "csv":
+        raise InputError("CSV 文件只能存放一张表，而数据工作簿需要“单位”“教师”“双培对象”等多个工作表："
+                         "请用 sp-docs init 生成的 .xlsx 工作簿（可把 CSV 的内容粘贴到对应工作表）", Location(str(path)))
+    raise InputError(f"不支持的文件类型“{path.suffix or '无扩展名'}”，请使用 .xlsx、.xls、.ods 或 .yaml",
+                     Location(str(path)))
 
 
 def _match_sheet(table: RawTable) -> Sheet | None:

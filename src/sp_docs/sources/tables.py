@@ -7,11 +7,12 @@ import io
 import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
-from .safety import check_xlsx
 
 
 @dataclass
@@ -37,10 +38,11 @@ class UnsavedFormula:
         return self.formula
 
 
-def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
+def read_sheet_values(path: Path, prefer: Collection[str] = ()) -> dict[str, list[tuple]]:
     """Each sheet's rows of cell values, as a user sees them: a formula gives the
     result Excel saved with it, or ``UnsavedFormula`` when there is none.  The
-    workbook is read a second time (for saved results) only when it has formulas."""
+    workbook is read a second time (for saved results) only when it has formulas.
+    When a sheet is titled as one of ``prefer``, only such sheets are read."""
     from openpyxl import load_workbook
 
     def load(data_only: bool):
@@ -51,21 +53,55 @@ def read_sheet_values(path: Path) -> dict[str, list[tuple]]:
     try:
         workbook = load(data_only=False)
         try:
-            sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+            chosen = [ws for ws in workbook.worksheets if ws.title.strip() in prefer] or workbook.worksheets
+            sheets = {ws.title: _all_rows(ws, path) for ws in chosen}
         finally:
             workbook.close()
         if any(isinstance(v, str) and v.startswith("=") for rows in sheets.values() for row in rows for v in row):
             workbook = load(data_only=True)
             try:
-                saved = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+                saved = {ws.title: _all_rows(ws, path) for ws in workbook.worksheets if ws.title in sheets}
             finally:
                 workbook.close()
             sheets = {title: [_resolve_formulas(row, saved[title][i] if i < len(saved[title]) else ())
                               for i, row in enumerate(rows)] for title, rows in sheets.items()}
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for broken parts
-        raise InputError(f"工作簿无法打开（{type(exc).__name__}：{exc}），请在 Excel/WPS 中打开后另存为 .xlsx",
+        raise InputError(f"工作簿无法打开（{_reason(exc)}），请在 Excel/WPS 中打开后另存为 .xlsx",
                          Location(str(path))) from None
     return sheets
+
+
+PROGRESS_EVERY = 20_000
+
+
+def _all_rows(ws, path: Path) -> list[tuple]:
+    """Every row of a read-only sheet, padded to the widest one.  The sheet's
+    ``<dimension>`` is not trusted (programs other than Excel often write it
+    wrong and openpyxl would stop there); long sheets report progress."""
+    ws.reset_dimensions()
+    rows: list = []
+    for row in ws.iter_rows(values_only=True):
+        rows.append(row)
+        if len(rows) % PROGRESS_EVERY == 0:
+            limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {len(rows):,} 行…")
+    width = max((len(row) for row in rows), default=0)
+    return [tuple(row) + (None,) * (width - len(row)) for row in rows]
+
+
+def _reason(exc: Exception) -> str:
+    """A Chinese reason for openpyxl's many (English) failures."""
+    text = str(exc).lower()
+    if "entit" in text or "dtd" in text or "forbidden" in text:
+        return "含有 DTD/实体声明，为安全起见已拒绝读取"
+    if isinstance(exc, KeyError) or "no item named" in text:
+        return "缺少工作簿必需的部件"
+    if isinstance(exc, MemoryError):
+        return "内容过大，内存不足"
+    if type(exc).__name__ in ("XMLSyntaxError", "ParseError", "ExpatError") or "xml" in text:
+        return "内部的 XML 内容损坏"
+    return "文件结构不符合 xlsx 格式，可能已损坏"
 
 
 def _resolve_formulas(row: tuple, saved: tuple) -> tuple:
@@ -78,17 +114,22 @@ def _resolve_formulas(row: tuple, saved: tuple) -> tuple:
     return tuple(value(col, cell) for col, cell in enumerate(row))
 
 
-def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]]) -> list[RawTable]:
-    """Every non-empty sheet of the workbook.  ``expected_headers`` (normalised
-    headers per sheet) helps find the header row under a title row."""
+def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str, set[str]],
+                     prefer: Collection[str] = ()) -> list[RawTable]:
+    """Every non-empty sheet of the workbook (only the sheets titled as one of
+    ``prefer`` when there are such).  ``expected_headers`` (normalised headers per
+    sheet) helps find the header row under a title row."""
     from openpyxl.utils.escape import unescape as xml_unescape
 
     from .normalize import normalize_header
 
-    for warning in check_xlsx(path):
+    from .workbooks import read_sheets
+
+    sheets, warnings = read_sheets(path, prefer)
+    for warning in warnings:
         problems.warning(warning, Location(str(path)))
     tables = []
-    for title, rows in read_sheet_values(path).items():
+    for title, rows in sheets.items():
         wanted = expected_headers.get(title.strip(), set())
         header_index = _find_header_row(rows, wanted, normalize_header)
         if header_index is None:
@@ -131,12 +172,15 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
     where = Location(str(path))
     if not path.exists():
         raise InputError(f"找不到文件：{path}", where)
+    from ..output import protect_input
+
+    protect_input(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = limits.read_yaml_text(path, "utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("YAML 文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
     try:
-        data = yaml.safe_load(text)
+        data = limits.load_yaml(text, path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""

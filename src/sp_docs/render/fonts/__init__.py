@@ -1,7 +1,12 @@
-"""Font roles of GB/T 9704 documents and how each resolves to a real font.
+"""The one font module: font roles of GB/T 9704 documents, how each resolves to
+a real font, and what the tool reads of a font (``faces``: coverage, advances,
+glyph ink, cached per user) — shared by text measurement (certificates), the
+direct PDF writer (render/fastpdf.py) and the 生僻字 check.
 
 DOCX files name the official fonts (Word/WPS on the user's machine use them);
-the PDF path embeds the first font of each role's chain that is installed.
+the PDF path embeds the first font of each role's chain that is installed, and
+takes a character the font does not draw (no glyph, or an empty one) from the
+next font of the chain.
 """
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import faces
+from .faces import Face, face
 
 TEXLIVE_FANDOL = Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol")
 
@@ -147,20 +155,6 @@ def font_files() -> set[str]:
     return files
 
 
-@functools.lru_cache(maxsize=None)
-def _cmap(path: str, index: int) -> frozenset[int]:
-    from fontTools.ttLib import TTCollection, TTFont
-
-    try:
-        if path.lower().endswith((".ttc", ".otc")):
-            font = TTCollection(path, lazy=True).fonts[index]
-        else:
-            font = TTFont(path, lazy=True)
-        return frozenset(font.getBestCmap() or {})
-    except Exception:  # an unreadable font covers nothing
-        return frozenset()
-
-
 def font_sources(role_key: str) -> list[tuple[str, int]]:
     """(file, face index) of the role's font, then of each glyph fallback — the
     order the PDF's font stack uses, so metrics and glyph checks agree with it."""
@@ -175,16 +169,45 @@ def font_sources(role_key: str) -> list[tuple[str, int]]:
     return sources
 
 
+@functools.lru_cache(maxsize=None)
+def role_faces(role_key: str) -> tuple[Face, ...]:
+    """The readable faces of ``font_sources(role_key)``, in the same order."""
+    found = (face(path, index) for path, index in font_sources(role_key))
+    return tuple(f for f in found if f is not None)
+
+
+def face_for(code: int, chain: tuple[Face, ...]) -> Face | None:
+    """The first face of ``chain`` that draws ``code`` (listed AND inked), or None."""
+    for candidate in chain:
+        if candidate.has(code):
+            return candidate
+    return None
+
+
 def missing_glyphs(text: str, role_key: str = "fang") -> list[str]:
-    """Characters of ``text`` that neither the role's font nor any fallback can draw."""
-    cmaps = [_cmap(path, index) for path, index in font_sources(role_key)]
+    """Characters of ``text`` that neither the role's font nor any fallback can
+    draw: not in any cmap, or listed with an empty glyph (no ink)."""
+    chain = role_faces(role_key)
     missing = []
     for char in dict.fromkeys(text):
-        if char.isspace() or ord(char) < 0x20:
+        code = ord(char)
+        if char.isspace() or code < 0x20:
             continue
-        if not any(ord(char) in cmap for cmap in cmaps):
+        if face_for(code, chain) is None:
             missing.append(char)
     return missing
+
+
+def forget() -> None:
+    """Drop the faces read in this process (the per-user cache stays)."""
+    role_faces.cache_clear()
+    faces.forget()
+
+
+def files_in_use() -> list[str]:
+    """Every font file a role or glyph fallback resolves to (cache keys depend on them)."""
+    files = {path for key in ROLES for path, _ in font_sources(key)}
+    return sorted(files)
 
 
 def report() -> list[dict]:

@@ -200,3 +200,52 @@ def test_mentors_page_numbers_alternate_like_the_pdf(office_dir, rendered):
     sides = L.page_number_sides(rendered["mentors"])
     assert sides == L.page_number_sides(_one(office_dir / "mentors", "*.pdf"))
     assert len(sides) > 1 and sides[0::2] == ["right"] * len(sides[0::2]) and set(sides[1::2]) == {"left"}
+
+
+# -- sp-docs fonts: the name in the DOCX → this machine → the PDF ---------------------------------
+
+def test_fonts_command_shows_what_this_machine_draws(monkeypatch, tmp_path):
+    from sp_docs.render import office_fonts
+
+    monkeypatch.setenv("FONTCONFIG_FILE", L.fontconfig_env(tmp_path / "fc")["FONTCONFIG_FILE"])
+    rows = {row["docx"]: row for row in office_fonts.report()}
+    assert rows["仿宋_GB2312"]["office"] == "FandolFang" == rows["仿宋_GB2312"]["pdf"]
+    assert rows["楷体_GB2312"]["office"] == "AR PL UKai CN" and rows["黑体"]["office"] == "Noto Sans CJK SC"
+    assert rows["方正小标宋简体"]["office"] == "Noto Serif CJK SC" == rows["宋体"]["office"]
+    assert all(row["status"] == "same_as_pdf" for row in rows.values()), rows
+    result = CliRunner().invoke(main, ["fonts"])
+    assert result.exit_code == 0 and "FandolFang" in result.output and "回退" not in result.output
+
+
+def test_fonts_without_aliases_say_what_to_install(monkeypatch, tmp_path):
+    from sp_docs.render import office_fonts
+
+    bare = tmp_path / "fonts.conf"
+    bare.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf'
+                    f'</include><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>', encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(bare))
+    monkeypatch.setattr(office_fonts, "installed_aliases", lambda: [])
+    rows = office_fonts.report()
+    if all(row["status"] != "fallback" for row in rows):
+        pytest.skip("this machine has the official fonts or system-wide aliases")
+    result = CliRunner().invoke(main, ["fonts"])
+    assert result.exit_code == 0
+    text = result.output.replace("\n", "")
+    assert "回退" in text and "--install-aliases" in text and "fonts-noto-cjk" in text
+
+
+def test_install_aliases_for_the_user(monkeypatch, tmp_path):
+    import subprocess
+
+    from sp_docs.render import office_fonts
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("FONTCONFIG_FILE", raising=False)
+    result = CliRunner().invoke(main, ["fonts", "--install-aliases"])
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "config" / "fontconfig" / "conf.d" / office_fonts.ALIAS_FILE
+    assert target.read_bytes() == office_fonts.alias_source().read_bytes()
+    drawn = subprocess.run(["fc-match", "--format", "%{family[0]}", "仿宋_GB2312:lang=zh-cn"],
+                           capture_output=True, text=True, check=True).stdout
+    assert drawn == "FandolFang"

@@ -148,6 +148,9 @@ def test_plan_fonts_per_role(rendered):
     for role, family in expected.items():
         assert any(family in name for name in families), (role, family, families)
     assert any("NotoSerifCJK" in name and "Bold" in name for name in families)  # 小标宋 → the bold face
+    quotes = [c for page in helpers.pdf_chars(rendered["plan"]) for c in page if c["text"] in "“”"]
+    assert quotes and all(c["x1"] - c["x0"] > 0.9 * c["size"] for c in quotes), \
+        sorted({(c["text"], round(c["x1"] - c["x0"], 1), c["size"]) for c in quotes})  # full width, as in the PDF
 
 
 def test_plan_layout_follows_the_pdf(office_dir, rendered):
@@ -194,6 +197,28 @@ def test_certificate_titles_stay_whole(office_dir, rendered):
         compact = text.replace(" ", "")
         quoted = re.findall(r"被评为\n?“([^”]*)”", compact)
         assert quoted and "\n" not in quoted[0], compact
+
+
+def _line_starts(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    """(top, left, text) of each text line of ``page`` (pt)."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        rows: dict[int, list[dict]] = {}
+        for char in doc.pages[page].chars:
+            rows.setdefault(round(char["top"]), []).append(char)
+    return [(min(c["top"] for c in chars), min(c["x0"] for c in chars),
+             "".join(c["text"] for c in sorted(chars, key=lambda c: c["x0"])).replace(" ", ""))
+            for _, chars in sorted(rows.items())]
+
+
+def test_certificate_text_sits_where_the_pdf_has_it(office_dir, rendered):
+    tool = _one(office_dir / "certificates", "*.pdf")
+    for page in (0, L.page_count(tool) - 1):
+        expected, drawn = _line_starts(tool, page), _line_starts(rendered["certificates"], page)
+        assert [t for *_, t in drawn] == [t for *_, t in expected]
+        for (top_a, left_a, text), (top_b, left_b, _) in zip(expected, drawn):
+            assert abs(top_a - top_b) < 2 * L.MM and abs(left_a - left_b) < 2 * L.MM, (text, top_a, top_b)
 
 
 def test_mentors_page_numbers_alternate_like_the_pdf(office_dir, rendered):

@@ -239,13 +239,14 @@ def page_break_before(paragraph) -> None:
 # -- certificates: page border and a fast docxtpl-free batch path ---------------
 
 def set_page_border(section, *, color: str = "A8191C", size_eighths: int = 24, space_pt: int = 20,
-                    style: str = "double") -> None:
-    """A border round every page of ``section`` (w:pgBorders), measured from the text."""
+                    style: str = "double", offset_from: str = "text") -> None:
+    """A border round every page of ``section`` (w:pgBorders), ``space_pt`` from the text or the
+    page's edge (``offset_from``)."""
     sect_pr = section._sectPr
     for old in sect_pr.findall(qn("w:pgBorders")):
         sect_pr.remove(old)
     borders = OxmlElement("w:pgBorders")
-    borders.set(qn("w:offsetFrom"), "text")
+    borders.set(qn("w:offsetFrom"), offset_from)
     for side in ("top", "left", "bottom", "right"):
         element = OxmlElement(f"w:{side}")
         element.set(qn("w:val"), style)
@@ -341,7 +342,7 @@ def row_height_at_least(row, height_pt: float) -> None:
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
 
 
-def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0) -> None:
+def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0, relative_to: str = "") -> None:
     """Turn the run's inline picture into one floating in front of the text, positioned
     relative to the paragraph (a seal over the 署名 and 成文日期)."""
     drawing = run._element.find(qn("w:drawing"))
@@ -355,7 +356,8 @@ def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0) -
     simple.set("x", "0")
     simple.set("y", "0")
     anchor.append(simple)
-    for axis, relative, offset in (("wp:positionH", "column", offset_x_emu), ("wp:positionV", "paragraph", offset_y_emu)):
+    horizontal, vertical = (relative_to, relative_to) if relative_to else ("column", "paragraph")
+    for axis, relative, offset in (("wp:positionH", horizontal, offset_x_emu), ("wp:positionV", vertical, offset_y_emu)):
         pos = OxmlElement(axis)
         pos.set("relativeFrom", relative)
         off = OxmlElement("wp:posOffset")
@@ -479,3 +481,13 @@ def keep_rows_with_last(document, marker: str) -> int:
                 paragraph.paragraph_format.keep_with_next = True
         changed += 1
     return changed
+
+
+def frame_at(paragraph, *, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
+    """Put ``paragraph`` in a frame (w:framePr) at (x, y) from the page's top-left corner,
+    ``width_mm`` wide and exactly ``height_mm`` high, text around it unaffected."""
+    frame = get_or_add(paragraph._p.get_or_add_pPr(), "framePr")
+    for name, value in (("w", Mm(width_mm).twips), ("h", Mm(height_mm).twips), ("hRule", "exact"),
+                        ("hSpace", 0), ("vSpace", 0), ("wrap", "around"), ("hAnchor", "page"),
+                        ("vAnchor", "page"), ("x", Mm(x_mm).twips), ("y", Mm(y_mm).twips)):
+        frame.set(qn(f"w:{name}"), str(int(value)) if not isinstance(value, str) else value)

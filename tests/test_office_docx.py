@@ -165,6 +165,9 @@ def test_plan_layout_follows_the_pdf(office_dir, rendered):
         assert abs(L.line_top(office, 0, start) - L.line_top(tool, 0, start)) < 2 * L.MM, start
     red_tool, red_office = L.horizontal_rules(tool, 0), L.horizontal_rules(office, 0)
     assert len(red_office) == 1 and abs(red_office[0][0] - red_tool[0][0]) < 2 * L.MM
+    annex3 = helpers.pdf_pages_text(office)[-1].replace(" ", "").replace("\n", "")
+    # the 类别 row grows to hold both options (the second wraps; pdfplumber interleaves the cells' lines)
+    assert "（）骨干教师培养成共产党员（）党员教师培养成教学" in annex3 and annex3.count("骨干") == 2
     last = L.horizontal_rules(office, L.page_count(office) - 1)[-3:]  # the 版记's three rules
     left, right = 28 * L.MM, (210 - 26) * L.MM
     assert all(abs(x0 - left) < 2 * L.MM and abs(x1 - right) < 2 * L.MM for _, x0, x1 in last), last

@@ -467,22 +467,6 @@ def table_cell_margins(table, *, top_pt: float, bottom_pt: float, left_pt: float
         element.set(qn("w:type"), "dxa")
 
 
-def keep_rows_with_last(document, marker: str) -> int:
-    """In every table whose last row starts with ``marker`` (e.g. 培养人意见), keep the row
-    before it on the same page as the last row (w:keepNext on its paragraphs), so the last
-    row never stands alone on a page.  Returns the number of tables changed."""
-    changed = 0
-    for table in document.tables:
-        rows = table.rows
-        if len(rows) < 2 or not rows[-1].cells[0].text.strip().startswith(marker):
-            continue
-        for cell in rows[-2].cells:
-            for paragraph in cell.paragraphs:
-                paragraph.paragraph_format.keep_with_next = True
-        changed += 1
-    return changed
-
-
 def frame_at(paragraph, *, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
     """Put ``paragraph`` in a frame (w:framePr) at (x, y) from the page's top-left corner,
     ``width_mm`` wide and exactly ``height_mm`` high, text around it unaffected."""

@@ -12,7 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from docx import Document  # noqa: E402
 from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
@@ -20,6 +19,7 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Border  # noqa: E402
 
 from sp_docs.render import ooxml, xlsx_layout  # noqa: E402
+from sp_docs.render.docx_base import new_document  # noqa: E402
 from sp_docs.tables import ANNEX2  # noqa: E402
 
 DOCX_DIR = ROOT / "templates" / "docx"
@@ -27,7 +27,7 @@ XLSX_DIR = ROOT / "templates" / "xlsx"
 
 
 def gongwen_document(landscape: bool = False):
-    document = Document()
+    document = new_document()
     section = document.sections[0]
     ooxml.set_page(section, landscape=landscape)
     ooxml.set_line_grid(section)

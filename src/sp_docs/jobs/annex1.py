@@ -77,7 +77,8 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
 
     def render_one(f: str) -> bytes:
         if f != "xlsx":
-            return fmt.render("annex1", context, f, user_dir=template_dir)
+            return fmt.render("annex1", context, f, user_dir=template_dir, author=name,
+                              title=f"{context['title_line1']}{context['title_line2']}")
         data_bytes = fmt.render("annex1_wide" if view.wide else "annex1", context, "xlsx", user_dir=template_dir,
                                 rows_by_sheet={"分年度": context["year_rows"]})
         return data_bytes if by_year else _drop_sheet(data_bytes, "分年度")

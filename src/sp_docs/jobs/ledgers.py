@@ -221,7 +221,7 @@ class _LedgerRun:
         del pdf_bytes
         gc.collect()
 
-    def docx(self, views) -> None:
+    def docx(self, views, unit: str | None = None) -> None:
         from ..render import formats as fmt
 
         self.reporter.start(len(views) + 1, "Word 文件")
@@ -229,7 +229,8 @@ class _LedgerRun:
         good = []
         for v in views:
             try:
-                data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=self.template_dir)
+                data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=self.template_dir,
+                                        author=v.unit, title=f"“双培”对象培养台账（{v.name}）")
             except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
                 self.fail(f"{v.unit} {v.name}", v.key, exc)
             else:
@@ -239,7 +240,8 @@ class _LedgerRun:
             self.reporter.advance(1)
         if good:
             self.write(self.paths["docx"], fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
-                                                      user_dir=self.template_dir))
+                                                      user_dir=self.template_dir, author=unit or "",
+                                                                    title=f"“双培”对象培养台账（{unit or '全部单位'}）"))
         self.reporter.advance(1)
         gc.collect()
 
@@ -287,7 +289,7 @@ def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: st
     if "pdf" in formats:
         run.pdf(views, duplex, jobs or default_jobs(), chunk)
     if "docx" in formats:
-        run.docx(views)
+        run.docx(views, unit)
     if "xlsx" in formats:
         run.write(run.paths["xlsx"], ledger_workbook([v for v in views if v.key not in run.failed_keys]))
     run.index(views, unit)

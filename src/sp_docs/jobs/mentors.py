@@ -21,7 +21,8 @@ def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str
 
     def render_one(f: str) -> bytes:
         if f != "xlsx":
-            return fmt.render("mentors", context, f, user_dir=template_dir)
+            return fmt.render("mentors", context, f, user_dir=template_dir, author=view.unit_name,
+                              title=context["title"])
         return table_workbook([
             ("结对帮带名单", list(view.columns), [p.cells() for p in view.pairs]),
             ("谈心谈话记录", ["培养对象", "所在单位", "季度", "日期", "培养人", "内容"], view.talk_rows()),

@@ -21,6 +21,7 @@ from . import ooxml, templates
 BODY_PT = 16
 LINE_PT = 28.95
 COLOPHON_ROW_PT = 28
+AFTER_REDLINE_PT = 24.7 + 9  # plan.html's .after-redline, plus the glyph's drop in an exact 22 pt line
 TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 
 
@@ -69,8 +70,14 @@ def define_styles(document) -> None:
         fmt.alignment = _ALIGN[align]
         fmt.space_before = Pt(0)
         fmt.space_after = Pt(0)
-        if name == "表格文字":
-            fmt.line_spacing = 1.0
+        # exact line heights, none snapped to the page's line grid: LibreOffice would give a
+        # line of a tall font (Noto CJK: 1.45 em) two grid lines
+        ooxml.no_grid_snap(style)
+        if name == "表格文字":  # the PDF's table cells: line-height 1.35
+            from docx.enum.text import WD_LINE_SPACING
+
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(12 * 1.35)
         elif name == "发文机关标志":
             fmt.line_spacing = Pt(48)
         else:
@@ -105,11 +112,19 @@ def _para(document, style: str, text: str = "", **fmt):
 def _notice(document, view, seal: Path | None) -> None:
     if view.mark_text:
         size = view.mark_size
-        mark = _para(document, "发文机关标志", space_before=Mm(35) - Pt(LINE_PT))
+        # GB/T 9704: the 发文机关标志 35 mm below the top of the type area; an exact line of the
+        # mark's size holds the glyph's top about 2 mm lower than the PDF's line box does
+        mark = _para(document, "发文机关标志", space_before=Mm(37))
+        ooxml.set_line_spacing_exact(mark, size)
         ooxml.set_run_font(mark.add_run(view.mark_text), "title", size)
-        _para(document, "发文字号")
+        # the blank line under it, less the part of the glyph a CSS line box of height 1 lets
+        # hang below the line (the PDF's mark-to-rule distance)
+        ooxml.set_line_spacing_exact(_para(document, "发文字号"), LINE_PT - 10)
     number = _para(document, "发文字号", view.doc_number)
     ooxml.paragraph_border(number, "bottom", size_eighths=12, color=ooxml.GONGWEN_RED, space_pt=11)
+    # two blank lines between the red rule and the title (plan.html: .after-redline + .blank)
+    gap = _para(document, "公文正文")
+    ooxml.set_line_spacing_exact(gap, AFTER_REDLINE_PT)
     _para(document, "公文正文")
     _title(document, view.notice_title_lines)
     _para(document, "公文正文")
@@ -162,7 +177,7 @@ def _annex_head(document, label: str, title_lines: list[str]) -> None:
     _title(document, title_lines)
 
 
-def _annex3(document, view) -> None:
+def _annex3(document, view) -> float:
     a3 = view.annex3
     _annex_head(document, a3["label"], a3["title_lines"])
     table = document.add_table(rows=0, cols=4)
@@ -173,7 +188,7 @@ def _annex3(document, view) -> None:
 
     def row(values, height=26):
         r = table.add_row()
-        ooxml.row_height_exact(r, height)
+        ooxml.row_height_at_least(r, height)  # grows with its text (the “双培”类别 line wraps)
         used.append(height)
         for cell, text in zip(r.cells, values):
             _set_style(cell.paragraphs[0], document.styles["表格文字"])
@@ -273,9 +288,10 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     for n, note in enumerate(a2.notes, start=1):
         _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))
     used = _annex3(document, view)
-    # the 版记 sits on the bottom of the last page's type area: a spacer of the remaining height
+    # the 版记 ends on the bottom of the last page's type area: a spacer of the remaining height
+    # (less 4 pt for the rules and the closing 1 pt paragraph)
     rows = 2 if view.cc else 1
-    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 3 * (rows + 8)
+    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 4
     if spacer > 2:
         gap = document.add_paragraph(style="表格文字")
         ooxml.set_line_spacing_exact(gap, spacer)
@@ -284,6 +300,9 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     end = document.add_paragraph()  # a body must not end with a table
     end.paragraph_format.line_spacing = Pt(1)
     ooxml.no_grid_snap(end)
+    from .docx import finish_document
+
+    finish_document(document, author=view.issuer, title="".join(view.plan_title_lines))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

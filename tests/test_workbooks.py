@@ -59,11 +59,16 @@ def workbooks(tmp_path_factory, city_workbook, city) -> dict[str, Path]:
     found["填写问题"] = write_input_problems(problems, out / "填写问题.xlsx")
     (out / "双培数据.xlsx").write_bytes(blank_workbook())
     found["数据工作簿"] = out / "双培数据.xlsx"
+    from sp_docs.questionnaire.answers import defaults
+    from sp_docs.questionnaire.workbook import build_workbook
+
+    (out / "问卷.xlsx").write_bytes(build_workbook(defaults()))
+    found["问卷"] = out / "问卷.xlsx"
     return found
 
 
 KINDS = ["附件1", "附件2", "全市汇总表", "培养台账", "目录", "结对帮带名单", "党员积分", "推荐人选名单",
-         "统计报告数据", "问题清单", "填写问题", "数据工作簿"]
+         "统计报告数据", "问题清单", "填写问题", "数据工作簿", "问卷"]
 
 
 def _sheets(path: Path, data_only: bool = False):
@@ -183,7 +188,7 @@ def _needed_lines(text: str, width_units: float, size: float) -> int:
     return lines
 
 
-@pytest.mark.parametrize("kind", ["附件2", "全市汇总表", "培养台账", "结对帮带名单", "问题清单", "填写问题", "附件1"])
+@pytest.mark.parametrize("kind", ["附件2", "全市汇总表", "培养台账", "结对帮带名单", "问题清单", "填写问题", "附件1", "问卷"])
 def test_rows_are_tall_enough_for_their_wrapped_text(workbooks, kind):
     from openpyxl.utils import get_column_letter
 

@@ -148,6 +148,26 @@ def annex1_xlsx() -> None:
         wb.save(XLSX_DIR / name)
 
 
+def _record_rows(table, loop: str, *, keep_with_next: bool) -> None:
+    loop_row(table, loop)
+    data = table.add_row()
+    table_cell(data.cells[0], "{{ r.date }}", "fang", 10.5)
+    para = data.cells[0].add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    ooxml.set_run_font(para.add_run("{{ r.form }}"), "fang", 10.5)
+    text_cell = data.cells[1].merge(data.cells[3])
+    text_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    ooxml.set_run_font(text_cell.paragraphs[0].add_run(
+        "{{ r.content }}{% if r.place %}（地点：{{ r.place }}）{% endif %}"
+        "{% if r.mentor %}（培养人：{{ r.mentor }}）{% endif %}"), "fang", 12)
+    ooxml.set_cell_vertical_center(text_cell)
+    if keep_with_next:
+        for cell in data.cells:
+            for paragraph_ in cell.paragraphs:
+                paragraph_.paragraph_format.keep_with_next = True
+    loop_row(table, "{%tr endfor %}")
+
+
 def ledger_docx() -> None:
     """One template for one ledger or many: ``ledgers`` is a list; each starts a page."""
     document = gongwen_document()
@@ -176,19 +196,10 @@ def ledger_docx() -> None:
     table_cell(row.cells[1].merge(row.cells[3]), "培养记录", "hei", 12)
     for r in table.rows:
         ooxml.repeat_header_row(r)
-    loop_row(table, "{%tr for r in l.records %}")
-    data = table.add_row()
-    table_cell(data.cells[0], "{{ r.date }}", "fang", 10.5)
-    para = data.cells[0].add_paragraph()
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    ooxml.set_run_font(para.add_run("{{ r.form }}"), "fang", 10.5)
-    text_cell = data.cells[1].merge(data.cells[3])
-    text_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    ooxml.set_run_font(text_cell.paragraphs[0].add_run(
-        "{{ r.content }}{% if r.place %}（地点：{{ r.place }}）{% endif %}"
-        "{% if r.mentor %}（培养人：{{ r.mentor }}）{% endif %}"), "fang", 12)
-    ooxml.set_cell_vertical_center(text_cell)
-    loop_row(table, "{%tr endfor %}")
+    # every record but the last, then the last one kept with the opinion row: the opinion never
+    # starts a page alone under the repeated 日期·形式／培养记录 header
+    _record_rows(table, "{%tr for r in l.records[:-1] %}", keep_with_next=False)
+    _record_rows(table, "{%tr for r in l.records[-1:] %}", keep_with_next=True)
     opinion = table.add_row()
     opinion.height = Mm(38)
     table_cell(opinion.cells[0], "培养人意见", "hei", 12)

@@ -184,9 +184,11 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: boo
 def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS,
                    duplex: bool = False, jobs: int | None = None, force: bool = False,
                    template_dir: Path | None = None, chunk: int = CHUNK, show_progress: bool = False,
-                   title_prefix: str | None = None, progress: Reporter | None = None) -> None:
+                   title_prefix: str | None = None, progress: Reporter | None = None,
+                   trainee: str | None = None) -> None:
     """``progress`` receives one stage per output kind; ``show_progress`` is kept for
-    old callers and does nothing by itself (the front end passes a reporter that draws)."""
+    old callers and does nothing by itself (the front end passes a reporter that draws).
+    ``trainee`` (a name) makes only that trainee's ledger (the web service's choice)."""
     from ..documents import ledger as doc
     from ..render import formats as fmt
 
@@ -201,6 +203,10 @@ def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: st
 
     views = doc.build_all(data, unit, title_prefix=title_prefix,
                           on_error=lambda t, exc: fail(f"{t.unit} {t.name}", f"{t.unit}/{t.name}", exc))
+    if trainee:
+        views = [v for v in views if v.name == trainee]
+        if not views:
+            raise SpDocsError(f"“{unit or '全部单位'}”中没有名为“{trainee}”的双培对象，请从名单中选择")
     batch.ledgers = len(views) + len(batch.result.failed)
     if not views and not batch.result.failed:
         raise SpDocsError(f"“{unit or '全部单位'}”没有双培对象，未生成台账")

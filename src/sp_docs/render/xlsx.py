@@ -166,6 +166,10 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
     wrapped text, 合计 rows become SUM formulas (saved with their values) and each sheet's
     page set-up is completed (A4, one page wide, page-number footer)."""
     path = templates.find("xlsx", template_name, user_dir)
+    if user_dir and not path.resolve().is_relative_to(templates.builtin_dir().resolve()):
+        from ..sources.safety import check_xlsx
+
+        check_xlsx(path)  # a user's template: the zip, DTD and row checks of any workbook
     workbook = load_workbook(path)
     for position, ws in enumerate(workbook.worksheets):
         rows = (rows_by_sheet or {}).get(ws.title)

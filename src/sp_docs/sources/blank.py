@@ -82,10 +82,17 @@ def blank_workbook() -> bytes:
         layout.page_setup(ws, title_rows="1:1", freeze="A2")
     for row in guide_rows:
         guide.append(list(row))
+    _lay_out_guide(guide, head_rows)
+    wb.move_sheet(OPTIONS_SHEET, offset=len(wb.sheetnames))
+    return layout.save(wb)
+
+
+def _lay_out_guide(guide, head_rows: int) -> None:
+    """填写说明: title, numbered notes across the page, then the table of columns whose
+    header row (``head_rows``) repeats on every printed page."""
     for row in guide.iter_rows():
         for cell in row:
-            cell.font = layout.font("body")
-            cell.alignment = layout.LEFT
+            layout.stamp(cell, border=False)
     guide["A1"].font = layout.font("label")
     for cell in guide[head_rows]:
         cell.font = layout.font("header")
@@ -95,5 +102,3 @@ def blank_workbook() -> bytes:
         guide.merge_cells(f"A{r}:D{r}")
     layout.fit_rows(guide)
     layout.page_setup(guide, landscape=False, title_rows=f"{head_rows}:{head_rows}")
-    wb.move_sheet(OPTIONS_SHEET, offset=len(wb.sheetnames))
-    return layout.save(wb)

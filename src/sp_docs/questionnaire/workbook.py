@@ -3,14 +3,14 @@ choices (their options on a hidden sheet), one 是/否 row per option of a
 multiple-choice question; and reading a filled workbook back."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, Location
+from ..render import xlsx_layout as layout
 from ..render.xlsx import set_text_safe
 from .schema import TYPE_LABELS, format_value, questions
 
@@ -107,26 +107,28 @@ def build_workbook(answers: dict) -> bytes:
     options.sheet_state = "hidden"
     dropdowns = _Dropdowns(ws, options)
     ws["A1"] = "“双培”工程实施方案问卷（在“答案”列填写或从下拉列表选择；灰色行为说明，不用填写）"
-    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].font = layout.font("label", 13)
     ws.append(list(HEADER))
     for cell in ws[2]:
-        cell.font = Font(bold=True)
+        layout.stamp(cell, "header", alignment=layout.CENTER)
     current = None
     for q in questions():
         if q.section != current:
             current = q.section
             ws.append(["", f"【{q.section}】"])
-            ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
+            ws.cell(row=ws.max_row, column=2).font = layout.font("header")
         (_multi_rows if q.type == "multi" else _question_row)(ws, q, answers, dropdowns)
     for col, width in zip("ABCD", (18, 52, 30, 60)):
         ws.column_dimensions[col].width = width
+    section_font = layout.font("header").name
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.freeze_panes = "C3"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+            if not (cell.font and cell.font.name == section_font):
+                cell.font = layout.font("body")
+    layout.fit_rows(ws)
+    layout.page_setup(ws, landscape=True, title_rows="2:2", freeze="C3")
+    return layout.save(wb)
 
 
 DATA_FILE_MESSAGE = ("这是数据文件，不是问卷答卷；请用 sp-docs questionnaire new 生成答卷（或 questionnaire xlsx 生成问卷），"

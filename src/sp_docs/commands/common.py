@@ -56,6 +56,11 @@ def present_error(exc: BaseException) -> int:
     if isinstance(exc, SpDocsError):
         err_console.print(f"[red]错误：{exc}[/red]")
         return exc.exit_code
+    if isinstance(exc, OSError):  # a file-system fault the job did not name: still the user's file
+        from ..fsfaults import from_uncaught
+
+        err_console.print(f"[red]错误：{from_uncaught(exc)}[/red]")
+        return 1
     if isinstance(exc, KeyboardInterrupt):
         err_console.print("[yellow]已中断（Ctrl-C）：已停止全部后台进程，未写入不完整的文件。[/yellow]")
         return 130

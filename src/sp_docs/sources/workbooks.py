@@ -73,6 +73,15 @@ def read_sheets(path: Path, prefer: Collection[str] = ()) -> tuple[dict[str, lis
     after the format's safety checks, and the checks' warnings.  Empty cells are
     ``None``; dates are datetimes.  When a sheet is titled as one of ``prefer``,
     only such sheets are read."""
+    try:
+        return _read_sheets(path, prefer)
+    except OSError as exc:  # no permission, a disk or network share failing…
+        from ..fsfaults import fault
+
+        raise fault(exc, path, writing=False) from None
+
+
+def _read_sheets(path: Path, prefer: Collection[str]) -> tuple[dict[str, list[tuple]], list[str]]:
     from .tables import read_sheet_values
 
     warnings = check_file(path)

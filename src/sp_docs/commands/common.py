@@ -79,9 +79,11 @@ class SpDocsGroup(click.Group):
     group_class = type  # sub-groups are SpDocsGroups too
 
     def invoke(self, ctx: click.Context):
+        from ..jobs import show_reading_warnings
         from ..output import new_run
 
         new_run()  # a command's inputs (protected from being written) are its own
+        show_reading_warnings(lambda file, found: print_problems(found, f"读取“{file}”时的警告"))
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

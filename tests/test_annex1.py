@@ -190,3 +190,37 @@ def test_annex2_notes_name_the_root_unit(city):
     view = annex2.build(city, "西岭县教育局")
     assert not any("市委教育工委" in n for n in view.notes)
     assert "青川市教育工委按照各单位上报情况进行调整" in view.notes[1]
+
+
+def _shortfall_lines(text: str) -> list[str]:
+    return re.findall(r"计划缺口：.*?。", re.sub(r"\s", "", text))
+
+
+def test_shortfall_lines_agree_in_all_three_formats(rendered):
+    """As found: the XLSX lacked the 计划缺口 lines its PDF and DOCX carry."""
+    from helpers import docx_text
+
+    files, view = rendered
+    expected = [re.sub(r"\s", "", line) for line in view.shortfall_lines]
+    assert expected and all(line.startswith("计划缺口：") for line in expected)
+    xlsx = "\n".join(str(c) for row in xlsx_rows(files["xlsx"], "附件1") for c in row if c != "")
+    assert _shortfall_lines(xlsx) == expected
+    assert _shortfall_lines(docx_text(files["docx"])) == expected
+    assert _shortfall_lines(pdf_text(files["pdf"])) == expected
+    for fmt_text in (xlsx, docx_text(files["docx"]), pdf_text(files["pdf"])):
+        assert re.sub(r"\s", "", "注：" + view.note) in re.sub(r"\s", "", fmt_text)
+
+
+def test_cli_minimum_shortfalls_reach_the_xlsx(city, city_workbook, tmp_path, runner):
+    from openpyxl import load_workbook
+
+    result = runner.invoke(main, ["annex", "1", str(city_workbook), "--min-member", "14", "--min-backbone", "21",
+                                  "-o", str(tmp_path), "--format", "xlsx"])
+    assert result.exit_code == 0, result.output
+    expected = [f"计划缺口：{s.describe()}。" for s in plans.plan_shortfalls(city, {"to_member": 14, "to_backbone": 21})]
+    assert len(expected) == 4
+    [path] = tmp_path.glob("*.xlsx")
+    ws = load_workbook(path)["附件1"]
+    cell = next(c for row in ws.iter_rows() for c in row if str(c.value or "").startswith("计划缺口："))
+    assert cell.value.split("\n") == expected
+    assert ws.row_dimensions[cell.row].height >= 4 * 10 * 1.5  # tall enough to show every line

@@ -62,8 +62,8 @@ def annex1_docx() -> None:
     paragraph(document, "{%p endif %}", "fang", 10)
     note = paragraph(document, "注：{{ note }}", "fang", 12, indent_chars=2)
     note.paragraph_format.space_before = Pt(6)
-    paragraph(document, "{%p for s in shortfalls %}", "fang", 12)
-    compact_lines([note, paragraph(document, "计划缺口：{{ s }}。", "fang", 12, indent_chars=2)], 20)
+    paragraph(document, "{%p for s in shortfall_lines %}", "fang", 12)
+    compact_lines([note, paragraph(document, "{{ s }}", "fang", 12, indent_chars=2)], 20)
     paragraph(document, "{%p endfor %}", "fang", 12)
     paragraph(document, "{%p if by_year %}", "fang", 10)
     sub = paragraph(document, "分年度计划表", "hei", 16, WD_ALIGN_PARAGRAPH.CENTER)
@@ -126,6 +126,10 @@ def _annex1_sheet(ws, wide: bool):
     ws["A6"].font = Font(name="仿宋_GB2312", size=10)
     ws["A6"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[6].height = 90
+    ws.merge_cells(f"A7:{last}7")  # 计划缺口 lines, one per line of the cell (row grows with them)
+    ws["A7"] = "{{ shortfall_text }}"
+    ws["A7"].font = Font(name="仿宋_GB2312", size=10)
+    ws["A7"].alignment = Alignment(wrap_text=True, vertical="top")
     _xlsx_page(ws, "4:4")
 
 

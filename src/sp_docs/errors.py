@@ -48,7 +48,8 @@ class Problem:
         return self.level == ERROR
 
     def describe(self) -> str:
-        text = f"{LEVEL_LABELS[self.level]}：{self.location.describe()}：{self.message}"
+        where = self.location.describe()
+        text = f"{LEVEL_LABELS[self.level]}：{where + '：' if where else ''}{self.message}"
         if self.value:
             text += f"（填写的是“{self.value}”）"
         if self.expected:

@@ -18,10 +18,29 @@ from .fsfaults import fault
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def safe_filename(name: str, max_length: int = 120) -> str:
-    """A file name made from user text: no separators, no reserved characters."""
+MAX_NAME_BYTES = 240  # file systems allow 255 bytes (UTF-8); room for unique_path's "_2" …
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def safe_filename(name: str, max_length: int = 120, max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name made from user text: no separators, no reserved characters, and
+    short enough for any file system (at most ``max_bytes`` in UTF-8 — a Chinese
+    character takes three).  A name cut short keeps its start (编号, then the name),
+    a short hash of the whole name (names that share a start stay apart) and its
+    extension."""
     cleaned = _UNSAFE.sub("_", name).strip().strip(".") or "未命名"
-    return cleaned[:max_length]
+    if len(cleaned) <= max_length and len(cleaned.encode("utf-8")) <= max_bytes:
+        return cleaned
+    match = _EXTENSION.search(cleaned)
+    extension = match.group(0) if match else ""
+    stem = cleaned[:len(cleaned) - len(extension)]
+    mark = "~" + hashlib.sha1(cleaned.encode("utf-8")).hexdigest()[:6]
+    room_bytes = max_bytes - len(extension) - len(mark)
+    room_chars = max(1, max_length - len(extension) - len(mark))
+    cut = stem[:room_chars]
+    while len(cut.encode("utf-8")) > room_bytes:
+        cut = cut[:-1]
+    return cut.rstrip(" .") + mark + extension
 
 
 # files read in this run (inputs are never written, with or without --force)

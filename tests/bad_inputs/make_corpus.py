@@ -554,7 +554,7 @@ case("yaml_gbk.yaml", "YAML 用 GBK 编码保存", "error", ("不是 UTF-8",))(
     lambda: yaml_text(base()).encode("gbk"))
 case("yaml_empty.yaml", "空的 YAML 文件", "error", ("YAML 文件是空的",))(lambda: "# 只有注释\n")
 case("yaml_alias_bomb.yaml", "YAML “十亿笑声”别名炸弹（展开后 9⁹ 个元素）放在“教师”的一个单元格里", "error",
-     ("出生年月无法识别",), ({"sheet": "教师", "row": 1, "column": "出生年月"},))(
+     ("YAML 展开别名", "SP_DOCS_LIMIT_YAML_NODES"), ({},))(
     lambda: f"单位:\n  - 单位名称: {UNIT}\n教师:\n  - 姓名: 张三\n    甲: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"    甲{i}: &{chr(98 + i)} [{', '.join('*' + chr(97 + i) for _ in range(9))}]\n" for i in range(8))
     + f"    出生年月: *i\n    所在单位: {UNIT}\n    政治面貌: 群众\n")

@@ -48,6 +48,11 @@ class Annex1View:
     def title(self) -> str:
         return self.title_line1 + self.title_line2
 
+    @property
+    def shortfall_lines(self) -> list[str]:
+        """The lines under the note, one per year and track below the minimum (all formats)."""
+        return [f"计划缺口：{s}。" for s in self.shortfalls]
+
     def paired_rows(self) -> list[dict]:
         """Rows of the side-by-side layout: left group cells, right group cells."""
         left, right = self.groups[0], (self.groups[1] if len(self.groups) > 1 else [])
@@ -70,6 +75,8 @@ class Annex1View:
     def context(self) -> dict:
         data = asdict(self)
         data["title"] = self.title
+        data["shortfall_lines"] = self.shortfall_lines
+        data["shortfall_text"] = "\n".join(self.shortfall_lines)  # one cell of the XLSX
         data["groups"] = [[asdict(r) for r in g] for g in self.groups]
         data["rows"] = [asdict(r) for r in self.groups[0]] if not self.wide else self.paired_rows()
         data["paired_rows"] = self.paired_rows()

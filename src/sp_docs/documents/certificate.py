@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location
 from ..model import Award
 
@@ -227,7 +228,7 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
         if not path.is_file():
             raise InputError(f"找不到设置文件：{path}", where)
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            loaded = limits.load_yaml(limits.read_yaml_text(path, "utf-8-sig"), path)
         except UnicodeDecodeError:
             raise InputError("设置文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
         except yaml.YAMLError as exc:
@@ -307,10 +308,14 @@ def load_settings(path: Path | str | None = None, *, overrides: dict | None = No
             seal_path = Path(path).parent / seal_path
         if not seal_path.is_file():
             errors.append(f"找不到印章图片：{seal_path}")
-        elif seal_path.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        elif seal_path.open("rb").read(8) != b"\x89PNG\r\n\x1a\n":
             errors.append(f"印章图片应为 PNG 格式（透明背景）：{seal_path}")
         else:
-            settings.seal = seal_path.resolve()
+            try:
+                limits.check_image(seal_path, seal_path)
+                settings.seal = seal_path.resolve()
+            except InputError as exc:
+                errors.extend(p.message for p in exc.problems.errors)
     settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, 42.0)
     if not 10 <= settings.seal_size <= 80:
         errors.append("“印章直径”应在 10–80 毫米之间")
@@ -428,12 +433,20 @@ def _check_wording(source: str, label: str, errors: list[str]) -> None:
 def _wording_template(source: str):
     from ..render.templates import environment
 
-    return environment(autoescape=False).from_string(source)
+    return environment(autoescape=False, label="证书设置中的文字模板").from_string(source)
 
 
 def fill_wording(source: str, values: dict) -> str:
-    """Fill a wording template; values are data (never evaluated as template code)."""
-    return _wording_template(source).render(**values).strip("\n")
+    """Fill a wording template; values are data (never evaluated as template code).
+    The render runs under render.sandbox's limits; a refusal names the wording."""
+    import jinja2
+
+    from ..render.templates import describe_render_error
+
+    try:
+        return _wording_template(source).render(**values).strip("\n")
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise describe_render_error(exc, "证书设置中的文字模板") from None
 
 
 # --------------------------------------------------------------------------

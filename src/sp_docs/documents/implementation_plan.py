@@ -20,7 +20,13 @@ from .title_lines import title_lines
 
 CLAUSES_FILE = Path(__file__).resolve().parent.parent / "questionnaire" / "clauses.yaml"
 CN_DIGITS = "零一二三四五六七八九"
-VARIANT_NAMES = {"双培": "“双培”工程", "双培双树": "“双培双树”工程", "双培育": "“双培育”工程"}
+VARIANTS = ("双培", "双培双树", "双培育")
+BASE_TERM = "“双培”"  # the programme's term in shared wording (附件2's columns and notes)
+
+
+def variant_term(variant: str | None) -> str:
+    """The one term a plan variant uses wherever the programme is named: “双培双树”对象…"""
+    return f"“{variant if variant in VARIANTS else '双培'}”"
 SCOPES = {"教育局": "全系统", "高校": "全校", "幼儿园": "全园", "职业学校": "全校"}
 ORG_MEETINGS = {"党委": "党委会", "党总支": "党总支委员会会议", "党支部": "支部委员会会议"}
 
@@ -100,6 +106,8 @@ class PlanView:
         lines = [x for x in (self.mark_text, self.doc_number, self.notice_title, f"{self.recipients}：") if x]
         lines += self.notice_body + [self.issuer, self.sign_date, self.plan_title]
         lines += [b.plain for b in self.blocks]
+        lines += [f"抄送：{self.cc}。"] if self.cc else []  # the 版记, as both templates print it
+        lines.append(f"{self.printer}{self.print_date}印发")
         return lines
 
 
@@ -146,7 +154,8 @@ def text_context(answers: dict) -> dict:
         teacher_word="教职工" if answers.get("school_type") == "教育局" else "教师",
         org_short_name=("局" if answers.get("school_type") == "教育局" else "学校") + org_type,
         meeting=ORG_MEETINGS.get(org_type, "党组织会议"),
-        project=VARIANT_NAMES[answers.get("variant", "双培")],
+        term=variant_term(answers.get("variant")),
+        project=variant_term(answers.get("variant")) + "工程",
         verb="培育" if answers.get("variant") == "双培育" else "培养",
         twin_trees=answers.get("variant") == "双培双树",
         y1=y1, y3=y1 + 2, yearly=yearly,
@@ -251,9 +260,10 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
     blocks = plan_blocks(ctx)
     name = answers["school_name"]
     period = f"{ctx['y1']}—{ctx['y3']}"
-    annex1_title = f"{name}“双培”工程三年实施计划指导性任务表（{period}）"
-    annex2_title = f"{name}“双培”工程实施情况汇总表"
-    annex3_title = f"{name}“双培”对象培养台账（样表）"
+    term = ctx["term"]
+    annex1_title = f"{name}{term}工程三年实施计划指导性任务表（{period}）"
+    annex2_title = f"{name}{term}工程实施情况汇总表"
+    annex3_title = f"{name}{term}对象培养台账（样表）"
     annex1_rows = annex1_from_answers(ctx)
     annex2_rows = [[""] * 6 for _ in range(10)]
     annex2_year = ""
@@ -294,12 +304,12 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         attachments=[annex1_title, annex2_title, annex3_title],
         annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows, notes=annex1_notes,
                      title_lines=title_lines(annex1_title, keep=keep)),
-        annex2=Table("附件2", annex2_title, list(annex2_doc.COLUMNS), annex2_rows,
-                     notes=list(annex2_doc.NOTES), subtitle_left=f"单位名称：{name}",
+        annex2=Table("附件2", annex2_title, [c.replace(BASE_TERM, term) for c in annex2_doc.COLUMNS], annex2_rows,
+                     notes=[n.replace(BASE_TERM, term) for n in annex2_doc.NOTES], subtitle_left=f"单位名称：{name}",
                      subtitle_right=f"{annex2_year or '　　年'}　　月　　日",
                      title_lines=title_lines(annex2_title, keep=keep)),
         annex3={"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
-                "title_lines": title_lines(annex3_title, keep=keep),
+                "title_lines": title_lines(annex3_title, keep=keep), "track_label": f"{term}类别",
                 "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"},
         cc=answers.get("cc"),
         printer=answers["printer"],
@@ -313,5 +323,12 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
 
 def scan_text_problems(lines: list[str]) -> list[str]:
     """Broken text a reader would notice: "None", doubled punctuation, leftover template code."""
-    bad = re.compile(r"None|null|\{\{|\{%|%\}|\}\}|，，|。。|，。|。，|、、|；；|；。|，；|：：|、。|、，|^\s*$")
+    bad = re.compile(r"None|null|\{\{|\{%|%\}|\}\}|^\s*$|" + DOUBLED_MARKS)
     return [line for line in lines if bad.search(line)]
+
+
+# Two marks that never stand together in good text: a doubled end mark (“：：”, “。。”, “；。”…),
+# a doubled quote or book-title mark (“““”, “》》”…), an end mark after an opening quote.
+_ENDS = "：:。；;，,、！？"
+DOUBLED_MARKS = (f"[{_ENDS}][{_ENDS}]|“[“「『‘《\"]|[”」』’》\"]”|「「|」」|『『|』』|‘‘|’’|《《|》》|\"\"|''"
+                 f"|[“「『‘《][{_ENDS}]")

@@ -118,9 +118,9 @@ def _looks_like_data(path: Path) -> bool:
             finally:
                 wb.close()
         else:
-            import yaml
+            from .. import limits
 
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = limits.load_yaml(limits.read_yaml_text(path), path)
             names = set(loaded) if isinstance(loaded, dict) else set()
     except Exception:  # noqa: BLE001 - anything unreadable is simply not a candidate
         return False

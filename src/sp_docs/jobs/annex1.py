@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes
 from ..render import formats as fmt
@@ -26,7 +27,7 @@ def read_minimum(settings: Path | None) -> dict[str, int]:
 
     protect_input(settings)
     try:
-        loaded = yaml.safe_load(Path(settings).read_text(encoding="utf-8")) or {}
+        loaded = limits.load_yaml(limits.read_yaml_text(Path(settings)), settings) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(f"设置文件无法读取：{exc}", Location(str(settings))) from None
     if not isinstance(loaded, dict):

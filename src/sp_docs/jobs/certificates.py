@@ -306,12 +306,19 @@ class DocxBatch:
 
         from ..render.ooxml import split_document_body
 
+        from ..render.docx import XML_ERRORS, describe_xml_error
+        from ..sources.safety import check_docx_template
+
         path = templates.find("docx", "certificate.docx", template_dir)
+        check_docx_template(path)
         self.package = path.read_bytes()
         tpl = DocxTemplate(str(path))
-        tpl.init_docx()
-        source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
-        env = templates.environment()
+        try:
+            tpl.init_docx()
+            source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
+        except XML_ERRORS as exc:
+            raise describe_xml_error(exc, path) from None
+        env = templates.environment([path.parent], label=path)
         templates.check_fields(source, dict.fromkeys(DOCX_FIELDS, ""), "certificate.docx", env)
         try:
             self.template = env.from_string(source)
@@ -395,7 +402,7 @@ class DocxBatch:
 
         try:
             return self.template.render(**docx_context(cert), seal=self._seal_for(cert))
-        except (jinja2.TemplateError, TypeError, ValueError) as exc:
+        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             raise templates.describe_render_error(exc, "certificate.docx") from None
 
     def parts(self, cert) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError, Location
 from ..output import safe_filename, write_bytes, write_text
 from . import example_step, load_valid
@@ -23,6 +24,7 @@ def _seal_path(answers: dict, answers_file: Path) -> str | None:
         raise InputError(f"找不到印章图片：{path}", Location(str(answers_file), column="seal_image"), )
     if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
         raise InputError(f"印章图片应为 PNG 或 JPG 文件：{path}", Location(str(answers_file), column="seal_image"))
+    limits.check_image(path, answers_file, where=Location(str(answers_file), column="seal_image"))
     return str(path)
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 from ..sources.normalize import NormalizeError
+from .derived import for_storage
 from .schema import format_value, questions
 
 
@@ -23,10 +25,22 @@ class RawAnswers(dict):
         self.problems = Problems()
 
 
-def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dict:
+class Answers(dict):
+    """Completed answers; ``notes`` are Chinese warnings about them that `plan` shows (a derived
+    answer made from an old school name, a hand-typed one that no longer names the school)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes: list[str] = []
+
+
+def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> Answers:
     """Every applicable question answered: given answers parsed, missing ones
-    filled with their (suggested) default; questions that do not apply dropped.
+    filled with their (suggested) default; questions that do not apply dropped; a derived
+    answer stored from an old school name derived again (see derived.py).
     Raises InputError naming every bad answer once (workbook answers by sheet and row)."""
+    from . import derived
+
     problems = Problems()
     problems.extend(getattr(raw, "problems", ()))
     locations: dict = getattr(raw, "locations", {})
@@ -41,18 +55,23 @@ def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dic
             if key not in known:
                 problems.error(f"未知的题目编号“{key}”", where(str(key)), value=key,
                                expected="请删除这一项，或检查拼写（sp-docs questionnaire new 可生成完整答卷）")
-    answers: dict = {}
+    answers = Answers()
+    overridden: set[str] = set()
     for q in questions():
         if not q.applies(answers) or q.id in failed:
             continue
         value = raw.get(q.id)
-        if value is None or value == "":
+        given = not (value is None or value == "")
+        if not given:
             value = q.default_for(answers) if not (q.optional and q.id in raw) else None
             if value is None and not q.optional:
                 problems.error(f"“{q.title}”必须回答", where(q.id))
                 continue
         try:
-            answers[q.id] = q.parse(value) if value is not None else None
+            answers[q.id] = _parse(q, value)
+            if given and q.derived_text and answers[q.id] is not None:
+                answers[q.id], note = derived.check(q, answers[q.id], answers, overridden)
+                answers.notes += [note] if note else []
         except NormalizeError as exc:
             reason = exc.args[0] if exc.args else ""
             expected = q.expected()
@@ -61,6 +80,70 @@ def complete(raw: dict, source: str = "", *, strict_unknown: bool = True) -> dic
     _cross_checks(answers, problems, where)
     problems.raise_if_errors()
     return answers
+
+
+def _parse(q, value):
+    if value is None:
+        return None
+    parsed = q.parse(value)
+    if q.type != "text" or parsed is None:
+        return parsed
+    cleaned = clean_text_answer(q, parsed)
+    if not cleaned:
+        if q.optional:
+            return None
+        raise NormalizeError("只有标点符号，没有内容", value)
+    return cleaned
+
+
+# Marks the plan's templates add themselves after an answer (主送机关 + “：”, 抄送 + “。”) or
+# around it (“品牌名称”, 《方案标题》): typed again by the user, they would print twice.
+TRAILING_MARKS = "：:。.；;，,、！!？?…"
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "《": "》", "〈": "〉", '"': '"', "'": "'"}
+OPENING_OF = {closing: opening for opening, closing in QUOTE_PAIRS.items()}
+
+
+def clean_text_answer(q, text: str) -> str:
+    """A text answer as the plan prints it, by the question's ``form`` in questions.yaml: a
+    ``name`` loses quotes typed around it and trailing punctuation, a ``list`` loses trailing
+    punctuation (the template ends it with its own mark), a ``path`` is kept as typed."""
+    if q.form == "path":
+        return text
+    previous = None
+    while text != previous:
+        previous = text
+        text = text.rstrip(TRAILING_MARKS + " \u3000")
+        if q.form == "name":
+            text = _unquote(text).strip(" \u3000")
+    return text
+
+
+def _unquote(text: str) -> str:
+    """``“园丁先锋”`` → ``园丁先锋``; also a lone opening or closing quote at either end. Quotes
+    that belong to the text (``红烛“先锋”``, ``“红烛”与“先锋”``) stay."""
+    if len(text) >= 2 and text[0] in ("”", "’") and text[-1] == text[0] and text[0] not in text[1:-1]:
+        return text[1:-1]  # a name typed between two closing quotes (an IME slip)
+    if len(text) >= 2 and text[0] in QUOTE_PAIRS:
+        opening, closing = text[0], QUOTE_PAIRS[text[0]]
+        inner = text[1:-1]
+        if text[-1] == closing and _balanced(inner, opening, closing):
+            return inner
+        if closing not in text[1:] and (opening == closing or opening not in text[1:]):
+            return text[1:]  # a lone opening quote
+    if text and text[-1] in OPENING_OF and OPENING_OF[text[-1]] not in text[:-1]:
+        return text[:-1]  # a lone closing quote
+    return text
+
+
+def _balanced(inner: str, opening: str, closing: str) -> bool:
+    if opening == closing:
+        return opening not in inner
+    depth = 0
+    for char in inner:
+        depth += (char == opening) - (char == closing)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _cross_checks(answers: dict, problems: Problems, where) -> None:
@@ -95,11 +178,14 @@ def to_plain(answers: dict) -> dict:
 
 
 def dump_yaml(answers: dict) -> str:
-    """The answers file: every question as a comment above its answer."""
+    """The answers file: every question as a comment above its answer; a derived answer equal
+    to what its sources give is left blank, so it follows them when they are edited."""
     lines = ["# “双培”工程实施方案问卷答卷（sp-docs）",
              "# 修改冒号后面的答案；以 # 开头的是说明。生成方案：sp-docs plan 本文件 -o 输出文件夹",
              "# Answers for `sp-docs plan`; edit the values after the colons.", ""]
     current_section = None
+    shown = answers
+    answers = for_storage(answers)
     for q in questions():
         if q.id not in answers:
             continue
@@ -110,7 +196,8 @@ def dump_yaml(answers: dict) -> str:
         if q.help:
             lines.append(f"# 说明：{q.help}")
         if q.derived_text:
-            lines.append("# 不填则按前面的答案自动生成")
+            now = f"（现为“{format_value(shown[q.id])}”）" if answers[q.id] is None and shown[q.id] else ""
+            lines.append(f"# 不填则按前面的答案自动生成{now}，改了前面的答案会跟着变")
         if q.when:
             lines.append(f"# 仅当{q.condition_text()}时需要回答")
         value = to_plain({q.id: answers[q.id]})[q.id]
@@ -152,7 +239,7 @@ def read_raw(path: Path) -> dict:
 
         return read_workbook(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = limits.load_yaml(limits.read_yaml_text(path), path) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"答卷不是有效的 YAML：{str(exc).splitlines()[0]}", Location(str(path))) from None
     if not isinstance(data, dict):
@@ -190,10 +277,11 @@ IDENTITY = ("school_name", "issuer", "doc_number")
 
 def identity_warnings(raw: dict, answers: dict) -> list[str]:
     """Chinese warnings for the identity answers (学校全称, 发文机关, 发文字号) left blank or
-    still holding a placeholder: the plan is then someone else's or incomplete."""
+    still holding a placeholder (the plan is then someone else's or incomplete), after the
+    notes ``complete`` made about derived answers (发文机关标志 naming another school…)."""
     from .schema import PLACEHOLDER, question
 
-    warnings = []
+    warnings = list(getattr(answers, "notes", ()))
     for qid in IDENTITY:
         if qid not in answers:
             continue

@@ -32,6 +32,7 @@ class Question:
     min: int | None = None
     max: int | None = None
     optional: bool = False
+    form: str = "name"  # text only: name | list | path (see questions.yaml and answers.clean_text_answer)
 
     def applies(self, answers: dict) -> bool:
         """True when every condition holds for the answers given so far."""
@@ -240,7 +241,7 @@ def questions() -> tuple[Question, ...]:
                 id=raw["id"], title=raw["title"], type=raw["type"], section=section["title"],
                 help=raw.get("help", ""), choices=tuple(raw.get("choices", ())), default=raw.get("default"),
                 suggest=raw.get("suggest", ""), when=_when(raw.get("when")), min=raw.get("min"),
-                max=raw.get("max"), optional=bool(raw.get("optional", False))))
+                max=raw.get("max"), optional=bool(raw.get("optional", False)), form=raw.get("form", "name")))
     return tuple(found)
 
 

@@ -27,7 +27,11 @@ def _column_letter(index: int) -> str:
 
 
 def build_workbook(answers: dict) -> bytes:
-    """A workbook pre-filled with ``answers`` (usually the defaults)."""
+    """A workbook pre-filled with ``answers`` (usually the defaults); derived answers equal to
+    their derivation are left blank, as in an answers file."""
+    from .derived import for_storage
+
+    answers = for_storage(answers)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET

@@ -7,7 +7,22 @@ from pathlib import Path
 import jinja2
 from docxtpl import DocxTemplate
 
+from ..sources.safety import check_docx_template
 from . import templates
+
+try:
+    from lxml.etree import XMLSyntaxError as _LxmlError
+except ImportError:  # pragma: no cover - docxtpl needs lxml
+    _LxmlError = SyntaxError
+XML_ERRORS = (_LxmlError,)
+
+
+def describe_xml_error(exc: Exception, path: Path) -> templates.TemplateError:
+    """lxml's (English) refusal of a template's XML, in Chinese, naming the file."""
+    text = str(exc).lower()
+    if "amplification" in text or "entity" in text or "huge" in text:
+        return templates.TemplateError(f"DOCX 模板 {path} 中的 XML 含有实体膨胀或超大内容，为安全起见已拒绝处理")
+    return templates.TemplateError(f"DOCX 模板 {path} 中的 XML 已损坏，请在 Word/WPS 中打开后另存为 .docx")
 
 
 def render_docx(template_name: str, context: dict, *, user_dir: Path | None = None,
@@ -15,19 +30,24 @@ def render_docx(template_name: str, context: dict, *, user_dir: Path | None = No
     """Render ``docx/<template_name>``; ``post_process(document)`` may adjust the
     python-docx Document (e.g. OOXML helpers from ``render.ooxml``) before saving."""
     path = templates.find("docx", template_name, user_dir)
-    env = templates.environment()
+    check_docx_template(path)
+    env = templates.environment([path.parent], label=path)
     doc = DocxTemplate(str(path))
     try:
         wanted = doc.get_undeclared_template_variables(env)
     except jinja2.TemplateError as exc:
         raise templates.describe_render_error(exc, template_name) from None
+    except XML_ERRORS as exc:
+        raise describe_xml_error(exc, path) from None
     missing = sorted(name for name in wanted if name not in context)
     if missing:
         raise templates.TemplateError(f"模板 {template_name} 使用了数据中没有的字段：{'、'.join(missing)}")
     doc = DocxTemplate(str(path))  # the variable scan consumed the first instance's state
     try:
         doc.render(context, jinja_env=env, autoescape=True)
-    except (jinja2.TemplateError, TypeError, ValueError) as exc:
+    except XML_ERRORS as exc:
+        raise describe_xml_error(exc, path) from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
         raise templates.describe_render_error(exc, template_name) from None
     if post_process is not None:
         post_process(doc.docx)

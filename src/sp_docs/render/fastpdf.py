@@ -421,14 +421,16 @@ def seal_image(path: str) -> tuple[bytes, bytes | None, int, int]:
     """(RGB zlib data, alpha zlib data or None, width, height) of a PNG."""
     from PIL import Image
 
-    from ..errors import InputError
+    from .. import limits
+    from ..errors import InputError, Location
 
+    limits.check_image(Path(path), path)
     try:
-        with Image.open(path) as image:
+        with limits.pillow_guard(), Image.open(path) as image:
             image.load()
             rgba = image.convert("RGBA")
     except Exception as exc:  # noqa: BLE001 - any decoder error is the user's file
-        raise InputError(f"印章图片无法读取：{path}（{exc}）") from None
+        raise InputError(f"印章图片无法读取（{type(exc).__name__}），请换一张 PNG 图片", Location(path)) from None
     alpha = rgba.getchannel("A")
     has_alpha = alpha.getextrema() != (255, 255)
     rgb = rgba.convert("RGB").tobytes()

@@ -31,9 +31,30 @@ def _allowed(url: str, allowed_files: set[str], allowed_dirs: list[Path]) -> boo
     return False
 
 
-def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path]):
-    """Only ``data:`` URLs, our own assets and files the user named; never the network."""
+def _check_asset(url: str, refused: list) -> None:
+    """An image asset over the pixel limit is refused before WeasyPrint decodes it
+    (and remembered, so the render fails with our message instead of dropping it)."""
+    from .. import limits
+
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        return
+    path = Path(unquote(parsed.path))
+    try:
+        if limits.image_size(path) is not None:
+            limits.check_image(path, path)
+    except limits.LimitExceeded as exc:
+        refused.append(exc)
+        raise RefusedURL(str(exc)) from None
+    except OSError:
+        return
+
+
+def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path], refused: list | None = None):
+    """Only ``data:`` URLs, our own assets and files the user named; never the network.
+    Images over the pixel limit are refused and added to ``refused``."""
     allowed_dirs = [d.resolve() for d in allowed_dirs]
+    refused = [] if refused is None else refused
     try:  # WeasyPrint >= 68: a URLFetcher subclass
         from weasyprint.urls import URLFetcher
     except ImportError:  # older WeasyPrint: a plain function
@@ -42,6 +63,7 @@ def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path]):
         def fetch(url: str, *args, **kwargs):
             if not _allowed(url, allowed_files, allowed_dirs):
                 raise RefusedURL(f"拒绝读取：{url}")
+            _check_asset(url, refused)
             return default_url_fetcher(url, *args, **kwargs)
 
         return fetch
@@ -50,6 +72,7 @@ def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path]):
         def fetch(self, url, headers=None):
             if not _allowed(url, allowed_files, allowed_dirs):
                 raise RefusedURL(f"拒绝读取：{url}")
+            _check_asset(url, refused)
             return super().fetch(url, headers)
 
     return LocalOnlyFetcher()
@@ -57,13 +80,13 @@ def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path]):
 
 def render_html(template_name: str, context: dict, *, user_dir: Path | None = None) -> tuple[str, Path]:
     path = templates.find("html", template_name, user_dir)
-    env = templates.environment([path.parent, templates.builtin_dir() / "html"])
+    env = templates.environment([path.parent, templates.builtin_dir() / "html"], label=path)
     source = path.read_text(encoding="utf-8")
     templates.check_fields(source, context, template_name, env)
     try:
         return env.from_string(source).render(**context), path.parent
-    except (jinja2.TemplateError, TypeError, ValueError) as exc:
-        raise templates.describe_render_error(exc, template_name) from None
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise templates.describe_render_error(exc, str(path)) from None
 
 
 _FONT_SETUP: dict[tuple[int, str], tuple] = {}
@@ -98,10 +121,14 @@ def html_to_document(html: str, base_dir: Path, *, allowed_files: set[str] | fro
     from weasyprint import HTML
 
     font_config, stylesheet = _font_setup()
+    refused: list = []
     fetcher = make_url_fetcher(set(allowed_files) | fonts.font_files(),
-                               [base_dir, templates.builtin_dir() / "html", *extra_dirs])
+                               [base_dir, templates.builtin_dir() / "html", *extra_dirs], refused)
     document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
-    return document.render(stylesheets=[stylesheet], font_config=font_config)
+    rendered = document.render(stylesheets=[stylesheet], font_config=font_config)
+    if refused:
+        raise refused[0]
+    return rendered
 
 
 def html_to_pdf(html: str, base_dir: Path, *, allowed_files: set[str] | frozenset = frozenset(),

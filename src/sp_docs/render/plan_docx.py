@@ -196,7 +196,7 @@ def _annex3(document, view) -> None:
 
     row(["培养人", "", "职务", ""])
     row(["培养对象", "", "培养建档时间", ""])
-    tracks = row(["“双培”类别", a3["tracks"], "", ""], height=46)
+    tracks = row([a3["track_label"], a3["tracks"], "", ""], height=46)
     tracks.cells[1].merge(tracks.cells[3])
     first = None
     for i in range(a3["record_rows"]):
@@ -261,11 +261,15 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
             p.add_run(block.text)
         else:
             _para(document, HEADING_STYLES[block.level], f"{block.label}{block.title}")
-    _para(document, "公文正文")
+    if document.paragraphs:
+        document.paragraphs[-1].paragraph_format.keep_with_next = True  # the list keeps the text's end
+    _para(document, "公文正文").paragraph_format.keep_with_next = True
     for n, name in enumerate(view.attachments, start=1):
         prefix = "附件：" if n == 1 else ""
-        _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=Pt(CHAR_PT * 6),
-              first_line_indent=Pt(-CHAR_PT * (4 if n == 1 else 1)))
+        item = _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=Pt(CHAR_PT * 6),
+                     first_line_indent=Pt(-CHAR_PT * (4 if n == 1 else 1)))
+        item.paragraph_format.keep_together = True
+        item.paragraph_format.keep_with_next = n < len(view.attachments)  # the list is never split
     a1 = view.annex1
     _annex_head(document, a1.label, a1.title_lines)
     _para(document, "公文正文")

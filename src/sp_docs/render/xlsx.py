@@ -8,12 +8,14 @@ repeated once per item of the sheet's row list, keeping its style.
 from __future__ import annotations
 
 import io
+import math
 import re
 from copy import copy
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import TemplateError
@@ -57,9 +59,32 @@ def _fill(cell, context: dict, template_name: str) -> None:
     if whole:
         value = _lookup(context, whole.group(1), template_name)
         set_text_safe(cell, "" if value is None else value)
+        if isinstance(value, str):
+            _fit_lines(cell, value)
         return
     result = PLACEHOLDER.sub(lambda m: str(_lookup(context, m.group(1), template_name) or ""), text)
     set_text_safe(cell, result)
+    _fit_lines(cell, result)
+
+
+def _fit_lines(cell, text: str) -> None:
+    """A cell filled with several lines gets a row tall enough to show them, each line
+    wrapped at the cell's (merged) width: Excel does not grow the row of a merged cell."""
+    if "\n" not in text:
+        return
+    ws = cell.parent
+    size = (cell.font.sz if cell.font is not None and cell.font.sz else 11)
+    columns = [cell.column_letter]
+    for merged in ws.merged_cells.ranges:
+        if cell.coordinate in merged:
+            columns = [get_column_letter(c) for c in range(merged.min_col, merged.max_col + 1)]
+    width = sum(ws.column_dimensions[c].width or 8.43 for c in columns) * 11 / size  # in digit widths
+    lines = sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) / max(width, 1)))
+                for line in text.split("\n"))
+    needed = round(lines * size * 1.5, 1)
+    dimension = cell.parent.row_dimensions[cell.row]
+    if dimension.height is None or dimension.height < needed:
+        dimension.height = needed
 
 
 def _repeat_row(ws: Worksheet) -> int | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
@@ -69,7 +70,7 @@ def load_settings(path: Path | str | None) -> dict:
 
     protect_input(path)
     try:
-        user = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        user = limits.load_yaml(limits.read_yaml_text(path), path) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"规则设置文件不是有效的 YAML：{exc}", Location(file)) from None
     if not isinstance(user, dict):

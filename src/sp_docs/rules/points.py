@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 from ..model import Achievement, Dataset, Teacher
 
@@ -77,7 +78,7 @@ def load_table(path: Path | str | None) -> PointsTable:
 
     protect_input(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = limits.load_yaml(limits.read_yaml_text(path), path)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"积分表不是有效的 YAML：{exc}", Location(str(path))) from None
     return parse_table(data, str(path))

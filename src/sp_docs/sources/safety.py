@@ -1,15 +1,14 @@
 """Checks an uploaded file must pass before any parser touches it."""
 from __future__ import annotations
 
+import contextlib
 import zipfile
 import zlib
 from pathlib import Path
 
+from .. import limits
 from ..errors import InputError, Location
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a real 双培 workbook is a few MB at most
-MAX_RATIO = 200
-MAX_ENTRIES = 5000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -30,18 +29,10 @@ def check_xlsx(path: Path) -> list[str]:
     if not zipfile.is_zipfile(path):
         raise InputError("不是有效的 xlsx 文件（可能是改了扩展名的其他文件，或文件已损坏），请在 Excel/WPS 中另存为 .xlsx", where)
     warnings: list[str] = []
-    try:
+    with _zip_errors(where):
+        limits.check_zip(path, str(path))
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if len(infos) > MAX_ENTRIES:
-                raise InputError(f"压缩包内文件过多（{len(infos)} 个），不像正常的工作簿，已拒绝读取", where)
-            total = sum(info.file_size for info in infos)
-            packed = sum(info.compress_size for info in infos) or 1
-            if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-                raise InputError(
-                    f"文件解压后过大（声明 {total // (1024 * 1024)} MB，压缩比 {total // packed}:1），"
-                    "疑似“压缩炸弹”，已拒绝读取", where)
+            names = {info.filename for info in archive.infolist()}
             if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
                 raise InputError("压缩包里没有工作簿内容，不是 xlsx 文件（如是 .docx 或 .zip，请换成正确的工作簿）", where)
             if any(name.startswith("xl/externalLinks/") for name in names):
@@ -49,13 +40,46 @@ def check_xlsx(path: Path) -> list[str]:
             bad = archive.testzip()
             if bad is not None:
                 raise InputError(f"文件已损坏（{bad} 校验失败），请重新保存或重新下载", where)
+            _refuse_doctype(archive, where)
+        limits.count_sheet_rows(path, str(path))
+    return warnings
+
+
+@contextlib.contextmanager
+def _zip_errors(where: Location):
+    try:
+        yield
     except zipfile.BadZipFile:
         raise InputError("文件已损坏（压缩包不完整），请重新保存或重新下载", where) from None
     except zlib.error:
         raise InputError("文件已损坏（压缩数据无法解压），请重新保存或重新下载", where) from None
     except (OSError, EOFError, NotImplementedError) as exc:
         raise InputError(f"文件无法读取：{exc}", where) from None
-    return warnings
+
+
+def _refuse_doctype(archive: zipfile.ZipFile, where: Location) -> None:
+    """Office never writes a DTD; one in any XML part is an XXE or entity-expansion attempt."""
+    for info in archive.infolist():
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        with archive.open(info) as handle:
+            head = handle.read(4096)
+        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+            raise InputError(f"文件中的 {info.filename} 含有 DTD/实体声明（Office 不会写入这些内容，"
+                             "可能是 XXE 或“实体膨胀”攻击），为安全起见已拒绝读取", where)
+
+
+def check_docx_template(path: Path) -> None:
+    """A DOCX template passes the same package checks as a workbook before docxtpl opens it."""
+    where = Location(file=str(path))
+    if not zipfile.is_zipfile(path):
+        raise InputError("DOCX 模板不是有效的 Word 文件（.docx），请在 Word/WPS 中另存为 .docx", where)
+    with _zip_errors(where):
+        limits.check_zip(path, str(path))
+        with zipfile.ZipFile(path) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise InputError("压缩包里没有 word/document.xml，不是 Word 文件（.docx）", where)
+            _refuse_doctype(archive, where)
 
 
 MAX_OLE_BYTES = 64 * 1024 * 1024  # an old .xls workbook of a real 双培 return is well under this
@@ -64,26 +88,15 @@ MAX_OLE_BYTES = 64 * 1024 * 1024  # an old .xls workbook of a real 双培 return
 def check_ods(path: Path) -> list[str]:
     """The archive checks of ``check_xlsx`` for an OpenDocument spreadsheet (.ods)."""
     where = Location(file=str(path))
-    try:
+    with _zip_errors(where):
+        limits.check_zip(path, str(path))
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ENTRIES:
-                raise InputError(f"压缩包内文件过多（{len(infos)} 个），不像正常的工作簿，已拒绝读取", where)
-            total = sum(info.file_size for info in infos)
-            packed = sum(info.compress_size for info in infos) or 1
-            if total > MAX_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
-                raise InputError(
-                    f"文件解压后过大（声明 {total // (1024 * 1024)} MB，压缩比 {total // packed}:1），"
-                    "疑似“压缩炸弹”，已拒绝读取", where)
-            if "content.xml" not in {info.filename for info in infos}:
+            if "content.xml" not in archive.namelist():
                 raise InputError("压缩包里没有表格内容，不是 .ods 工作簿，请在 WPS/LibreOffice 中另存为 .xlsx", where)
             bad = archive.testzip()
             if bad is not None:
                 raise InputError(f"文件已损坏（{bad} 校验失败），请重新保存或重新下载", where)
-    except zipfile.BadZipFile:
-        raise InputError("文件已损坏（压缩包不完整），请重新保存或重新下载", where) from None
-    except zlib.error:
-        raise InputError("文件已损坏（压缩数据无法解压），请重新保存或重新下载", where) from None
+            _refuse_doctype(archive, where)
     return []
 
 

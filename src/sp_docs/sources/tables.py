@@ -11,6 +11,7 @@ from typing import Collection
 
 import yaml
 
+from .. import limits
 from ..errors import InputError, Location, Problems
 
 
@@ -53,22 +54,54 @@ def read_sheet_values(path: Path, prefer: Collection[str] = ()) -> dict[str, lis
         workbook = load(data_only=False)
         try:
             chosen = [ws for ws in workbook.worksheets if ws.title.strip() in prefer] or workbook.worksheets
-            sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in chosen}
+            sheets = {ws.title: _all_rows(ws, path) for ws in chosen}
         finally:
             workbook.close()
         if any(isinstance(v, str) and v.startswith("=") for rows in sheets.values() for row in rows for v in row):
             workbook = load(data_only=True)
             try:
-                saved = {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets
-                         if ws.title in sheets}
+                saved = {ws.title: _all_rows(ws, path) for ws in workbook.worksheets if ws.title in sheets}
             finally:
                 workbook.close()
             sheets = {title: [_resolve_formulas(row, saved[title][i] if i < len(saved[title]) else ())
                               for i, row in enumerate(rows)] for title, rows in sheets.items()}
+    except InputError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for broken parts
-        raise InputError(f"工作簿无法打开（{type(exc).__name__}：{exc}），请在 Excel/WPS 中打开后另存为 .xlsx",
+        raise InputError(f"工作簿无法打开（{_reason(exc)}），请在 Excel/WPS 中打开后另存为 .xlsx",
                          Location(str(path))) from None
     return sheets
+
+
+PROGRESS_EVERY = 20_000
+
+
+def _all_rows(ws, path: Path) -> list[tuple]:
+    """Every row of a read-only sheet, padded to the widest one.  The sheet's
+    ``<dimension>`` is not trusted (programs other than Excel often write it
+    wrong and openpyxl would stop there); long sheets report progress."""
+    ws.reset_dimensions()
+    rows: list = []
+    for row in ws.iter_rows(values_only=True):
+        rows.append(row)
+        if len(rows) % PROGRESS_EVERY == 0:
+            limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {len(rows):,} 行…")
+    width = max((len(row) for row in rows), default=0)
+    return [tuple(row) + (None,) * (width - len(row)) for row in rows]
+
+
+def _reason(exc: Exception) -> str:
+    """A Chinese reason for openpyxl's many (English) failures."""
+    text = str(exc).lower()
+    if "entit" in text or "dtd" in text or "forbidden" in text:
+        return "含有 DTD/实体声明，为安全起见已拒绝读取"
+    if isinstance(exc, KeyError) or "no item named" in text:
+        return "缺少工作簿必需的部件"
+    if isinstance(exc, MemoryError):
+        return "内容过大，内存不足"
+    if type(exc).__name__ in ("XMLSyntaxError", "ParseError", "ExpatError") or "xml" in text:
+        return "内部的 XML 内容损坏"
+    return "文件结构不符合 xlsx 格式，可能已损坏"
 
 
 def _resolve_formulas(row: tuple, saved: tuple) -> tuple:
@@ -147,11 +180,11 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
 
     protect_input(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = limits.read_yaml_text(path, "utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("YAML 文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
     try:
-        data = yaml.safe_load(text)
+        data = limits.load_yaml(text, path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""

@@ -188,3 +188,69 @@ LIST_VARIANTS = [
     ("完成情况", "在培", "培养中"), ("完成情况", "进行中", "培养中"), ("完成情况", "完成", "已完成"),
     ("完成情况", "已结束", "已完成"), ("完成情况", "中止", "终止"),
 ]
+
+
+# --- a survey-platform export: 30 schools, numbered question headers ---------------------------
+
+SURVEY_SCHOOLS = 30
+SURVEY_META = ["序号", "提交答卷时间", "所用时间", "来源", "来自IP"]  # columns a platform adds
+
+
+def survey_answers() -> list[dict]:
+    """Each school's answers: data_examples/answers.yaml with its own name, size and targets
+    (the answers derived from the school name — 党组织全称, 发文机关… — left to the tool)."""
+    import yaml
+
+    from sp_docs.questionnaire.schema import questions
+
+    base = yaml.safe_load((ROOT / "data_examples" / "answers.yaml").read_text(encoding="utf-8"))
+    derived = {q.id for q in questions() if q.derived_text} | {"school_short", "cc", "seal_image"}
+    schools = []
+    for n in range(1, SURVEY_SCHOOLS + 1):
+        answers = {k: v for k, v in base.items() if k not in derived}
+        answers.update(school_name=f"青川市第{n}小学", staff_count=40 + n, party_teacher_count=10 + n % 7,
+                       backbone_count=8 + n % 5, target1_y1=1 + n % 4, reserve_count=5 + n % 6,
+                       brand_name=f"育苗{n}号", doc_number=f"青{n}小党发〔2025〕{n}号")
+        schools.append(answers)
+    return schools
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "┋".join(value)
+    return "" if value is None else str(value)
+
+
+def survey_table(per_option: bool = False) -> list[list]:
+    """Header ``N. 题目`` per question (as 问卷星 numbers them) after the platform's own
+    columns; a multiple-choice question one ┋-joined column, or (``per_option``) for
+    工作要求 a column per option ``题目:选项`` holding 1/0."""
+    from sp_docs.questionnaire.schema import questions
+
+    schools = survey_answers()
+    header, getters = list(SURVEY_META), []
+    for number, q in enumerate(questions(), start=1):
+        if per_option and q.id == "requirements":
+            for option in q.choices:
+                header.append(f"{number}. {q.title}:{option}")
+                getters.append(lambda a, q=q, o=option: "1" if o in (a.get(q.id) or []) else "0")
+            continue
+        header.append(f"{number}. {q.title}")
+        getters.append(lambda a, q=q: _cell_text(a.get(q.id)) if q.id in a else "(跳过)")
+    rows = [header]
+    for n, answers in enumerate(schools, start=1):
+        meta = [n, f"2025/3/{n % 28 + 1} 10:{n:02d}:00", f"{300 + n}秒", "手机提交", "10.0.0.1"]
+        rows.append(meta + [get(answers) for get in getters])
+    return rows
+
+
+def survey_csv(target: Path) -> None:
+    text = io.StringIO()
+    csv.writer(text).writerows(survey_table())
+    target.write_bytes(text.getvalue().encode("gbk"))
+
+
+def survey_xlsx(target: Path) -> None:
+    target.write_bytes(xlsx_bytes({"Sheet1": survey_table(per_option=True)}))

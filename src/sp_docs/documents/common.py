@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from ..errors import InputError, Location
 from ..model import Dataset
 
@@ -13,6 +11,8 @@ from ..model import Dataset
 @lru_cache(maxsize=20000)
 def pinyin_key(name: str) -> tuple:
     """Sort key for Chinese names in pinyin order (ties broken by the characters)."""
+    from pypinyin import Style, lazy_pinyin  # ~0.5 s to load: only where names are sorted
+
     return (tuple(lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
 
 

@@ -88,8 +88,15 @@ def define_styles(document) -> None:
             fmt.keep_with_next = True
 
 
+def _set_style(paragraph, style) -> None:
+    """``paragraph.style = style`` without python-docx's check against the default
+    style, which scans every style of the template on each call (~2 ms; 0.4 s a plan)."""
+    paragraph._p.get_or_add_pPr().style = style.style_id
+
+
 def _para(document, style: str, text: str = "", **fmt):
-    paragraph = document.add_paragraph(text, style=style)
+    paragraph = document.add_paragraph(text)
+    _set_style(paragraph, document.styles[style])
     for key, value in fmt.items():
         setattr(paragraph.paragraph_format, key, value)
     return paragraph
@@ -151,7 +158,7 @@ def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     ooxml.set_table_borders(table)
     for cell, text in zip(table.rows[0].cells, columns):
-        cell.paragraphs[0].style = document.styles["表格文字"]
+        _set_style(cell.paragraphs[0], document.styles["表格文字"])
         ooxml.set_run_font(cell.paragraphs[0].add_run(text), header_role, 12)
         ooxml.set_cell_vertical_center(cell)
     ooxml.repeat_header_row(table.rows[0])
@@ -161,7 +168,7 @@ def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=
         if row_height:
             row.height = Pt(row_height)
         for cell, text in zip(row.cells, values):
-            cell.paragraphs[0].style = document.styles["表格文字"]
+            _set_style(cell.paragraphs[0], document.styles["表格文字"])
             cell.paragraphs[0].add_run(str(text))
             ooxml.set_cell_vertical_center(cell)
     ooxml.set_column_widths(table, widths_mm)
@@ -188,7 +195,7 @@ def _annex3(document, view) -> None:
         ooxml.row_height_exact(r, height)
         used.append(height)
         for cell, text in zip(r.cells, values):
-            cell.paragraphs[0].style = document.styles["表格文字"]
+            _set_style(cell.paragraphs[0], document.styles["表格文字"])
             if text:
                 cell.paragraphs[0].add_run(text)
             ooxml.set_cell_vertical_center(cell)
@@ -223,7 +230,7 @@ def _colophon(document, view) -> None:
         ooxml.row_height_exact(r, COLOPHON_ROW_PT)
         for cell, text, align in zip(r.cells, values, ("left", "right")):
             p = cell.paragraphs[0]
-            p.style = document.styles["版记"]
+            _set_style(p, document.styles["版记"])
             p.alignment = _ALIGN[align]
             if align == "left":
                 p.paragraph_format.left_indent = Pt(14)

@@ -51,7 +51,7 @@ def _survey(export, outdir, data_file, formats, force, template_dir) -> None:
 
     from rich.markup import escape
 
-    from ..jobs.survey_plans import failure_lines, survey_plans
+    from ..jobs.survey_plans import failure_lines, survey_plans, warning_lines
     from .common import RichReporter
 
     with RichReporter(err_console) as reporter:
@@ -61,7 +61,7 @@ def _survey(export, outdir, data_file, formats, force, template_dir) -> None:
         err_console.print(f"[yellow]提示：{escape(note)}[/yellow]", soft_wrap=True)
     for line in failure_lines(batch):
         err_console.print(f"[red]未生成：{escape(line)}[/red]", soft_wrap=True)
-    for warning in batch.warnings:
+    for warning in warning_lines(batch):
         err_console.print(f"[yellow]警告：{escape(warning)}[/yellow]", soft_wrap=True)
     console.print(batch.summary())
     if batch.result.written:

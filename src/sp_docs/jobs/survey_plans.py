@@ -19,7 +19,7 @@ class SurveyBatch:
     export: object  # questionnaire.survey.SurveyExport
     result: BatchResult = field(default_factory=BatchResult)
     plans: int = 0
-    warnings: list[str] = field(default_factory=list)  # per row: 第N行（学校）：…
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (第N行（学校）, warning)
     notes: list[str] = field(default_factory=list)  # about the whole export (unmapped columns…)
 
     def summary(self) -> str:
@@ -121,7 +121,7 @@ def survey_plans(export_path: Path, outdir: Path, *, data_file: Path | None = No
                 target = unique_path(Path(outdir), stem, f".{fmt}", taken)
                 batch.result.written.append(write_bytes(target, payload, force=force))
             batch.plans += 1
-            batch.warnings += [f"{_row_label(row)}：{w}" for w in
+            batch.warnings += [(_row_label(row), w) for w in
                                answers_mod.identity_warnings(row.raw, answers) + view.warnings]
             reporter.advance(1)
     _unanswerable(batch, failures)
@@ -130,8 +130,21 @@ def survey_plans(export_path: Path, outdir: Path, *, data_file: Path | None = No
 
 def failure_lines(batch: SurveyBatch) -> list[str]:
     """A reason shared by several rows is one line naming the rows (the first ten) and counting them."""
+    return _grouped(batch.result.failed)
+
+
+def warning_lines(batch: SurveyBatch) -> list[str]:
+    """Warnings grouped like failures; an answer generated from each school's own name
+    (“已自动生成‘中共…’”) counts as the same warning for every school."""
+    import re
+
+    return _grouped([(label, re.sub(r"已自动生成“[^”]*”", "已按本校全称自动生成", text))
+                     for label, text in batch.warnings])
+
+
+def _grouped(items: list[tuple[str, str]]) -> list[str]:
     by_reason: dict[str, list[str]] = {}
-    for label, reason in batch.result.failed:
+    for label, reason in items:
         by_reason.setdefault(reason, []).append(label)
     lines = []
     for reason, labels in by_reason.items():

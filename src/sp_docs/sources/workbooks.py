@@ -150,7 +150,7 @@ def read_csv_rows(path: Path) -> list[tuple]:
     if "\x00" in text:
         raise InputError("这不是文本格式的 CSV 文件（可能是改了扩展名的其他文件），请另存为 .xlsx 或 CSV", where)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
     try:

@@ -109,12 +109,7 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
     if columns is None:
         return []
     headers = {column.field: table.headers[index] for index, column in columns.items()}
-    footers = [row for row, cells in table.rows if is_footer(cells)]
-    if footers:
-        problems.warning(f"{_rows_text(footers)}是表尾（填表人、审核人、合计、说明等），不是数据，未读取",
-                         Location(file, table.name), expected="如确是数据，请删去行首的“填表人”“合计”等字样")
-    table = RawTable(table.name, table.header_row, table.headers,
-                     [(row, cells) for row, cells in table.rows if row not in set(footers)], table.row_label)
+    table = _without_footers(table, file, problems)
     _warn_headerless(table, file, problems)
     _warn_duplicates(table, sheet, columns, file, problems)
     limit = cell_limit()
@@ -136,19 +131,31 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
             except norm.NormalizeError as exc:
                 problems.error(f"{column.header}无法识别", cell_loc, _typed(raw), str(exc))
                 ok = ok and not column.required
-                if column.required:
-                    ok = False
                 continue
-            if column.kind in ("text", "multiline") and isinstance(value, str) and len(value) > limit:
-                problems.warning(f"“{column.header}”有 {len(value)} 个字，超过 {limit} 字：文档会因此多出很多页",
-                                 cell_loc, value[:20],
-                                 f"请精简；确需这么长时可设置环境变量 {CELL_LIMIT_ENV} 调高上限（现为 {limit}）")
-            if column.kind == "choice" and column.choices and value not in column.choices:
-                problems.warning(f"{column.header}不在可选范围内", cell_loc, value,
-                                 f"可选：{'、'.join(column.choices)}")
+            _check_value(column, value, cell_loc, limit, problems)
             values[column.field] = value
         parsed.append(ParsedRow(row_number, values, location, headers, ok))
     return parsed
+
+
+def _without_footers(table: RawTable, file: str, problems: Problems) -> RawTable:
+    """The table without its footer rows (填表人：…, 合计, 备注说明：…), said once."""
+    footers = {row for row, cells in table.rows if is_footer(cells)}
+    if not footers:
+        return table
+    problems.warning(f"{_rows_text(sorted(footers))}是表尾（填表人、审核人、合计、说明等），不是数据，未读取",
+                     Location(file, table.name), expected="如确是数据，请删去行首的“填表人”“合计”等字样")
+    return RawTable(table.name, table.header_row, table.headers,
+                    [(row, cells) for row, cells in table.rows if row not in footers], table.row_label)
+
+
+def _check_value(column: Column, value, where: Location, limit: int, problems: Problems) -> None:
+    if column.kind in ("text", "multiline") and isinstance(value, str) and len(value) > limit:
+        problems.warning(f"“{column.header}”有 {len(value)} 个字，超过 {limit} 字：文档会因此多出很多页",
+                         where, value[:20],
+                         f"请精简；确需这么长时可设置环境变量 {CELL_LIMIT_ENV} 调高上限（现为 {limit}）")
+    if column.kind == "choice" and column.choices and value not in column.choices:
+        problems.warning(f"{column.header}不在可选范围内", where, value, f"可选：{'、'.join(column.choices)}")
 
 
 CELL_LIMIT_ENV = "SP_DOCS_CELL_LIMIT"

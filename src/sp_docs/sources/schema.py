@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model import STATUS_CHOICES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -43,7 +45,6 @@ GENDERS = ("男", "女")
 POLITICAL_CHOICES = ("中共党员", "中共预备党员", "共青团员", "群众", "民主党派", "无党派人士")
 TRACK_CHOICES = ("1", "2")
 BACKBONE_LEVELS = ("省级", "市级", "县级", "校级")
-STATUS_CHOICES = ("培养中", "已完成", "终止")
 RATING_CHOICES = ("优秀", "合格", "基本合格", "不合格")
 RECORD_FORMS = ("谈心谈话", "听课指导", "业务督导", "专题教研", "示范课", "公开课", "党课学习",
                 "主题党日", "集体备课", "其他")
@@ -103,7 +104,7 @@ TRAINEES = Sheet("双培对象", "trainees", (
            aliases=("建档日期", "建档年月")),
     Column("计划完成年度", "plan_year", "year", True, "如 2025",
            aliases=("完成年度", "计划完成时间")),
-    Column("完成情况", "status", "choice", False, "培养中 / 已完成 / 终止", STATUS_CHOICES,
+    Column("完成情况", "status", "choice", False, " / ".join(STATUS_CHOICES), STATUS_CHOICES,
            aliases=("培养情况", "状态")),
     Column("完成时间", "completed_on", "date", False, "已完成的填写",
            aliases=("完成日期",)),

@@ -159,6 +159,57 @@ def clean_name(v: object) -> str:
 CN_NUMERALS = "〇一二三四五六七八九"  # zero is 〇 (U+3007), as in 公文 dates: 二〇二五年
 
 
+class MonthDate(_dt.date):
+    """A date written with a year and a month only (“2024年3月”, “2024.3”): the first
+    of the month for ordering and arithmetic, but printed without a day — formats
+    such as ``%Y.%m.%d`` drop their day part, so no document shows a day nobody wrote."""
+
+    _DAY = re.compile(r"[./\-]?%d日?")
+
+    def __format__(self, spec: str) -> str:
+        return super().__format__(self._DAY.sub("", spec) if "%d" in spec else spec)
+
+    def strftime(self, spec: str) -> str:
+        return super().strftime(self._DAY.sub("", spec))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def __repr__(self) -> str:
+        return f"MonthDate({self.year}, {self.month})"
+
+    def __reduce__(self):
+        return (MonthDate, (self.year, self.month, 1))
+
+    def _plain(self) -> _dt.date:
+        return _dt.date(self.year, self.month, self.day)
+
+    # arithmetic gives a real day: a plain date
+    def __add__(self, other):
+        return self._plain() + other
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        return self._plain() - other
+
+    def replace(self, *args, **kwargs):
+        return self._plain().replace(*args, **kwargs)
+
+
+def month_date(d: _dt.date) -> MonthDate:
+    return MonthDate(d.year, d.month, 1)
+
+
+def format_date(d: _dt.date | None, sep: str = ".") -> str:
+    """``2024.03.05``; a ``MonthDate`` as ``2024.03``; ``""`` for None."""
+    if d is None:
+        return ""
+    if isinstance(d, MonthDate):
+        return f"{d.year:04d}{sep}{d.month:02d}"
+    return f"{d.year:04d}{sep}{d.month:02d}{sep}{d.day:02d}"
+
+
 def format_year_month(d: _dt.date) -> str:
     """``date(1985, 3, 1)`` → ``'1985.03'``."""
     return f"{d.year:04d}.{d.month:02d}"
@@ -181,7 +232,7 @@ def cn_year(y: int) -> str:
 def chinese_date(d: _dt.date, with_day: bool = True) -> str:
     """``date(2025, 9, 10)`` → ``'二〇二五年九月十日'`` (zero is 〇 U+3007)."""
     s = f"{cn_year(d.year)}年{cn_number(d.month)}月"
-    if with_day:
+    if with_day and not isinstance(d, MonthDate):
         s += f"{cn_number(d.day)}日"
     return s
 
@@ -193,6 +244,8 @@ def chinese_year_month(d: _dt.date) -> str:
 
 def gongwen_date(d: _dt.date) -> str:
     """``date(2019, 4, 15)`` → ``'2019年4月15日'`` (no zero padding)."""
+    if isinstance(d, MonthDate):
+        return f"{d.year}年{d.month}月"
     return f"{d.year}年{d.month}月{d.day}日"
 
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from .common import CONTEXT_SETTINGS, SpDocsGroup, console, err_console, force_option, templates_option
 
@@ -75,8 +76,10 @@ def _add_make(group) -> None:
                                    progress=reporter)
         for warning in outcome.warnings:
             err_console.print(f"[yellow]警告：{warning}（检查偏移和“字段位置”）[/yellow]")
-        for failure in outcome.batch.failures:
-            err_console.print(f"[red]未生成：{failure.describe()}[/red]")
+        from ..jobs.certificates import failure_lines
+
+        for line in failure_lines(outcome.batch.failures):
+            err_console.print(f"[red]未生成：{escape(line)}[/red]", soft_wrap=True)
         for path in outcome.combined:
             console.print(f"  已写入 {path}")
         if outcome.result.skipped:

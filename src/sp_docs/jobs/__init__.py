@@ -4,6 +4,7 @@ function here.  ``example_steps()`` lists what ``sp-docs all`` produces."""
 from __future__ import annotations
 
 import importlib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable
 
@@ -53,12 +54,36 @@ def write_formats(outdir: Path, stem: str, formats, render_one: Callable[[str], 
     return [write_bytes(Path(outdir) / f"{stem}.{f}", data, force=force) for f, data in rendered.items()]
 
 
+_WARNINGS_SINK: ContextVar[Callable[[str, Problems], None] | None] = ContextVar("sp_docs_warnings", default=None)
+_WARNED: ContextVar[frozenset] = ContextVar("sp_docs_warned", default=frozenset())
+
+
+def show_reading_warnings(sink: Callable[[str, Problems], None] | None) -> None:
+    """Start a run: ``sink(file, warnings)`` is called once per file read in this
+    run that has reading warnings (columns not read, sheets renamed, values out of
+    the list…), whichever command reads it and however often."""
+    _WARNINGS_SINK.set(sink)
+    _WARNED.set(frozenset())
+
+
+def announce_reading_warnings(path: Path | str, problems: Problems) -> None:
+    warnings = [p for p in problems if not p.is_error]
+    sink = _WARNINGS_SINK.get()
+    key = str(Path(path).resolve())
+    if not warnings or sink is None or key in _WARNED.get():
+        return
+    _WARNED.set(_WARNED.get() | {key})
+    sink(str(path), Problems(warnings))
+
+
 def load_valid(path: Path | str) -> tuple[Dataset, Problems]:
-    """A dataset with no input errors (warnings are returned for the caller to show)."""
+    """A dataset with no input errors; its warnings are returned and shown once per
+    run through the sink of ``show_reading_warnings``."""
     from ..sources import load_dataset
 
     data, problems = load_dataset(path)
     problems.raise_if_errors()
+    announce_reading_warnings(path, problems)
     return data, problems
 
 

@@ -348,6 +348,10 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
         settings.offset_x = offset_x
     if offset_y is not None:
         settings.offset_y = offset_y
+    from . import announce_reading_warnings
+
+    announce_reading_warnings(list_path, awards.problems)
+    _check_whole_columns(awards, settings, list_path)
     batch = doc.build(awards.rows, settings)
     release_build_memory()
     outcome = CertificateResult(batch)
@@ -400,6 +404,45 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
                     _write(outcome, target, docx.one(cert), force)
                     bar.advance(1)
     return outcome
+
+
+def _check_whole_columns(awards, settings, list_path: Path) -> None:
+    """颁发单位/颁发日期 missing on every usable row and not in the settings: one
+    error per column with the rows counted (not the same complaint once per row)."""
+    from ..errors import InputError, Location, Problems
+
+    good = [row for row in awards.rows if row.award is not None]
+    if not good:
+        return
+    how = ("设置文件中也没有填写" if settings.source else
+           "也没有给出设置文件（--settings；可用 sp-docs certificates new-settings 生成）")
+    found = Problems()
+    for label, value, setting in (("颁发单位", lambda a: a.issuer, settings.issuer),
+                                  ("颁发日期", lambda a: a.issued_on, settings.issued_on)):
+        if setting or any(value(row.award) for row in good):
+            continue
+        found.error(f"名单的 {len(good)} 行都没有“{label}”（没有这一列或整列为空），{how}",
+                    Location(str(list_path), column=label),
+                    expected=f"请在名单中加“{label}”列并填写，或在设置文件中填写“{label}”（对全部证书有效）")
+    found.raise_if_errors()
+
+
+def failure_lines(failures) -> list[str]:
+    """One line per problem: a problem shared by several rows is said once, with
+    the rows counted and named (the first ten)."""
+    by_message: dict[str, list] = {}
+    for failure in failures:
+        for message in failure.messages:
+            by_message.setdefault(message, []).append(failure)
+    lines = []
+    for message, rows in by_message.items():
+        if len(rows) == 1:
+            lines.append(f"{rows[0].describe_with(message)}")
+            continue
+        named = "、".join(f"第{f.row}行" + (f"（{f.name}）" if f.name else "") for f in rows[:10])
+        more = f"等 {len(rows)} 行" if len(rows) > 10 else f"共 {len(rows)} 行"
+        lines.append(f"{rows[0].location.file}：{named}{more}：{message}")
+    return lines
 
 
 def _write(outcome: CertificateResult, target: Path, data: bytes, force: bool) -> None:

@@ -24,6 +24,7 @@ from ..model import TRACK_LABELS  # noqa: F401  (re-exported)
 from ..text import CJK as _CJK
 from ..text import WS_RE as _WS_RE
 from ..text import chinese_date, chinese_year_month, clean_name, clean_text, format_year_month, gongwen_date  # noqa: F401
+from ..text import MonthDate, format_date, month_date  # noqa: F401  (re-exported)
 from ..text import drop_invisible as _drop_invisible
 from ..text import is_nan as _is_nan
 from ..text import to_halfwidth

@@ -322,6 +322,32 @@ def collect_files(paths: list[Path], result: RollUp | None = None) -> list[Path]
     return list(dict.fromkeys(files))
 
 
+def _earlier_output(path: Path, output: Path | None, given: list[Path]) -> bool:
+    """``path`` is the city workbook an earlier run wrote at ``output`` (not read again).
+    A return at that place — named on the command line, or not a city workbook — is an
+    input: it is never written over."""
+    from ..errors import OutputIsInputError
+
+    if output is None or not output.exists() or path.resolve() != output.resolve():
+        return False
+    if any(p.resolve() == path.resolve() for p in given if not p.is_dir()):
+        raise OutputIsInputError(output)
+    try:  # only the sheet names (reading it as a return would make it an input)
+        from openpyxl import load_workbook
+
+        from .safety import check_xlsx
+
+        check_xlsx(path)
+        workbook = load_workbook(path, read_only=True)
+        sheets = set(workbook.sheetnames)
+        workbook.close()
+    except Exception:  # noqa: BLE001 - unreadable: certainly not our workbook
+        sheets = set()
+    if not {"汇总表", "问题"} <= sheets:
+        raise OutputIsInputError(output)
+    return True
+
+
 def read_returns(paths: list[Path], units: list[str] | None = None, *,
                  output: Path | None = None) -> tuple[list[ReturnRow], UnitMatcher, RollUp]:
     """Every data row of the returns found in ``paths`` (files or folders; ``output`` is
@@ -329,7 +355,7 @@ def read_returns(paths: list[Path], units: list[str] | None = None, *,
     ``units`` (the unit list, in order) comes from the --plan workbook when given."""
     result = RollUp()
     matcher = UnitMatcher(units or [])
-    files = [f for f in collect_files(paths, result) if output is None or f.resolve() != output.resolve()]
+    files = [f for f in collect_files(paths, result) if not _earlier_output(f, output, paths)]
     if not files:
         raise SpDocsError("没有找到要汇总的附件2 文件（.xlsx、.xls、.ods 或 .csv）")
     rows: list[ReturnRow] = []

@@ -121,8 +121,8 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
     sheet) helps find the header row under a title row."""
     from openpyxl.utils.escape import unescape as xml_unescape
 
+    from .headers import two_row_header
     from .normalize import normalize_header
-
     from .workbooks import read_sheets
 
     sheets, warnings = read_sheets(path, prefer)
@@ -135,8 +135,12 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
         if header_index is None:
             continue
         headers = ["" if v is None else str(v).strip() for v in rows[header_index]]
+        first_data = header_index + 1
+        merged = two_row_header(rows, header_index, wanted, normalize_header)
+        if merged is not None:  # 培养人 over 姓名 | 职务 → 培养人, 培养人职务
+            headers, first_data = merged
         table = RawTable(title, header_index + 1, headers)
-        for index in range(header_index + 1, len(rows)):
+        for index in range(first_data, len(rows)):
             cells = []
             for col, value in enumerate(rows[index]):
                 if isinstance(value, UnsavedFormula):

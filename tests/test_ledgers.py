@@ -220,3 +220,57 @@ def test_example_city_every_record_findable(city, city_workbook, tmp_path):
     column = right_column_text(pdf)
     missing = [r for r in city.records if re.sub(r"\s", "", r.content) not in column]
     assert not missing
+
+
+# --- continuation pages: the record header only above records ----------------------------
+
+EDGE_COUNTS = range(10, 17)  # around the count whose 培养人意见 once started a page alone
+
+
+def _wang_views(tmp_path, count: int):
+    from sp_docs.documents import ledger as doc
+    from sp_docs.sources import load_dataset
+
+    data, _ = load_dataset(write_yaml(tmp_path / f"d{count}.yaml", programme(count, long_record=False)))
+    return [v for v in doc.build_all(data) if v.name == "王一"]
+
+
+def _pages_ok(pages: list[str], count: int) -> int:
+    """Every page with the 日期·形式／培养记录 header has a record under it; all records there.
+    Returns the records on the last page."""
+    pages = [re.sub(r"\s", "", text) for text in pages]
+    for text in pages:
+        if "日期·形式" in text:
+            assert "记录编号" in text, (count, text[-200:])
+    assert sum(text.count("记录编号R") for text in pages) == count
+    assert "培养人意见" in pages[-1]
+    return pages[-1].count("记录编号R")
+
+
+def test_pdf_continuation_page_has_records_under_its_header(tmp_path):
+    """As found: with 11–13 records the 培养人意见 row started page 2 alone, under a repeated
+    日期·形式／培养记录 header with nothing in it."""
+    from sp_docs.jobs.ledgers import render_chunk
+
+    last_page_records = []
+    for count in EDGE_COUNTS:
+        [view] = _wang_views(tmp_path, count)
+        pages = pdf_pages_text(render_chunk([view.context()], False))
+        if len(pages) > 1:
+            last_page_records.append(_pages_ok(pages, count))
+    assert 1 in last_page_records  # the edge was met: a record moved over with the opinion
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("helpers").libreoffice_available(), reason="LibreOffice 未安装")
+def test_docx_continuation_page_has_records_under_its_header(tmp_path):
+    """The DOCX keeps its last record with the opinion row (measured through LibreOffice)."""
+    from helpers import libreoffice_to_pdf
+    from sp_docs.render import formats as fmt
+
+    for count in (12, 14):  # both left the opinion alone on page 2 before
+        [view] = _wang_views(tmp_path, count)
+        path = tmp_path / f"wang{count}.docx"
+        path.write_bytes(fmt.render("ledger", {"ledgers": [view.context()]}, "docx"))
+        pages = pdf_pages_text(libreoffice_to_pdf(path, tmp_path))
+        assert len(pages) == 2 and _pages_ok(pages, count) >= 1

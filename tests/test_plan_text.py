@@ -122,6 +122,11 @@ def test_old_answers_with_frozen_derived_names_are_derived_again_with_a_warning(
     assert view.issuer == view.printer == "中共青川县第三小学总支部委员会"
     notes = [w for w in view.warnings if "青川县第二小学" in w and "青川县第三小学" in w]
     assert len(notes) == 4, view.warnings  # 党组织全称, 发文机关, 标志, 印发机关: each named
+    # the 党组织类型 changed after saving (党总支 → 党委): derived again, both types named
+    answers = answers_mod.complete({**OLD_FILE, "school_name": "青川县第二小学", "party_org_type": "党委"})
+    assert answers["mark_text"] == "中共青川县第二小学委员会文件"
+    assert answers["printer"] == "中共青川县第二小学委员会办公室"
+    assert len([n for n in answers.notes if "“党总支”" in n and "“党委”" in n]) == 4, answers.notes
 
 
 def test_hand_typed_names_are_kept_and_warned_about_when_they_miss_the_school(tmp_path):

@@ -27,8 +27,22 @@ from .commands.common import (  # noqa: F401
 from .errors import InputError, SpDocsError
 
 
+def _set_limits(ctx, param, values):
+    from . import limits
+
+    for value in values or ():
+        try:
+            limits.set_from_option(value)
+        except SpDocsError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return values
+
+
 @click.group(cls=SpDocsGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", message="sp-docs %(version)s", help="显示版本并退出。")
+@click.option("--limit", "limit_values", multiple=True, metavar="名称=值", callback=_set_limits, expose_value=False,
+              is_eager=True, help="调整一项安全上限（可重复），如 --limit workbook_rows=500000；"
+                                  "名称和默认值见文档“安全与健壮性”一节")
 def main():
     """sp-docs：“双培”工程文档生成工具。
 
@@ -62,16 +76,9 @@ def check(workbook: Path, output_format: str, rules_file: str | None = None, fin
     加 --rules 时再按规则检查（谈心谈话、10%、培养人、两个80%等），按单位和规则列出问题；
     规则发现问题时退出码为 3（输入有错误时仍为 2）。
     """
-    from .sources import load_dataset
+    from .jobs.check import check_workbook
 
-    try:
-        data, problems = load_dataset(workbook)
-    except InputError as exc:
-        data, problems = None, exc.problems
-    if data is not None:
-        from .rules.points import check_items
-
-        problems.extend(check_items(data))  # 成果 items not in the points table, as `points` would say
+    data, problems = check_workbook(workbook)  # the web service's upload check calls the same function
     if output_format == "json":
         payload = {"file": str(workbook), "errors": len(problems.errors), "warnings": len(problems.warnings),
                    "problems": [p.to_dict() for p in problems]}

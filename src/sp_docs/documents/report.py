@@ -58,7 +58,7 @@ def build(data: Dataset, unit: str | None, check: CheckReport) -> ReportView:
         plan[track] = (row_units, years, per_year)
     figures["plan"] = Figure("plan", "计划与完成", ["单位", "年度", "类别", "计划", "完成", "完成率"],
                              [[p.unit, p.year, p.track.code, p.planned, p.completed,
-                               "" if p.rate is None else f"{p.rate * 100:.0f}%"] for p in progress])
+                               "" if p.rate is None else round(p.rate, 4)] for p in progress])
 
     # trainees by status
     counts = Counter((Track(t.track), _status(t)) for t in trainees)

@@ -56,12 +56,12 @@ def read_minimum(settings: Path | None) -> dict[str, int]:
 def _drop_sheet(data: bytes, title: str) -> bytes:
     from openpyxl import load_workbook
 
+    from ..render import xlsx_layout
+
     wb = load_workbook(io.BytesIO(data))
     if title in wb.sheetnames:
         del wb[title]
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_layout.save(wb)  # the 合计 formulas keep their saved values
 
 
 def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bool = False,

@@ -163,41 +163,10 @@ def combined_pdf(views, duplex: bool, *, jobs: int = 1, chunk: int = CHUNK, temp
 
 
 def ledger_workbook(views) -> bytes:
-    """A workbook with one sheet per trainee (header fields, then the records)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    """A workbook with one sheet per trainee, each laid out as the 台账 form."""
+    from ..render.xlsx_ledger import ledger_workbook as render
 
-    from ..render.xlsx import set_text_safe
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    for v in views:
-        base = safe_filename(f"{v.seq}_{v.name}", 31).replace("[", "(").replace("]", ")")
-        title, n = base, 2
-        while title in used:
-            title = f"{base[:27]}_{n}"
-            n += 1
-        used.add(title)
-        ws = wb.create_sheet(title)
-        rows = [[v.title], ["单位", v.unit], ["培养人", v.mentors, "职务", v.positions],
-                ["培养对象", v.name, "培养建档时间", v.filed_on],
-                ["“双培”类别", v.context()["track_line"]], ["日期", "形式", "培养记录", "培养人", "地点"]]
-        rows += [[r.date, r.form, r.content, r.mentor, r.place] for r in v.records]
-        rows.append(["培养人意见", v.opinion])
-        for r, values in enumerate(rows, start=1):
-            for c, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c)
-                set_text_safe(cell, value)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws["A1"].font = Font(name="方正小标宋简体", size=14)
-        for col, width in zip("ABCDE", (12, 14, 70, 12, 14)):
-            ws.column_dimensions[col].width = width
-    if not views:
-        wb.create_sheet("台账")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return render(views)
 
 
 def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: bool = False, **options) -> LedgerBatch:
@@ -215,9 +184,11 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: boo
 def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS,
                    duplex: bool = False, jobs: int | None = None, force: bool = False,
                    template_dir: Path | None = None, chunk: int = CHUNK, show_progress: bool = False,
-                   title_prefix: str | None = None, progress: Reporter | None = None) -> None:
+                   title_prefix: str | None = None, progress: Reporter | None = None,
+                   trainee: str | None = None) -> None:
     """``progress`` receives one stage per output kind; ``show_progress`` is kept for
-    old callers and does nothing by itself (the front end passes a reporter that draws)."""
+    old callers and does nothing by itself (the front end passes a reporter that draws).
+    ``trainee`` (a name) makes only that trainee's ledger (the web service's choice)."""
     from ..documents import ledger as doc
     from ..render import formats as fmt
 
@@ -232,6 +203,10 @@ def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: st
 
     views = doc.build_all(data, unit, title_prefix=title_prefix,
                           on_error=lambda t, exc: fail(f"{t.unit} {t.name}", f"{t.unit}/{t.name}", exc))
+    if trainee:
+        views = [v for v in views if v.name == trainee]
+        if not views:
+            raise SpDocsError(f"“{unit or '全部单位'}”中没有名为“{trainee}”的双培对象，请从名单中选择")
     batch.ledgers = len(views) + len(batch.result.failed)
     if not views and not batch.result.failed:
         raise SpDocsError(f"“{unit or '全部单位'}”没有双培对象，未生成台账")

@@ -26,7 +26,8 @@ def mentors(workbook: Path, unit: str | None, outdir: Path, *, formats: list[str
                 ("谈心谈话记录", ["培养对象", "所在单位", "季度", "日期", "培养人", "内容"], view.talk_rows()),
                 ("培养人名单", ["培养人", "所在单位", "职务", "帮带对象", "类别", "建档时间", "完成情况"],
                  view.mentor_rows()),
-            ], widths={"谈心谈话记录": [10, 22, 16, 12, 10, 80]})
+            ], widths={"谈心谈话记录": [10, 22, 16, 12, 10, 60]},
+               kinds={"结对帮带名单": {"序号": "int", "“双培”类别": "int"}, "培养人名单": {"类别": "int"}})
         else:
             payload = fmt.render("mentors", context, f, user_dir=template_dir)
         written.append(write_bytes(outdir / f"{stem}.{f}", payload, force=force))

@@ -8,6 +8,13 @@ from . import example_step, load_valid
 from .progress import JobResult
 
 
+# the figures workbook: 类别 codes as numbers, ratios with a % format, 合计 columns as SUM formulas
+FIGURE_KINDS = {"计划与完成": {"类别": "int", "完成率": "ratio"}, "双培对象占教职工比例": {"比例": "ratio"},
+                "两个80%": {"优秀比例": "ratio", "党员比例": "ratio"}}
+FIGURE_SUMS = {"双培对象完成情况": {"合计": ["培养中", "已完成", "终止"]},
+               "培养活动（按季度）": {"合计": ["谈心谈话", "其他培养活动"]}}
+
+
 def charts(view) -> list[dict]:
     from ..model import Track
     from ..render import charts as ch
@@ -75,7 +82,8 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
     sheets = [(f.title, f.headers, f.rows) for f in view.figures.values()]
     sheets.append(("规则问题清单", list(FINDING_COLUMNS), view.findings))
     written = [write_bytes(outdir / f"{stem}.pdf", pdf, force=force),
-               write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets), force=force)]
+               write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets, kinds=FIGURE_KINDS, sums=FIGURE_SUMS),
+                           force=force)]
     return JobResult.of(written, view)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .schema import Question, questions
+from .schema import Question, question, questions
 
 SCHOOL = "\x00"  # stands for the school's name while a derivation is turned into a pattern
 
@@ -28,7 +28,11 @@ def for_storage(answers: dict) -> dict:
 def _school_pattern(q: Question, answers: dict, overridden: set[str]) -> str:
     """What ``q`` derives to with the school's name replaced by SCHOOL (and every derived
     answer before it that was not typed by hand derived again from that)."""
-    shadow = {**answers, "school_name": SCHOOL}
+    return _derive(q, {**answers, "school_name": SCHOOL}, overridden)
+
+
+def _derive(q: Question, shadow: dict, overridden: set[str]) -> str:
+    shadow = dict(shadow)
     for earlier in questions():
         if earlier.id == q.id:
             break
@@ -59,14 +63,28 @@ def check(q: Question, value: str, answers: dict, overridden: set[str]) -> tuple
         return current, (f"“{q.title}”是按原来的学校名称“{old}”生成的“{value}”，与现在的学校全称“{school}”不符，"
                          f"已改为“{current}”（这一题留空即随学校全称自动生成；如“{old}”是本校简称，"
                          "在“学校简称”中填写它即保留原文字）")
-    overridden.add(q.id)
     names_school = SCHOOL in pattern or SCHOOL in _school_pattern(q, answers, set())
+    kind = answers.get("party_org_type")
+    other = _old_org_type(q, value, answers, overridden) if names_school else None
+    if other:
+        return current, (f"“{q.title}”是按原来的党组织类型“{other}”生成的“{value}”，与现在的党组织类型“{kind}”不符，"
+                         f"已改为“{current}”（这一题留空即随前面的答案自动生成）")
+    overridden.add(q.id)
     if names_school and school and not _names_school(value, answers):
         short = answers.get("school_short")
         also = f"或简称“{short}”" if short else ""
         return value, (f"“{q.title}”是手工填写的“{value}”，其中没有现在的学校全称“{school}”{also}，请核对是否仍是本单位"
                        f"（按学校全称应为“{current}”；这一题留空即自动生成，用简称请填写“学校简称”）")
     return value, None
+
+
+def _old_org_type(q: Question, value: str, answers: dict, overridden: set[str]) -> str | None:
+    """The other 党组织类型 whose derivation ``value`` is (the type was changed after saving)."""
+    kind = answers.get("party_org_type")
+    for other in question("party_org_type").choices:
+        if other != kind and _derive(q, {**answers, "party_org_type": other}, overridden) == value:
+            return other
+    return None
 
 
 def _names_school(value: str, answers: dict) -> bool:

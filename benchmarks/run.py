@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                 # full size (about 5–10 minutes on 2 cores)
     .venv/bin/python benchmarks/run.py --scale 0.1     # quick run
     .venv/bin/python benchmarks/run.py --memory-10k    # also: 10,000 certificates, peak memory
+    .venv/bin/python benchmarks/run.py --latency       # one school's document: cold start (benchmarks/latency.py)
 
 A city of 10,000 teachers is built in memory from data_examples/city.xlsx
 (its units copied as 青川市第一中学（2） …, people and records copied with them),
@@ -412,7 +413,13 @@ def main(argv=None) -> int:
     parser.add_argument("--only", help="只运行这些任务（逗号分隔）：cert_combined,cert_single,cert_both,cert_docx,soffice,"
                                        "ledgers,annex2,rollup")
     parser.add_argument("--soffice-sample", type=int, default=50, help="用 soffice 转换的 DOCX 份数（默认 50）")
+    parser.add_argument("--latency", action="store_true",
+                        help="只测单个文档的冷启动耗时与峰值内存（实施方案、附件2、证书，对照 LibreOffice）")
     args = parser.parse_args(argv)
+    if args.latency:
+        from latency import latency
+
+        return latency()
     wanted = set(args.only.split(",")) if args.only else None
 
     def want(name: str) -> bool:

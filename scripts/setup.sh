@@ -12,7 +12,9 @@ WITH_TESTS=0
 packages=(python3-venv libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fontconfig
           fonts-noto-cjk fonts-arphic-ukai texlive-lang-chinese poppler-utils)
 if [[ $WITH_TESTS == 1 ]]; then
-  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  # chromium: the web service's browser tests (Playwright drives Debian's build);
+  # postgresql: the service tests also run against a real PostgreSQL server
+  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui chromium postgresql)
 fi
 
 missing=()
@@ -27,14 +29,30 @@ if (( ${#missing[@]} )); then
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
+if [[ $WITH_TESTS == 1 ]] && command -v pg_lsclusters >/dev/null; then
+  # The web service's tests also run against PostgreSQL: start the local server and
+  # give the tests a throw-away role and database (see tests/web/conftest.py).
+  read -r pg_version pg_cluster _ < <(pg_lsclusters -h | head -n1) || true
+  if [[ -n "${pg_version:-}" ]]; then
+    SUDO=""; [[ $(id -u) != 0 ]] && SUDO="sudo"
+    $SUDO pg_ctlcluster "$pg_version" "$pg_cluster" start 2>/dev/null || true
+    $SUDO runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || echo "注意：PostgreSQL 测试库未能创建，相关测试将跳过"
+SELECT 'CREATE ROLE spdocs_test LOGIN PASSWORD ''spdocs_test'''
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'spdocs_test')\gexec
+SELECT 'CREATE DATABASE spdocs_test OWNER spdocs_test'
+ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'spdocs_test')\gexec
+SQL
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [[ $WITH_TESTS == 1 ]]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[web,test]"
 else
-  .venv/bin/python -m pip install -q -e .
+  .venv/bin/python -m pip install -q -e ".[web]"
 fi
 echo "sp-docs 已安装：$(.venv/bin/sp-docs --version)"

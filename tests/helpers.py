@@ -63,7 +63,8 @@ def docx_tables(source) -> list[list[list[str]]]:
 
 
 def xlsx_rows(source, sheet: str | int = 0) -> list[list]:
-    wb = load_workbook(_open(source), data_only=False)
+    """Cell values as a viewer that does not recalculate shows them (a formula's saved value)."""
+    wb = load_workbook(_open(source), data_only=True)
     ws = wb.worksheets[sheet] if isinstance(sheet, int) else wb[sheet]
     return [["" if v is None else v for v in row] for row in ws.iter_rows(values_only=True)]
 

@@ -276,10 +276,10 @@ def test_engine_choice(tmp_path):
 
 
 def test_fonttools_subsetter_when_harfbuzz_is_unavailable(mixed, monkeypatch):
-    from sp_docs.render import fastpdf
+    from sp_docs.render.fonts import embed
 
     batch, fast, slow = mixed
-    monkeypatch.setattr(fastpdf, "_harfbuzz", lambda: None)
+    monkeypatch.setattr(embed, "_harfbuzz", lambda: None)
     other = job.combined_pdf(batch, engine="fast")
     assert other != fast
     assert pdf_pages_text(other) == pdf_pages_text(slow)

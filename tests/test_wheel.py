@@ -31,6 +31,9 @@ def test_wheel_installs_and_renders(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     for template in ("annex2.docx", "annex2.xlsx", "annex2.html"):
         assert any(n.startswith("sp_docs/templates/") and n.endswith(template) for n in names), template
+    for web_file in ("web/migrations/env.py", "web/migrations/script.py.mako", "web/migrations/versions/0001_initial_tables.py",
+                     "web/templates/base.html", "web/static/app.js", "web/static/app.css"):
+        assert f"sp_docs/{web_file}" in names, web_file  # the service migrates and renders from a wheel
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)

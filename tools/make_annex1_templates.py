@@ -15,11 +15,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
-from openpyxl.styles import Alignment, Font  # noqa: E402
 
 from make_templates import (DOCX_DIR, XLSX_DIR, compact_lines, gongwen_document, header_table, loop_row,  # noqa: E402
                             paragraph, table_cell, thin_border)
-from sp_docs.render import ooxml  # noqa: E402
+from sp_docs.render import ooxml, xlsx_layout  # noqa: E402
 
 HEAD = ["单  位", "骨干教师培养成共产党员数", "党员教师培养成教学骨干数"]
 
@@ -74,11 +73,15 @@ def annex1_docx() -> None:
     document.save(DOCX_DIR / "annex1.docx")
 
 
+NUMERIC_FIELDS = {"to_member", "to_backbone", "l_member", "l_backbone", "r_member", "r_backbone", "year",
+                  "seq", "first_page", "pages", "records"}
+
+
 def _xlsx_header(ws, row, headers, widths):
     for col, name in enumerate(headers, start=1):
         cell = ws.cell(row=row, column=col, value=name)
-        cell.font = Font(name="黑体", size=11)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = xlsx_layout.font("header")
+        cell.alignment = xlsx_layout.CENTER
         if name:
             cell.border = thin_border()
     for col, width in enumerate(widths, start=1):
@@ -87,33 +90,31 @@ def _xlsx_header(ws, row, headers, widths):
 
 
 def _xlsx_row(ws, row, fields):
+    """The repeated row; numeric fields carry the format "0" so their values are numbers."""
     for col, field in enumerate(fields, start=1):
         cell = ws.cell(row=row, column=col, value=("{{ row.%s }}" % field) if field else None)
-        cell.font = Font(name="仿宋_GB2312", size=11)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = xlsx_layout.font("body")
+        cell.alignment = xlsx_layout.CENTER
         if field:
             cell.border = thin_border()
+            cell.number_format = xlsx_layout.INTEGER if field in NUMERIC_FIELDS else "General"
     ws.row_dimensions[row].height = 24
 
 
 def _xlsx_page(ws, title_rows):
-    ws.print_title_rows = title_rows
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+    first_body = int(title_rows.split(":")[1]) + 1
+    xlsx_layout.page_setup(ws, landscape=False, title_rows=title_rows, freeze=f"A{first_body}")
 
 
 def _annex1_sheet(ws, wide: bool):
     last = "G" if wide else "C"
     ws["A1"] = "{{ label }}"
-    ws["A1"].font = Font(name="黑体", size=14)
+    ws["A1"].font = xlsx_layout.font("label")
     for r, field in ((2, "title_line1"), (3, "title_line2")):
         ws.merge_cells(f"A{r}:{last}{r}")
         ws[f"A{r}"] = "{{ %s }}" % field
-        ws[f"A{r}"].font = Font(name="方正小标宋简体", size=18)
-        ws[f"A{r}"].alignment = Alignment(horizontal="center", vertical="center")
+        ws[f"A{r}"].font = xlsx_layout.font("title")
+        ws[f"A{r}"].alignment = xlsx_layout.CENTER
         ws.row_dimensions[r].height = 30
     if wide:
         _xlsx_header(ws, 4, HEAD + [""] + HEAD, [22, 13, 13, 3, 22, 13, 13])
@@ -123,13 +124,12 @@ def _annex1_sheet(ws, wide: bool):
         _xlsx_row(ws, 5, ["unit", "to_member", "to_backbone"])
     ws.merge_cells(f"A6:{last}6")
     ws["A6"] = "注：{{ note }}"
-    ws["A6"].font = Font(name="仿宋_GB2312", size=10)
-    ws["A6"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[6].height = 90
+    ws["A6"].font = xlsx_layout.font("note")
+    ws["A6"].alignment = xlsx_layout.TOP_LEFT
     ws.merge_cells(f"A7:{last}7")  # 计划缺口 lines, one per line of the cell (row grows with them)
     ws["A7"] = "{{ shortfall_text }}"
-    ws["A7"].font = Font(name="仿宋_GB2312", size=10)
-    ws["A7"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A7"].font = xlsx_layout.font("note")
+    ws["A7"].alignment = xlsx_layout.TOP_LEFT
     _xlsx_page(ws, "4:4")
 
 
@@ -141,7 +141,7 @@ def annex1_xlsx() -> None:
         _annex1_sheet(ws, wide)
         years = wb.create_sheet("分年度")
         years["A1"] = "{{ title_line2 }} 分年度"
-        years["A1"].font = Font(name="黑体", size=12)
+        years["A1"].font = xlsx_layout.font("header", 12)
         _xlsx_header(years, 2, ["单位", "年度", HEAD[1], HEAD[2]], [30, 10, 18, 18])
         _xlsx_row(years, 3, ["unit", "year", "to_member", "to_backbone"])
         _xlsx_page(years, "2:2")
@@ -222,14 +222,13 @@ def ledger_index_xlsx() -> None:
     ws.title = "目录"
     ws.merge_cells("A1:G1")
     ws["A1"] = "{{ title }}"
-    ws["A1"].font = Font(name="方正小标宋简体", size=16)
-    ws["A1"].alignment = Alignment(horizontal="center")
+    ws["A1"].font = xlsx_layout.font("title", 16)
+    ws["A1"].alignment = xlsx_layout.CENTER
     _xlsx_header(ws, 2, ["序号", "单位", "姓名", "“双培”类别", "起始页", "页数", "培养记录条数"],
                  [6, 26, 12, 24, 8, 8, 12])
     ws.row_dimensions[2].height = 24
     _xlsx_row(ws, 3, ["seq", "unit", "name", "track_label", "first_page", "pages", "records"])
     _xlsx_page(ws, "2:2")
-    ws.freeze_panes = "A3"
     wb.save(XLSX_DIR / "ledger_index.xlsx")
 
 

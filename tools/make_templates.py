@@ -17,9 +17,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
-from openpyxl.styles import Alignment, Border, Font, Side  # noqa: E402
+from openpyxl.styles import Alignment, Border  # noqa: E402
 
-from sp_docs.render import ooxml  # noqa: E402
+from sp_docs.render import ooxml, xlsx_layout  # noqa: E402
+from sp_docs.tables import ANNEX2  # noqa: E402
 
 DOCX_DIR = ROOT / "templates" / "docx"
 XLSX_DIR = ROOT / "templates" / "xlsx"
@@ -95,16 +96,15 @@ def annex2_docx() -> None:
     width = section.page_width - section.left_margin - section.right_margin
     line.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     ooxml.set_run_font(line.add_run("单位名称：{{ unit_name }}\t{{ date_line }}"), "fang", 14)
-    columns = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
-    table = header_table(document, columns, 14)
+    table = header_table(document, list(ANNEX2.headers), 14)
     loop_row(table, "{%tr for row in rows %}")
     data = table.add_row()
-    for cell, field in zip(data.cells, ["seq", "name", "birth", "track", "year", "note"]):
+    for cell, field in zip(data.cells, ANNEX2.fields):
         table_cell(cell, "{{ row.%s }}" % field)
     data.height = Mm(9)
     ooxml.cant_split_row(data)
     loop_row(table, "{%tr endfor %}")
-    ooxml.set_column_widths(table, [17, 25, 25, 24, 22, 43])
+    ooxml.set_column_widths(table, ANNEX2.widths_mm)
     compact_lines([p for row in table.rows for cell in row.cells for p in cell.paragraphs], 19)
     notes = paragraph(document, "注：", "fang", 12, indent_chars=2)
     notes.paragraph_format.space_before = Pt(6)
@@ -116,20 +116,21 @@ def annex2_docx() -> None:
 
 
 def thin_border() -> Border:
-    side = Side(style="thin", color="000000")
-    return Border(left=side, right=side, top=side, bottom=side)
+    return xlsx_layout.BORDER
 
 
 def annex2_xlsx() -> None:
+    """附件2: title rows, a bordered table whose 序号/类别/年度 cells are numbers (format
+    "0"), rows that grow with their text when filled, A4 portrait set-up."""
     wb = Workbook()
     ws = wb.active
     ws.title = "附件2"
     ws["A1"] = "{{ label }}"
-    ws["A1"].font = Font(name="黑体", size=14)
+    ws["A1"].font = xlsx_layout.font("label")
     ws.merge_cells("A2:F2")
     ws["A2"] = "{{ title }}"
-    ws["A2"].font = Font(name="方正小标宋简体", size=18)
-    ws["A2"].alignment = Alignment(horizontal="center", vertical="center")
+    ws["A2"].font = xlsx_layout.font("title")
+    ws["A2"].alignment = xlsx_layout.CENTER
     ws.row_dimensions[2].height = 36
     ws.merge_cells("A3:C3")
     ws["A3"] = "单位名称：{{ unit_name }}"
@@ -137,40 +138,28 @@ def annex2_xlsx() -> None:
     ws["D3"] = "{{ date_line }}"
     ws["D3"].alignment = Alignment(horizontal="right")
     for cell in ("A3", "D3"):
-        ws[cell].font = Font(name="仿宋_GB2312", size=12)
-    headers = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
-    for col, name in enumerate(headers, start=1):
+        ws[cell].font = xlsx_layout.font("body", 12)
+    for col, name in enumerate(ANNEX2.headers, start=1):
         cell = ws.cell(row=4, column=col, value=name)
-        cell.font = Font(name="黑体", size=12)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.font = xlsx_layout.font("header", 12)
+        cell.alignment = xlsx_layout.CENTER
         cell.border = thin_border()
-    for col, field in enumerate(["seq", "name", "birth", "track", "year", "note"], start=1):
-        cell = ws.cell(row=5, column=col, value="{{ row.%s }}" % field)
-        cell.font = Font(name="仿宋_GB2312", size=12)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for col, column in enumerate(ANNEX2.columns, start=1):
+        cell = ws.cell(row=5, column=col, value="{{ row.%s }}" % column.field)
+        cell.font = xlsx_layout.font("body", 12)
+        cell.alignment = xlsx_layout.LEFT if column.align == "left" else xlsx_layout.CENTER
         cell.border = thin_border()
-        cell.number_format = "@"
-    ws.row_dimensions[5].height = 22
+        cell.number_format = column.number_format
     ws.merge_cells("A6:F6")
     ws["A6"] = "注：1. {{ notes.0 }}"
     ws.merge_cells("A7:F7")
     ws["A7"] = "　　2. {{ notes.1 }}"
     for cell in ("A6", "A7"):
-        ws[cell].font = Font(name="仿宋_GB2312", size=10)
-        ws[cell].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.row_dimensions[6].height = 30
-    ws.row_dimensions[7].height = 30
-    for col, width in zip("ABCDEF", [8, 14, 12, 12, 11, 28]):
-        ws.column_dimensions[col].width = width
-    ws.print_title_rows = "4:4"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.freeze_panes = "A5"
+        ws[cell].font = xlsx_layout.font("note")
+        ws[cell].alignment = xlsx_layout.TOP_LEFT
+    for col, column in zip("ABCDEF", ANNEX2.columns):
+        ws.column_dimensions[col].width = column.xlsx_width
+    xlsx_layout.page_setup(ws, landscape=False, title_rows="4:4", freeze="A5")
     wb.save(XLSX_DIR / "annex2.xlsx")
 
 

@@ -33,8 +33,8 @@ class Limits:
     image_megapixels: float = 25.0        # pixels of one image (seal), before decoding
     render_mb: float = 20.0               # text one template render may produce (MB of characters)
     render_loops: int = 1_000_000         # range() items one template render may use
-    render_seconds: float = 20.0          # wall clock of one template render
-    render_memory_mb: float = 512.0       # memory one template render may add to the process
+    render_seconds: float = 10.0          # wall clock of one template render
+    render_memory_mb: float = 256.0       # memory one template render may add to the process
 
 
 LABELS = {
@@ -103,8 +103,8 @@ def refuse(what: str, label: str, name: str, value: str = "") -> LimitExceeded:
     env = ENV_PREFIX + name.upper()
     limit = f"{_show(getattr(current(), name))}{UNITS.get(name, '')}"
     found = f"（{value}）" if value else ""
-    return LimitExceeded(f"{what}超过上限 {limit}{found}，已拒绝处理；"
-                         f"如确有需要，可设置环境变量 {env} 调高上限", Location(str(label)))
+    return LimitExceeded(f"{what}超过上限 {limit}{found}，已拒绝处理；如确有需要，"
+                         f"可用 sp-docs --limit {name}=新值 或环境变量 {env} 调高上限", Location(str(label)))
 
 
 UNITS = {"yaml_mb": " MB", "zip_mb": " MB", "zip_part_mb": " MB", "zip_ratio": ":1", "zip_entries": " 个",
@@ -222,6 +222,17 @@ def count_sheet_rows(path: Path, label: str | None = None) -> tuple[int, int]:
                     if cells > limits.workbook_cells:
                         raise refuse("工作簿的单元格数", label, "workbook_cells")
     return rows, cells
+
+
+def check_table_size(sheets: dict, label: str | Path) -> None:
+    """Rows and cells of sheets already read (.xls, .ods, .csv) against the workbook limits."""
+    now = current()
+    rows = sum(len(r) for r in sheets.values())
+    cells = sum(len(row) for r in sheets.values() for row in r)
+    if rows > now.workbook_rows:
+        raise refuse("工作簿的行数", label, "workbook_rows", f"实际 {rows:,} 行")
+    if cells > now.workbook_cells:
+        raise refuse("工作簿的单元格数", label, "workbook_cells", f"实际 {cells:,} 个")
 
 
 # -- images ----------------------------------------------------------------

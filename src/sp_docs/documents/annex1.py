@@ -69,7 +69,8 @@ class Annex1View:
                 "l_unit": a.unit if a else "", "l_member": a.to_member if a else "",
                 "l_backbone": a.to_backbone if a else "",
                 "r_unit": b.unit if b else "", "r_member": b.to_member if b else "",
-                "r_backbone": b.to_backbone if b else ""})
+                "r_backbone": b.to_backbone if b else "",
+                "total": bool(a and a.total or b and b.total)})
         return rows
 
     def context(self) -> dict:

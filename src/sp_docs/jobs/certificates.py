@@ -82,15 +82,16 @@ def _pdf_worker(job: tuple[str, str, tuple[str, ...]]) -> bytes:
 def _html(batch, certificates, design, offset, template_dir) -> tuple[str, str]:
     from ..render.pdf import render_html
 
-    html, base_dir = render_html("certificate.html", _context(batch, certificates, design, offset),
+    html, base_dir = render_html("certificate.html", _sheet(batch, certificates, design, offset).context(),
                                  user_dir=template_dir)
     return html, str(base_dir)
 
 
-def _context(batch, certificates, design, offset) -> dict:
-    from ..documents.certificate import page_context
+def _sheet(batch, certificates, design, offset):
+    """Where every line of ``certificates`` goes (``documents.certificate.SheetView``)."""
+    from ..documents.certificate import sheet_view
 
-    return page_context(batch.settings, certificates, design, offset)
+    return sheet_view(batch.settings, certificates, design, offset)
 
 
 def _allowed(settings) -> tuple[str, ...]:
@@ -154,7 +155,7 @@ def use_fast(engine: str = "auto", template_dir: Path | None = None) -> bool:
 def _fast_writer(batch, design, offset, template_dir):
     from ..render.fastpdf import CertificateWriter
 
-    return CertificateWriter(_context(batch, batch.certificates[:1], design, offset), template_dir=template_dir)
+    return CertificateWriter(_sheet(batch, batch.certificates[:1], design, offset), template_dir=template_dir)
 
 
 def _fast_used(writer, certs):
@@ -171,7 +172,7 @@ def fast_combined_pdf(batch, *, design=None, offset=None, template_dir=None,
     def pages():
         for i in range(0, len(certs), FAST_CHUNK):
             part = certs[i:i + FAST_CHUNK]
-            yield from _context(batch, part, design, offset)["pages"]
+            yield from _sheet(batch, part, design, offset).pages
             advance(len(part))
 
     return writer.write(pages(), used=_fast_used(writer, certs)).getvalue()
@@ -182,17 +183,16 @@ def fast_single_pdfs(batch, *, design=None, offset=None, template_dir=None,
     """Yield (certificate, PDF bytes) one per person, each file with its own font subsets."""
     writer = _fast_writer(batch, design, offset, template_dir)
     for cert in batch.certificates:
-        page = _context(batch, [cert], design, offset)["pages"]
+        page = _sheet(batch, [cert], design, offset).pages
         yield cert, writer.write(page).getvalue()
         advance(1)
 
 
 def combined_pdf(batch, *, design=None, offset=None, template_dir=None, workers=1,
                  advance: Callable[[int], None] = lambda n: None, chunk: int = CHUNK, engine: str = "auto") -> bytes:
-    from ..render.pdfmerge import StreamingPdfMerger
-
     if use_fast(engine, template_dir):
         return fast_combined_pdf(batch, design=design, offset=offset, template_dir=template_dir, advance=advance)
+    from ..render.pdfmerge import StreamingPdfMerger  # (pypdf: not loaded by the direct writer)
 
     certs = batch.certificates
     chunk = chunk_size(len(certs), chunk, workers)

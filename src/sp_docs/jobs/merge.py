@@ -1,77 +1,40 @@
 """The roll-up: returned 附件2 workbooks → one city workbook (汇总表, 问题, 计划对比)."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from ..errors import SpDocsError
 from ..output import write_bytes
-from . import example_step, example_workbook, load_valid
-
-def _style_header(ws, row: int, headers: list[str], widths: list[int]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, Side
-
-    side = Side(style="thin", color="000000")
-    for col, (name, width) in enumerate(zip(headers, widths), start=1):
-        cell = ws.cell(row=row, column=col, value=name)
-        cell.font = Font(name="黑体", size=11)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(left=side, right=side, top=side, bottom=side)
-        ws.column_dimensions[cell.column_letter].width = width
-    ws.freeze_panes = ws.cell(row=row + 1, column=1)
-    ws.print_title_rows = f"{row}:{row}"
-
-
-def _put_rows(ws, start: int, rows: list[list], fill_rows: set[int] = frozenset()) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-    from ..render.xlsx import set_text_safe
-
-    side = Side(style="thin", color="000000")
-    red = PatternFill("solid", fgColor="FFC7CE")
-    for offset, values in enumerate(rows):
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=start + offset, column=col)
-            set_text_safe(cell, value)
-            cell.font = Font(name="仿宋_GB2312", size=11, color="9C0006" if offset in fill_rows else None)
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-            cell.border = Border(left=side, right=side, top=side, bottom=side)
-            if offset in fill_rows:
-                cell.fill = red
-
+from . import example_data, example_step, load_valid
 
 def city_workbook(rolled, comparison=None, title: str = "“双培”工程实施情况汇总表（全市）") -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from ..render import xlsx_layout as layout
+    from ..render.xlsx import write_table
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总表"
-    ws["A1"] = title
-    ws["A1"].font = Font(name="方正小标宋简体", size=16)
-    _style_header(ws, 2, ["序号", "单位", "姓名", "出生年月", "“双培”类别", "完成年度", "备注", "来源文件", "来源行"],
-                  [6, 24, 10, 10, 10, 10, 24, 28, 8])
-    _put_rows(ws, 3, [[i, r.unit, r.name, r.birth, r.track, r.year or "", r.note, Path(r.file).name,
-                       f"{r.sheet}!{r.row}"] for i, r in enumerate(rolled.rows, start=1)])
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    from ..tables import ANNEX2
+
+    # the 附件2 columns (one spec), with the unit after 序号 and where each row came from
+    write_table(ws, [ANNEX2.headers[0], "单位", *ANNEX2.headers[1:], "来源文件", "来源行"],
+                [[i, r.unit, r.name, r.birth, r.track, r.year or "", r.note, Path(r.file).name, f"{r.sheet}!{r.row}"]
+                 for i, r in enumerate(rolled.rows, start=1)],
+                title=title, kinds={"“双培”类别": "int", "完成年度": "int"}, landscape=True)
 
     problems = wb.create_sheet("问题")
-    problems["A1"] = rolled.summary()
-    _style_header(problems, 2, ["级别", "文件", "工作表", "行", "问题", "该行内容", "是否计入汇总表"],
-                  [8, 28, 10, 6, 44, 50, 12])
-    _put_rows(problems, 3, [[i.level, Path(i.file).name, i.sheet, i.row, i.message, i.content,
-                             i.counted_text] for i in rolled.issues],
-              {n for n, i in enumerate(rolled.issues) if i.excluded or not i.row and i.level == "问题"})
+    write_table(problems, ["级别", "文件", "工作表", "行", "问题", "该行内容", "是否计入汇总表"],
+                [[i.level, Path(i.file).name, i.sheet, i.row, i.message, i.content, i.counted_text]
+                 for i in rolled.issues],
+                title=rolled.summary(), widths=[8, 30, 10, 6, 44, 50, 12], landscape=True,
+                highlight={n for n, i in enumerate(rolled.issues) if i.excluded or not i.row and i.level == "问题"})
+    problems["A1"].font = layout.font("body", 12)
+    problems["A1"].alignment = layout.LEFT
 
     if comparison is not None:
         sheet = wb.create_sheet("计划对比")
-        sheet["A1"] = ("计划完成情况（完成数按各单位上报的完成年度统计；红色为未完成计划；"
-                       "“未上报”为没有任何报回的附件2 涉及该单位该年度，不计为未完成）")
-        _style_header(sheet, 2, ["单位", "年度", "“双培”类别", "计划数", "完成数", "完成率", "差额"],
-                      [24, 8, 26, 8, 8, 9, 8])
         rows, short = [], set()
         for n, p in enumerate(comparison):
             if not p.reported:
@@ -81,12 +44,13 @@ def city_workbook(rolled, comparison=None, title: str = "“双培”工程实�
                          p.rate if p.rate is not None else "", p.completed - p.planned])
             if p.short:
                 short.add(n)
-        _put_rows(sheet, 3, rows, short)
-        for r in range(3, 3 + len(rows)):
-            sheet.cell(row=r, column=6).number_format = "0.0%"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        write_table(sheet, ["单位", "年度", "“双培”类别", "计划数", "完成数", "完成率", "差额"], rows,
+                    title=("计划完成情况（完成数按各单位上报的完成年度统计；红色为未完成计划；"
+                           "“未上报”为没有任何报回的附件2 涉及该单位该年度，不计为未完成）"),
+                    kinds={"完成率": "ratio"}, highlight=short, landscape=False)
+        sheet["A1"].font = layout.font("body", 12)
+        sheet["A1"].alignment = layout.LEFT
+    return layout.save(wb)
 
 
 def merge(paths: list[Path], output: Path, *, plan: Path | None = None, force: bool = False):
@@ -98,7 +62,9 @@ def merge(paths: list[Path], output: Path, *, plan: Path | None = None, force: b
     data = load_valid(plan)[0] if plan else None
     units = [u.name for u in data.units] if data else None
     parents = {u.name: u.parent for u in data.units} if data else None
-    rolled = rollup.roll_up(paths, units, output=output, parents=parents)
+    from ..sources.returns import read_returns
+
+    rolled = rollup.roll_up(read_returns(paths, units, output=output), units, parents=parents)
     comparison = rollup.plan_comparison(data, rolled) if data else None
     title = "“双培”工程实施情况汇总表"
     if data is not None:
@@ -117,8 +83,7 @@ def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     from ..output import safe_filename
     from .annex2 import example as annex2_example
 
-    workbook = example_workbook(data_dir)
-    data, _ = load_valid(workbook)
+    workbook, data = example_data(data_dir)
     top = data.roots()[0].name
     if not data.children(top):
         from . import StepSkipped

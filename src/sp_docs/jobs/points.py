@@ -54,8 +54,9 @@ def points(workbook: Path, outdir: Path, *, achievements: Path | None = None, ta
     view = doc.build(rows, table, chosen, unit_order=[u.name for u in data.units], honour=honour, year=year,
                      title=f"{scope}党员积分")
     suffix = f"_{year}" if year else ""
+    totals = {"总分": list(view.categories)}
     written = [write_bytes(outdir / safe_filename(f"党员积分_{scope}{suffix}.xlsx"),
-                           table_workbook(view.sheets()), force=force)]
+                           table_workbook(view.sheets(), sums={"总排名": totals, "各单位排名": totals}), force=force)]
     issuer = _issuer(data, unit)
     cand_sheets = [("表彰", ["姓名", "所在单位", "荣誉称号", "表彰年度", "颁发单位", "颁发日期"],
                     [[*r[:4], issuer, ""] for r in view.candidates]),

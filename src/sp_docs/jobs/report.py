@@ -3,9 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..model import STATUS_CHOICES
 from ..output import safe_filename, write_bytes
 from . import example_step, load_valid
 from .progress import JobResult
+
+
+# the figures workbook: 类别 codes as numbers, ratios with a % format, 合计 columns as SUM formulas
+FIGURE_KINDS = {"计划与完成": {"类别": "int", "完成率": "ratio"}, "双培对象占教职工比例": {"比例": "ratio"},
+                "两个80%": {"优秀比例": "ratio", "党员比例": "ratio"}}
+FIGURE_SUMS = {"双培对象完成情况": {"合计": ["培养中", "已完成", "终止"]},
+               "培养活动（按季度）": {"合计": ["谈心谈话", "其他培养活动"]}}
 
 
 def charts(view) -> list[dict]:
@@ -24,7 +32,7 @@ def charts(view) -> list[dict]:
     status = figs["status"]
     out.append({"title": "双培对象完成情况（按类别）",
                 "svg": ch.hbar_chart([f"类别{t.code}" for t in Track],
-                                     [(s, [row[1 + i] for row in status.rows]) for i, s in enumerate(("培养中", "已完成", "终止"))],
+                                     [(s, [row[1 + i] for row in status.rows]) for i, s in enumerate(STATUS_CHOICES)],
                                      stacked=True, bar=16), "note": ""})
     act = figs["activity"]
     if act.rows:
@@ -75,7 +83,8 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
     sheets = [(f.title, f.headers, f.rows) for f in view.figures.values()]
     sheets.append(("规则问题清单", list(FINDING_COLUMNS), view.findings))
     written = [write_bytes(outdir / f"{stem}.pdf", pdf, force=force),
-               write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets), force=force)]
+               write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets, kinds=FIGURE_KINDS, sums=FIGURE_SUMS),
+                           force=force)]
     return JobResult.of(written, view)
 
 

@@ -21,7 +21,7 @@ def findings_workbook(data: Dataset, report) -> bytes:
     return table_workbook([
         ("问题清单", list(FINDING_COLUMNS), rows),
         ("规则汇总", ["规则", "状态", "检查项数", "发现问题", "结论"], summary),
-    ], widths={"问题清单": [22, 24, 20, 26, 12, 16, 70]})
+    ], widths={"问题清单": [16, 22, 14, 20, 10, 14, 44]})
 
 
 def write_input_problems(problems, output: Path, *, force: bool = False) -> Path:

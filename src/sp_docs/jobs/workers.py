@@ -54,8 +54,9 @@ def new_pool(workers: int, initializer: Callable[[], None] | None = None) -> Pro
     context = None
     if "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")
-        import weasyprint  # noqa: F401
-        import weasyprint.pdf  # noqa: F401
+        from ..render.pdf import load_weasyprint
+
+        load_weasyprint()
     return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_initialize,
                                initargs=(os.getpid(), initializer))
 

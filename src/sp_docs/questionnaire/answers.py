@@ -248,9 +248,10 @@ def read_raw(path: Path) -> dict:
     if not isinstance(data, dict):
         raise InputError("答卷应为“题目编号: 答案”的列表", Location(str(path)))
     from ..sources.schema import SHEETS_BY_NAME
-    from .workbook import DATA_FILE_MESSAGE
 
     if any(str(k).strip() in SHEETS_BY_NAME for k in data):
+        from .workbook import DATA_FILE_MESSAGE  # (openpyxl is loaded only here)
+
         raise InputError(DATA_FILE_MESSAGE, Location(str(path)))
     return {str(k): v for k, v in data.items()}
 

@@ -10,11 +10,39 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from ..errors import TemplateError
 from . import fonts, templates
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def load_weasyprint():
+    """Import WeasyPrint (once per process).  Its library loader tries several
+    names per library and cffi asks ``ctypes.util.find_library`` about each name
+    that fails, which runs ldconfig, gcc and ld (55 processes, 0.6–0.9 s of a cold
+    start measured on 2 busy cores); the names it ends with (``libpango-1.0.so.0``
+    …) load without that search, so the search is switched off for the import —
+    and used after all when the import fails without it."""
+    import sys
+
+    if "weasyprint.pdf" in sys.modules:
+        return sys.modules["weasyprint"]
+    import ctypes.util
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        import weasyprint
+        import weasyprint.pdf  # noqa: F401
+    except OSError:
+        ctypes.util.find_library = original
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+        import weasyprint
+        import weasyprint.pdf  # noqa: F401
+    finally:
+        ctypes.util.find_library = original
+    return weasyprint
 
 
 class RefusedURL(Exception):
@@ -54,6 +82,7 @@ def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path], refused:
     """Only ``data:`` URLs, our own assets and files the user named; never the network.
     Images over the pixel limit are refused and added to ``refused``."""
     allowed_dirs = [d.resolve() for d in allowed_dirs]
+    load_weasyprint()
     refused = [] if refused is None else refused
     try:  # WeasyPrint >= 68: a URLFetcher subclass
         from weasyprint.urls import URLFetcher
@@ -97,6 +126,7 @@ def _font_setup():
     """One FontConfiguration and @font-face stylesheet per process (and font
     set): a new FontConfiguration per document leaks ~40 MB each time
     (measured with WeasyPrint 70), which made every batch grow."""
+    load_weasyprint()
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -118,13 +148,14 @@ def _font_setup():
 def html_to_document(html: str, base_dir: Path, *, allowed_files: set[str] | frozenset = frozenset(),
                      extra_dirs: tuple[Path, ...] = ()):
     """The laid-out WeasyPrint document (its pages can be written together or one by one)."""
+    load_weasyprint()
     from weasyprint import HTML
 
     font_config, stylesheet = _font_setup()
     refused: list = []
     fetcher = make_url_fetcher(set(allowed_files) | fonts.font_files(),
                                [base_dir, templates.builtin_dir() / "html", *extra_dirs], refused)
-    document = HTML(string=html, base_url=str(base_dir) + "/", url_fetcher=fetcher)
+    document = HTML(string=fonts.ink_fallback_html(html), base_url=str(base_dir) + "/", url_fetcher=fetcher)
     rendered = document.render(stylesheets=[stylesheet], font_config=font_config)
     if refused:
         raise refused[0]
@@ -140,7 +171,4 @@ def render_pdf(template_name: str, context: dict, *, user_dir: Path | None = Non
                allowed_files: set[str] | frozenset = frozenset()) -> bytes:
     """Render ``html/<template_name>`` with ``context`` and return PDF bytes."""
     html, base_dir = render_html(template_name, context, user_dir=user_dir)
-    try:
-        return html_to_pdf(html, base_dir, allowed_files=allowed_files)
-    except TemplateError:
-        raise
+    return html_to_pdf(html, base_dir, allowed_files=allowed_files)

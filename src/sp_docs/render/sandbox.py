@@ -9,10 +9,10 @@ Here every render (``Template.render``, which docxtpl calls too) runs with:
 - a cap on the text the render produces;
 - a wall-clock limit: SIGALRM in the main thread, plus checks at every call,
   attribute lookup and loop in any thread;
-- a memory cap: the soft ``RLIMIT_AS`` lowered to the process's current size plus
-  ``render_memory_mb`` for the duration of the render (two system calls, a few
-  microseconds; measured in benchmarks-free tests/test_limits.py), so a render that
-  allocates past it gets ``MemoryError``, reported as a limit — never 内部错误.
+- a memory cap (main thread only): the soft ``RLIMIT_AS`` lowered to the process's
+  current size plus ``render_memory_mb`` for the duration of the render, so a render
+  that allocates past it gets ``MemoryError``, reported as a limit — never 内部错误.
+  All of this costs about 0.25 ms per render (tests/test_limits.py bounds it).
 
 Each trip raises ``limits.LimitExceeded`` naming the template and the limit.  A
 template that tripped once is refused at once afterwards (a batch does not pay
@@ -31,6 +31,7 @@ import time
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import _PassArg
 
 from .. import limits
 
@@ -76,6 +77,12 @@ class _Timeout(BaseException):
 
 @contextlib.contextmanager
 def _memory_cap(megabytes: float):
+    """The process-wide RLIMIT_AS, lowered only from the main thread: in a threaded
+    server it would also fail other requests' allocations (render user templates
+    in a worker process there — its main thread gets the cap)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     try:
         import resource
 
@@ -196,6 +203,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals["range"] = limited_range
         self.globals.pop("lipsum", None)
+        self.filters = {name: _unfoldable(name, f) for name, f in self.filters.items()}
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         # the compiler evaluates constant output ({{ "a"|center(10**9) }}): under the limits too
@@ -235,6 +243,51 @@ class LimitedEnvironment(SandboxedEnvironment):
     def getitem(self, obj, argument):
         _budget().tick()
         return super().getitem(obj, argument)
+
+
+def _unfoldable(name: str, func):
+    """The filter behind a ``pass_context`` wrapper: Jinja's code generator (also run by
+    ``meta.find_undeclared_variables`` and docxtpl's variable scan, outside any render)
+    then never calls it on constants, and each call checks the render's clock and the
+    size of what it would build (``center``, ``indent``, ``replace``, ``format``…: in a
+    worker thread there is no memory cap to catch them)."""
+    kind = _PassArg.from_obj(func)
+
+    @jinja2.pass_context
+    def wrapper(context, *args, **kwargs):
+        budget = _budget()
+        budget.tick()
+        _check_filter(budget, name, args, kwargs)
+        if kind is _PassArg.context:
+            return func(context, *args, **kwargs)
+        if kind is _PassArg.eval_context:
+            return func(context.eval_ctx, *args, **kwargs)
+        if kind is _PassArg.environment:
+            return func(context.environment, *args, **kwargs)
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _check_filter(budget: _Budget, name: str, args: tuple, kwargs: dict) -> None:
+    """Refuse a filter call whose result would exceed the render's text limit."""
+    cap = budget.chars
+    numbers = [v for v in (*args[1:], *kwargs.values()) if _is_int(v)]
+    value = args[0] if args else None
+    if any(n > cap for n in numbers):
+        raise budget.refuse(f"模板中过滤器 {name} 的参数", "render_mb", f"要求 {max(numbers):,}")
+    if not isinstance(value, str):
+        return
+    if name == "indent" and numbers and numbers[0] * (value.count("\n") + 1) > cap:
+        raise budget.refuse("模板中 indent 得到的文字", "render_mb")
+    if name == "replace" and len(args) >= 3 and isinstance(args[1], str) and isinstance(args[2], str):
+        count = value.count(args[1]) if args[1] else len(value) + 1
+        if len(value) + count * (len(args[2]) - len(args[1])) > cap:
+            raise budget.refuse("模板中 replace 得到的文字", "render_mb")
+    if name == "format":
+        widths = [int(n) for m in _FORMAT_WIDTH.finditer(value) for n in m.groups() if n and n.isdigit()]
+        if any(w > cap for w in widths):
+            raise budget.refuse("模板中“format”格式的宽度", "render_mb", f"要求 {max(widths):,}")
 
 
 def _is_int(value) -> bool:

@@ -7,8 +7,6 @@ repeated once per item of the sheet's row list, keeping its style.
 """
 from __future__ import annotations
 
-import io
-import math
 import re
 from copy import copy
 from pathlib import Path
@@ -20,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import TemplateError
 from . import templates
+from . import xlsx_layout as layout
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -51,6 +50,15 @@ def _lookup(context: dict, dotted: str, template_name: str):
     return value
 
 
+def _cell_kind(cell) -> str | None:
+    """The type a template cell declares by its number format: a numeric format
+    ("0", "#,##0", "0.0%") asks for a number, "@" or General keeps the value as given."""
+    fmt = cell.number_format or "General"
+    if fmt in ("General", "@") or not re.search(r"[0#]", fmt):
+        return None
+    return "percent" if "%" in fmt else "int"
+
+
 def _fill(cell, context: dict, template_name: str) -> None:
     text = cell.value
     if not isinstance(text, str) or "{{" not in text:
@@ -58,33 +66,60 @@ def _fill(cell, context: dict, template_name: str) -> None:
     whole = PLACEHOLDER.fullmatch(text.strip())
     if whole:
         value = _lookup(context, whole.group(1), template_name)
-        set_text_safe(cell, "" if value is None else value)
-        if isinstance(value, str):
-            _fit_lines(cell, value)
+        set_text_safe(cell, "" if value is None else typed(value, _cell_kind(cell)))
         return
     result = PLACEHOLDER.sub(lambda m: str(_lookup(context, m.group(1), template_name) or ""), text)
     set_text_safe(cell, result)
-    _fit_lines(cell, result)
 
 
-def _fit_lines(cell, text: str) -> None:
-    """A cell filled with several lines gets a row tall enough to show them, each line
-    wrapped at the cell's (merged) width: Excel does not grow the row of a merged cell."""
-    if "\n" not in text:
-        return
-    ws = cell.parent
-    size = (cell.font.sz if cell.font is not None and cell.font.sz else 11)
-    columns = [cell.column_letter]
-    for merged in ws.merged_cells.ranges:
-        if cell.coordinate in merged:
-            columns = [get_column_letter(c) for c in range(merged.min_col, merged.max_col + 1)]
-    width = sum(ws.column_dimensions[c].width or 8.43 for c in columns) * 11 / size  # in digit widths
-    lines = sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E7F else 1 for ch in line) / max(width, 1)))
-                for line in text.split("\n"))
-    needed = round(lines * size * 1.5, 1)
-    dimension = cell.parent.row_dimensions[cell.row]
-    if dimension.height is None or dimension.height < needed:
-        dimension.height = needed
+def _row_fields(ws, row: int) -> dict[int, str]:
+    """Column → field of the ``{{ row.field }}`` cells of the repeated row."""
+    fields = {}
+    for cell in ws[row]:
+        match = PLACEHOLDER.fullmatch(cell.value.strip()) if isinstance(cell.value, str) else None
+        if match and match.group(1).startswith("row."):
+            fields[cell.column] = match.group(1)[4:]
+    return fields
+
+
+def _is_total(item) -> bool:
+    return bool(item.get("total") if isinstance(item, dict) else getattr(item, "total", False))
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _total_formulas(ws, first: int, rows: list, fields: dict[int, str]) -> None:
+    """合计 rows (items with ``total``) of a repeated block become formulas: the sum of
+    the rows above since the previous 合计 row, or — when the rows carry a ``year``
+    column — SUMIF of that year over the block's body.  A formula replaces a value only
+    where it computes the same number."""
+    year_col = next((c for c, f in fields.items() if f == "year"), None)
+    body_end = next((first + i - 1 for i, item in enumerate(rows) if _is_total(item)), None)
+    previous = first - 1
+    for offset, item in enumerate(rows):
+        r = first + offset
+        if not _is_total(item):
+            continue
+        year = ws.cell(row=r, column=year_col).value if year_col else None
+        for col, field in fields.items():
+            cell = ws.cell(row=r, column=col)
+            if col == year_col or not _number(cell.value):
+                continue
+            letter = get_column_letter(col)
+            if _number(year) and body_end and body_end >= first:
+                y = get_column_letter(year_col)
+                formula = f"=SUMIF({y}{first}:{y}{body_end},{y}{r},{letter}{first}:{letter}{body_end})"
+            elif r - 1 > previous:
+                formula = f"=SUM({letter}{previous + 1}:{letter}{r - 1})"
+            else:
+                continue
+            expected, cell.value = cell.value, formula
+            if layout.formula_values_of(ws, cell) != expected:
+                cell.value = expected
+        if not _number(year):
+            previous = r
 
 
 def _repeat_row(ws: Worksheet) -> int | None:
@@ -127,8 +162,14 @@ def _insert_copies(ws: Worksheet, row_index: int, count: int) -> None:
 def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = None,
                 rows_by_sheet: dict[str, list] | None = None) -> bytes:
     """Fill ``xlsx/<template_name>``.  The first sheet repeats over ``context['rows']``
-    unless ``rows_by_sheet`` names a list per sheet title."""
+    unless ``rows_by_sheet`` names a list per sheet title.  Rows then grow to fit their
+    wrapped text, 合计 rows become SUM formulas (saved with their values) and each sheet's
+    page set-up is completed (A4, one page wide, page-number footer)."""
     path = templates.find("xlsx", template_name, user_dir)
+    if user_dir and not path.resolve().is_relative_to(templates.builtin_dir().resolve()):
+        from ..sources.safety import check_xlsx
+
+        check_xlsx(path)  # a user's template: the zip, DTD and row checks of any workbook
     workbook = load_workbook(path)
     for position, ws in enumerate(workbook.worksheets):
         rows = (rows_by_sheet or {}).get(ws.title)
@@ -137,6 +178,7 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
         repeat = _repeat_row(ws)
         if repeat is not None:
             rows = rows or []
+            fields = _row_fields(ws, repeat)
             _insert_copies(ws, repeat, len(rows) - 1)
             for offset, item in enumerate(rows):
                 row_context = {**context, "row": item}
@@ -145,41 +187,111 @@ def render_xlsx(template_name: str, context: dict, *, user_dir: Path | None = No
             if not rows:
                 for cell in ws[repeat]:
                     cell.value = None
+            _total_formulas(ws, repeat, rows, fields)
         for row in ws.iter_rows():
             for cell in row:
                 _fill(cell, context, template_name)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        layout.fit_rows(ws)
+        layout.ensure_page_setup(ws)
+    return layout.save(workbook)
 
 
-def table_workbook(sheets: list[tuple[str, list[str], list[list]]], *, widths: dict[str, list[int]] | None = None) -> bytes:
-    """A plain workbook: one sheet per (title, headers, rows); bold frozen header,
-    text through ``set_text_safe``.  For data tables (findings, figures, rankings)."""
+SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
+
+
+def typed(value, kind: str | None):
+    """``value`` as the cell should hold it: ``int`` turns digit text ("1", "2025")
+    into a number, ``percent`` turns "67%" into 0.67; anything else is unchanged."""
+    if kind == "int" and isinstance(value, str) and re.fullmatch(r"-?(0|[1-9]\d{0,14})", value.strip()):
+        return int(value.strip())
+    if kind == "percent" and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?%", value.strip()):
+        return float(value.strip()[:-1]) / 100
+    return value
+
+
+NUMBER_FORMATS = {"int": layout.INTEGER, "percent": layout.PERCENT, "ratio": layout.RATIO}
+
+
+def table_workbook(sheets: list[tuple[str, list[str], list[list]]], *, widths: dict[str, list[int]] | None = None,
+                   kinds: dict[str, dict[str, str]] | None = None,
+                   sums: dict[str, dict[str, list[str]]] | None = None) -> bytes:
+    """A printable data workbook: one sheet per (title, headers, rows), laid out by
+    ``write_table`` (header in row 1)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
     for title, headers, rows in sheets:
-        ws = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", title)[:31])
-        for col, header in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=col)
-            set_text_safe(cell, header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(rows, start=2):
-            for col, value in enumerate(row, start=1):
-                set_text_safe(ws.cell(row=r, column=col), value)
-        given = (widths or {}).get(title)
-        for col, header in enumerate(headers, start=1):
-            width = given[col - 1] if given and col <= len(given) else None
-            if width is None:
-                longest = max([len(str(header))] + [len(str(row[col - 1])) for row in rows[:200]
-                                                     if col <= len(row) and row[col - 1] is not None])
-                width = min(60, max(8, longest * 2 + 2))
-            ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
-        ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        ws = workbook.create_sheet(SHEET_NAME.sub("_", title)[:31])
+        write_table(ws, headers, rows, widths=(widths or {}).get(title), kinds=(kinds or {}).get(title),
+                    sums=(sums or {}).get(title))
+    return layout.save(workbook)
+
+
+def write_table(ws, headers: list[str], rows: list[list], *, title: str | None = None,
+                widths: list[float] | None = None, kinds: dict[str, str] | None = None,
+                sums: dict[str, list[str]] | None = None, highlight: set[int] = frozenset(),
+                landscape: bool | None = None) -> None:
+    """A bordered table on ``ws``: an optional title row, the 黑体 header (repeated on
+    every printed page and frozen), the rows (text through ``set_text_safe``).
+
+    ``kinds`` (header → int/percent/ratio) stores digit text as numbers and ratios with
+    a % format; ``sums`` (header → the headers it adds up) writes that column as SUM
+    formulas (saved with their values) where they equal the given value; ``highlight``
+    (row indexes) marks rows red.  Columns get the width of their text (``widths``
+    overrides), rows the height of their wrapped text; A4, one page wide."""
+    header_row = 1
+    if title:
+        header_row = 2
+        ws.cell(row=1, column=1).value = title
+        ws.cell(row=1, column=1).font = layout.font("title", 16)
+        ws.cell(row=1, column=1).alignment = layout.CENTER
+        if len(headers) > 1:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    _table_body(ws, header_row, headers, rows, kinds or {}, sums or {}, highlight)
+    given = list(widths or [])
+    layout.fit_columns(ws, header_row, header_row + 1, maximum=60, skip=set(range(1, len(given) + 1)))
+    for col, width in enumerate(given, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    layout.fit_rows(ws)
+    layout.page_setup(ws, landscape=landscape, title_rows=f"{header_row}:{header_row}", freeze=f"A{header_row + 1}")
+
+
+def _table_body(ws, header_row: int, headers: list[str], rows: list[list], kinds: dict[str, str],
+                sums: dict[str, list[str]], highlight: set[int]) -> None:
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=header_row, column=col)
+        set_text_safe(cell, header)
+        layout.stamp(cell, "header", alignment=layout.CENTER)
+    column_kinds = [kinds.get(h) for h in headers]
+    for index, row in enumerate(rows):
+        r = header_row + 1 + index
+        for col in range(1, len(headers) + 1):
+            kind = column_kinds[col - 1]
+            value = typed(row[col - 1], kind) if col <= len(row) else None
+            cell = ws.cell(row=r, column=col)
+            set_text_safe(cell, value)
+            numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+            alignment = layout.CENTER if numeric else layout.LEFT
+            if index in highlight:
+                layout.stamp(cell, alignment=alignment, color=layout.HIGHLIGHT_TEXT)
+                cell.fill = layout.HIGHLIGHT
+            else:
+                layout.stamp(cell, alignment=alignment)
+            if numeric and kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[kind]
+        for target, sources in sums.items():
+            _row_sum(ws, r, headers, target, sources)
+
+
+def _row_sum(ws, row: int, headers: list[str], target: str, sources: list[str]) -> None:
+    """Replace the ``target`` cell by =SUM(sources) when the sum equals its value."""
+    cell = ws.cell(row=row, column=headers.index(target) + 1)
+    parts = [ws.cell(row=row, column=headers.index(s) + 1) for s in sources]
+    if not all(_number(p.value) for p in parts) or not _number(cell.value):
+        return
+    if abs(sum(p.value for p in parts) - cell.value) > 1e-9:
+        return
+    first, last = parts[0].coordinate, parts[-1].coordinate
+    contiguous = [p.column for p in parts] == list(range(parts[0].column, parts[-1].column + 1))
+    cell.value = f"=SUM({first}:{last})" if contiguous else f"=SUM({','.join(p.coordinate for p in parts)})"

@@ -77,10 +77,12 @@ def read_sheets(path: Path, prefer: Collection[str] = ()) -> tuple[dict[str, lis
 
     warnings = check_file(path)
     kind = kind_of(path)
-    if kind == "csv":
-        return {path.stem: read_csv_rows(path)}, warnings
-    if kind in ("xls", "ods"):
-        return _read_calamine(path, kind, prefer), warnings
+    if kind in ("csv", "xls", "ods"):
+        from .. import limits
+
+        sheets = {path.stem: read_csv_rows(path)} if kind == "csv" else _read_calamine(path, kind, prefer)
+        limits.check_table_size(sheets, path)
+        return sheets, warnings
     if kind == "yaml":
         raise InputError("这里需要工作簿（.xlsx/.xls/.ods）或 CSV 文件，不是 YAML", Location(str(path)))
     return read_sheet_values(path, prefer), warnings

@@ -40,7 +40,7 @@ def blank_by_design(code: int) -> bool:
     return unicodedata.category(chr(code)) in ("Zs", "Zl", "Zp", "Cc", "Cf")
 
 
-@dataclass
+@dataclass(eq=False)  # one object per face and process: compared and hashed by identity
 class Face:
     """One face of one font file (path + index), as far as sp-docs needs it."""
 

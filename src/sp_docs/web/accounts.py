@@ -1,0 +1,144 @@
+"""Accounts and units: Argon2 password hashes, units with parent units, and
+which units an account may see (its own and every sub-unit; an admin all)."""
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import SpDocsError
+from .models import Account, Unit
+
+_hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile)
+MIN_PASSWORD = 8
+PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
+
+
+class AccountError(SpDocsError):
+    """A request about accounts that cannot be carried out; the message says why and what to do."""
+
+
+def use_cheap_hashes() -> None:
+    """Tests only: a fast Argon2 setting (the hashes stay real Argon2id)."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_password(length: int = 12) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 位，请换一个更长的密码")
+
+
+def check_username(username: str) -> str:
+    name = (username or "").strip()
+    if not name or len(name) > 64 or any(c.isspace() or ord(c) < 32 for c in name):
+        raise AccountError("用户名应为 1–64 个字符，不含空格；请换一个用户名")
+    return name
+
+
+def clean_unit_name(name: str) -> str:
+    text = " ".join((name or "").split())
+    if not text or len(text) > 200:
+        raise AccountError("单位名称不能为空，且不超过 200 字")
+    return text
+
+
+def get_or_create_unit(db: Session, name: str, parent: str | None = None) -> Unit:
+    name = clean_unit_name(name)
+    unit = db.scalar(select(Unit).where(Unit.name == name))
+    parent_unit = get_or_create_unit(db, parent) if parent else None
+    if unit is None:
+        unit = Unit(name=name, parent=parent_unit)
+        db.add(unit)
+        db.flush()
+    elif parent_unit is not None and unit.parent_id is None and parent_unit.id != unit.id:
+        if unit.id in {u.id for u in _ancestors(parent_unit)}:
+            raise AccountError(f"单位“{name}”不能挂在自己的下属单位“{parent}”下")
+        unit.parent = parent_unit
+    return unit
+
+
+def _ancestors(unit: Unit) -> list[Unit]:
+    found, current = [], unit
+    while current is not None and current not in found:
+        found.append(current)
+        current = current.parent
+    return found
+
+
+def add_account(db: Session, username: str, password: str, *, admin: bool = False,
+                unit_name: str | None = None) -> Account:
+    username = check_username(username)
+    check_password_rules(password)
+    if not admin and not unit_name:
+        raise AccountError("请指定账号所属的单位（--unit 单位名称），或用 --admin 创建管理员")
+    if db.scalar(select(Account).where(Account.username == username)) is not None:
+        raise AccountError(f"用户名“{username}”已存在；要改密码请用“重置密码”")
+    unit = get_or_create_unit(db, unit_name) if unit_name else None
+    account = Account(username=username, password_hash=hash_password(password), is_admin=admin, unit=unit)
+    db.add(account)
+    db.flush()
+    return account
+
+
+def reset_password(db: Session, username: str, password: str) -> Account:
+    check_password_rules(password)
+    account = db.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise AccountError(f"没有用户名为“{username}”的账号（accounts list 可列出全部账号）")
+    account.password_hash = hash_password(password)
+    from .models import WebSession
+
+    db.query(WebSession).filter(WebSession.account_id == account.id).delete()  # log out everywhere
+    return account
+
+
+def list_accounts(db: Session) -> list[Account]:
+    return list(db.scalars(select(Account).order_by(Account.username)))
+
+
+def subtree_ids(db: Session, unit_id: int) -> set[int]:
+    """The unit and all its sub-units (any depth)."""
+    children: dict[int | None, list[int]] = {}
+    for uid, parent in db.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, todo = set(), [unit_id]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children.get(current, []))
+    return found
+
+
+def visible_unit_ids(db: Session, account: Account) -> set[int] | None:
+    """The units whose data the account may see; None = every unit (admin)."""
+    if account.is_admin:
+        return None
+    if account.unit_id is None:
+        return set()
+    return subtree_ids(db, account.unit_id)
+
+
+def can_see(db: Session, account: Account, unit_id: int | None) -> bool:
+    """``unit_id`` None: something of no unit (an admin's roll-up): admins only."""
+    visible = visible_unit_ids(db, account)
+    return visible is None or (unit_id is not None and unit_id in visible)

@@ -1,0 +1,114 @@
+"""The ASGI application: services, security headers, error pages, routes."""
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from .common import BadForm, Forbidden, LoginRequired, NotFound, render
+from .config import Settings
+
+log = logging.getLogger("sp_docs.web")
+STATIC = Path(__file__).with_name("static")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+class Services:
+    """One service's database, file store and job runner."""
+
+    def __init__(self, settings: Settings, runner=None):
+        from .db import Database
+        from .storage import FileStore
+        from .tasks import Worker, interrupted_on_start
+        from .runner import LocalRunner
+
+        settings.prepare()
+        self.settings = settings
+        self.db = Database(settings.db_url)
+        self.db.migrate()
+        self.store = FileStore(settings.files_dir)
+        self.worker = Worker(self.db, self.store, settings)
+        self.runner = runner(self.worker) if runner else LocalRunner(self.worker, settings.workers)
+        for job_id in interrupted_on_start(self.db):
+            self.runner.submit(job_id)
+        self.data_cache: dict[int, object] = {}
+
+    def close(self) -> None:
+        self.runner.shutdown()
+        self.db.dispose()
+
+
+def create_app(settings: Settings, runner=None) -> FastAPI:
+    services = Services(settings, runner)
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        yield
+        services.close()
+
+    app = FastAPI(title="sp-docs", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.state.services = services
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        limit = settings.max_upload + 256 * 1024
+        if request.method == "POST":
+            length = request.headers.get("content-length")
+            if length is None and "multipart" in request.headers.get("content-type", ""):
+                return _error(request, 411, "上传请求缺少长度信息，请用浏览器的上传按钮重新上传。")
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                return _error(request, 413, f"文件太大：上传的文件不能超过 {settings.max_upload // (1024 * 1024)} MB。"
+                              "请删去工作簿中的图片或多余的工作表后再上传。")
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, _exc):
+        return _error(request, 404, "找不到这个页面或文件。可能是链接有误，或者它不属于您的单位。请从左侧菜单重新进入。")
+
+    @app.exception_handler(404)
+    async def not_found_route(request: Request, _exc):
+        return _error(request, 404, "找不到这个页面或文件。可能是链接有误，或者它不属于您的单位。请从左侧菜单重新进入。")
+
+    @app.exception_handler(405)
+    async def wrong_method(request: Request, _exc):
+        return _error(request, 405, "这个地址不能这样打开，请从菜单重新进入。")
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, _exc):
+        if request.url.path.endswith("/status") or request.method != "GET":
+            return _error(request, 401, "登录已过期，请重新登录。")
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, _exc):
+        return _error(request, 403, "您的账号不能进行这项操作。")
+
+    @app.exception_handler(BadForm)
+    async def bad_form(request: Request, _exc):
+        return _error(request, 400, "表单已过期或来源不明（安全校验未通过），未做任何修改。请返回后刷新页面，再提交一次。")
+
+    from . import (routes_admin, routes_auth, routes_certificates, routes_documents, routes_questionnaire,
+                   routes_submissions, routes_unit)
+
+    for module in (routes_auth, routes_unit, routes_documents, routes_questionnaire, routes_certificates,
+                   routes_submissions, routes_admin):
+        app.include_router(module.router)
+    return app
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    return render(request, "error.html", status_code=status, message=message, status=status)

@@ -379,7 +379,8 @@ def scan_text_problems(lines: list[str]) -> list[str]:
 
 
 # Two marks that never stand together in good text: a doubled end mark (“：：”, “。。”, “；。”…),
-# a doubled quote or book-title mark (“““”, “》》”…), an end mark after an opening quote.
+# a doubled quote or book-title mark (“““”, “》》”…), an end mark after an opening quote;
+# “‘ and ’” are nested quotes, not doubled ones.
 _ENDS = "：:。；;，,、！？"
-DOUBLED_MARKS = (f"[{_ENDS}][{_ENDS}]|“[“「『‘《\"]|[”」』’》\"]”|「「|」」|『『|』』|‘‘|’’|《《|》》|\"\"|''"
+DOUBLED_MARKS = (f"[{_ENDS}][{_ENDS}]|“[“「『《\"]|[”」』》\"]”|「「|」」|『『|』』|‘‘|’’|《《|》》|\"\"|''"
                  f"|[“「『‘《][{_ENDS}]")

@@ -24,7 +24,7 @@ from .commands.common import (  # noqa: F401
     templates_option,
     workbook_argument,
 )
-from .errors import InputError, SpDocsError
+from .errors import SpDocsError
 
 
 def _set_limits(ctx, param, values):
@@ -201,13 +201,11 @@ def all_documents(data_dir: Path, outdir: Path, force: bool):
     缺少可选文件时，用到它的那一项跳过（打印一行说明），其余照常生成。
     """
     from . import jobs
-    from .commands import register_all  # noqa: F401  (importing registers every step)
 
-    _import_all_jobs()
     workbook = jobs.example_workbook(data_dir)  # one clear error when there is no data
     console.print(f"数据：{workbook}")
     failed = skipped = 0
-    for name, step in jobs.EXAMPLE_STEPS.items():
+    for name, step in jobs.example_steps().items():
         try:
             written = step(data_dir, outdir, force)
         except jobs.StepSkipped as exc:
@@ -222,16 +220,6 @@ def all_documents(data_dir: Path, outdir: Path, force: bool):
     note = f"（跳过 {skipped} 项）" if skipped else ""
     console.print(f"全部完成{note}，输出在 {outdir}/" if not failed else f"[red]{failed} 项失败[/red]{note}")
     sys.exit(1 if failed else 0)
-
-
-def _import_all_jobs() -> None:
-    import importlib
-    import pkgutil
-
-    from . import jobs
-
-    for info in pkgutil.iter_modules(jobs.__path__):
-        importlib.import_module(f"{jobs.__name__}.{info.name}")
 
 
 from .commands import register_all  # noqa: E402

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..model import STATUS_CHOICES
 from ..output import safe_filename, write_bytes
 from . import example_step, load_valid
 from .progress import JobResult
@@ -31,7 +32,7 @@ def charts(view) -> list[dict]:
     status = figs["status"]
     out.append({"title": "双培对象完成情况（按类别）",
                 "svg": ch.hbar_chart([f"类别{t.code}" for t in Track],
-                                     [(s, [row[1 + i] for row in status.rows]) for i, s in enumerate(("培养中", "已完成", "终止"))],
+                                     [(s, [row[1 + i] for row in status.rows]) for i, s in enumerate(STATUS_CHOICES)],
                                      stacked=True, bar=16), "note": ""})
     act = figs["activity"]
     if act.rows:

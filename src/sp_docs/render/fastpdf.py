@@ -27,12 +27,12 @@ from pathlib import Path
 
 from pydyf import Array, Dictionary
 
+from ..units import PT_PER_MM
 from . import fonts
 from .fonts import Face, harfbuzz
 from .fonts import face as font_face
 from .fonts.embed import EmbeddedFont, embed_font, font_objects
 
-PT_PER_MM = 72 / 25.4
 _BG_FIRST_ID = 3  # object ids 1 = catalog, 2 = page tree, then the background's objects
 
 

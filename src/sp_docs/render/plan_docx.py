@@ -15,13 +15,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from ..errors import InputError, TemplateError
+from ..units import CHAR_PT, SEAL_MM, TYPE_AREA_HEIGHT_PT, TYPE_AREA_WIDTH_MM, pt_to_mm
 from . import ooxml, templates
 
 BODY_PT = 16
-CHAR_PT = 442.2 / 28  # character pitch of the 156 mm type area
 LINE_PT = 28.95
 COLOPHON_ROW_PT = 28
-TYPE_AREA_PT = 225 * 72 / 25.4
+TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 
 
 def _title(document, lines: list[str], **fmt):
@@ -102,26 +102,9 @@ def _para(document, style: str, text: str = "", **fmt):
     return paragraph
 
 
-def _width_chars(text: str) -> float:
-    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
-
-
-def signature_indents(issuer: str, sign_date: str, sealed: bool) -> tuple[float, float]:
-    """Right indents (in characters) of the 署名 and the 成文日期 (GB/T 9704 7.3.5). A 署名
-    longer than the line wraps, so it counts as one full line (its width capped)."""
-    date_w = _width_chars(sign_date)
-    if sealed:
-        date_indent = 4
-        name_w = min(_width_chars(issuer), 28.0)
-        return max(0.0, date_indent + (date_w - name_w) / 2), date_indent
-    name_indent = 2
-    name_w = min(_width_chars(issuer), 28.0 - name_indent)
-    return name_indent, max(0.0, name_indent + name_w - 2 - date_w)
-
-
 def _notice(document, view, seal: Path | None) -> None:
     if view.mark_text:
-        size = min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text), 1))
+        size = view.mark_size
         mark = _para(document, "发文机关标志", space_before=Mm(35) - Pt(LINE_PT))
         ooxml.set_run_font(mark.add_run(view.mark_text), "title", size)
         _para(document, "发文字号")
@@ -138,19 +121,17 @@ def _notice(document, view, seal: Path | None) -> None:
     # unsealed: 署名 one line below the text; sealed: room for the seal's upper part
     for _ in range(2 if seal is not None else 1):
         _para(document, "公文正文", keep_with_next=True)
-    date_w = _width_chars(view.sign_date)
-    name_indent, date_indent = signature_indents(view.issuer, view.sign_date, seal is not None)
+    name_indent, date_indent = view.signature.name_indent, view.signature.date_indent
     name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent), keep_with_next=True)
     _para(document, "署名日期", view.sign_date, right_indent=Pt(CHAR_PT * date_indent))
     if seal is not None:
         run = name.add_run()
         try:
-            run.add_picture(str(seal), width=Mm(42))
+            run.add_picture(str(seal), width=Mm(SEAL_MM))
         except Exception:
             raise InputError(f"印章图片无法读取（应为 PNG 或 JPG）：{seal}") from None
-        right_edge_mm = 156 - CHAR_PT * date_indent * 25.4 / 72
-        centre_mm = right_edge_mm - date_w * CHAR_PT * 25.4 / 72 / 2
-        ooxml.float_picture_behind(run, offset_x_emu=Mm(centre_mm - 21), offset_y_emu=Mm(-14))
+        centre_mm = TYPE_AREA_WIDTH_MM - pt_to_mm(view.signature.seal_centre_chars * CHAR_PT)
+        ooxml.float_picture_behind(run, offset_x_emu=Mm(centre_mm - SEAL_MM / 2), offset_y_emu=Mm(-14))
 
 
 def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=None):
@@ -287,7 +268,7 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
-    _table(document, a2.columns, a2.rows, [14, 24, 26, 26, 24, 42], row_height=22)
+    _table(document, a2.columns, a2.rows, a2.widths_mm, row_height=22)
     _para(document, "版记", "注：")
     for n, note in enumerate(a2.notes, start=1):
         _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..model import STATUS_CHOICES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -43,7 +45,6 @@ GENDERS = ("男", "女")
 POLITICAL_CHOICES = ("中共党员", "中共预备党员", "共青团员", "群众", "民主党派", "无党派人士")
 TRACK_CHOICES = ("1", "2")
 BACKBONE_LEVELS = ("省级", "市级", "县级", "校级")
-STATUS_CHOICES = ("培养中", "已完成", "终止")
 RATING_CHOICES = ("优秀", "合格", "基本合格", "不合格")
 RECORD_FORMS = ("谈心谈话", "听课指导", "业务督导", "专题教研", "示范课", "公开课", "党课学习",
                 "主题党日", "集体备课", "其他")
@@ -86,7 +87,7 @@ TRAINEES = Sheet("双培对象", "trainees", (
     Column("第二培养人职务", "mentor2_position", "text"),
     Column("建档时间", "filed_on", "date", True, "如 2023.09.01"),
     Column("计划完成年度", "plan_year", "year", True, "如 2025"),
-    Column("完成情况", "status", "choice", False, "培养中 / 已完成 / 终止", STATUS_CHOICES),
+    Column("完成情况", "status", "choice", False, " / ".join(STATUS_CHOICES), STATUS_CHOICES),
     Column("完成时间", "completed_on", "date", False, "已完成的填写"),
     Column("备注", "note", "multiline"),
 ), "每名双培对象一行；培养人 1–2 名")

@@ -138,6 +138,7 @@ def visible_unit_ids(db: Session, account: Account) -> set[int] | None:
     return subtree_ids(db, account.unit_id)
 
 
-def can_see(db: Session, account: Account, unit_id: int) -> bool:
+def can_see(db: Session, account: Account, unit_id: int | None) -> bool:
+    """``unit_id`` None: something of no unit (an admin's roll-up): admins only."""
     visible = visible_unit_ids(db, account)
-    return visible is None or unit_id in visible
+    return visible is None or (unit_id is not None and unit_id in visible)

@@ -102,10 +102,10 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
         return _error(request, 400, "表单已过期或来源不明（安全校验未通过），未做任何修改。请返回后刷新页面，再提交一次。")
 
     from . import (routes_admin, routes_auth, routes_certificates, routes_documents, routes_questionnaire,
-                   routes_unit)
+                   routes_submissions, routes_unit)
 
     for module in (routes_auth, routes_unit, routes_documents, routes_questionnaire, routes_certificates,
-                   routes_admin):
+                   routes_submissions, routes_admin):
         app.include_router(module.router)
     return app
 

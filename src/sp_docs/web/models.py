@@ -83,7 +83,7 @@ class Job(Base):
     __tablename__ = "jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=public_id)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)  # None: an admin's job
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     kind: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -105,7 +105,7 @@ class StoredFile(Base):
     __tablename__ = "files"
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=public_id)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)  # None: an admin's
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
     role: Mapped[str] = mapped_column(String(16), default="document")  # document | zip | preview
     name: Mapped[str] = mapped_column(String(255))
@@ -135,3 +135,25 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Submission(Base):
+    """One 报送 of a unit's 附件2 for a year, with the exact file; never overwritten.
+    The unit's status for the year is its newest submission's: submitted (已报送),
+    returned (已退回, with the bureau's comment) or withdrawn (未报送)."""
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=public_id)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    account: Mapped[Account] = relationship()
+    file: Mapped[StoredFile] = relationship()
+    unit: Mapped[Unit] = relationship()

@@ -79,7 +79,8 @@ def start_job(request: Request, db, account, kind: str, params: dict, upload=Non
     if kind == "ledgers" and params.get("trainee"):
         title += f"_{params['trainee']}"
     params = {"kind": kind, "upload_id": upload.id if upload else None, **params}
-    job = Job(unit_id=account.unit_id, account_id=account.id, kind=kind, title=f"{title}_{account.unit.name}",
+    owner = account.unit.name if account.unit else "管理员"
+    job = Job(unit_id=account.unit_id, account_id=account.id, kind=kind, title=f"{title}_{owner}",
               params=json.dumps(params, ensure_ascii=False, default=str))
     db.add(job)
     db.flush()

@@ -15,7 +15,7 @@ from ..errors import Problem
 from .accounts import can_see, visible_unit_ids
 from .auth import audit
 from .common import MEDIA_TYPES, NotFound, checked_form, client_address, download, render, require_login, services
-from .models import Account, StoredFile, Unit, Upload
+from .models import StoredFile, Unit, Upload
 
 router = APIRouter()
 
@@ -159,4 +159,3 @@ async def stored_file(request: Request, public: str, name: str):
                         inline=item.role == "preview")
 
 
-__all__ = ["router", "current_upload", "visible_filter", "Account"]

@@ -22,7 +22,7 @@ log = logging.getLogger("sp_docs.web")
 
 KIND_TITLES = {"annex2": "附件2 实施情况汇总表", "annex1": "附件1 三年实施计划指导性任务表",
                "ledgers": "附件3 培养台账", "mentors": "结对帮带名单", "plan": "实施方案",
-               "certificates": "荣誉证书"}
+               "certificates": "荣誉证书", "rollup": "全市汇总表"}
 
 
 @dataclass
@@ -118,6 +118,25 @@ def _certificates(ctx: TaskContext) -> list[Path]:
     return outcome.result.written
 
 
+def _rollup(ctx: TaskContext) -> list[Path]:
+    """The submitted returns of the year → the city workbook (``sp-docs merge``)."""
+    from ..jobs.merge import merge
+
+    year = ctx.params["year"]
+    folder = ctx.outdir / "returns"
+    folder.mkdir()
+    paths = []
+    for unit, path in ctx.params["returns"]:
+        target = folder / f"{safe_filename(f'附件2_实施情况汇总表_{unit}_{year}')}.xlsx"
+        shutil.copyfile(ctx.inputs[path], target)
+        paths.append(target)
+    if not paths:
+        raise SpDocsError(f"{year}年还没有单位报送，无法汇总")
+    path, rolled, _comparison = merge(paths, ctx.outdir / "out" / f"全市汇总表_{year}.xlsx")
+    ctx.messages.append(rolled.summary())
+    return [path]
+
+
 def _has_unit(workbook: Path, name: str) -> bool:
     from ..jobs import load_valid
 
@@ -140,7 +159,7 @@ def page_images(pdf: Path, folder: Path, dpi: int = 60, last: int | None = None)
 
 KINDS: dict[str, Callable[[TaskContext], list[Path]]] = {
     "annex2": _annex2, "annex1": _annex1, "mentors": _mentors, "ledgers": _ledgers, "plan": _plan,
-    "certificates": _certificates}
+    "certificates": _certificates, "rollup": _rollup}
 
 
 class Worker:
@@ -155,7 +174,7 @@ class Worker:
             if job is None or job.status != "queued":
                 return
             job.status, job.started_at = "running", utcnow()
-            unit = s.get(Unit, job.unit_id).name
+            unit = s.get(Unit, job.unit_id).name if job.unit_id else ""
             params = json.loads(job.params)
             upload = s.get(Upload, params["upload_id"]) if params.get("upload_id") else None
             workbook = self.store.path(upload.stored_name) if upload else None
@@ -166,6 +185,8 @@ class Worker:
         outdir.mkdir(parents=True)
         ctx = TaskContext(unit, params, outdir, workbook, self._progress(job_id))
         names = {str(workbook): shown_name or "数据工作簿"} if workbook else {}
+        for _unit, stored in params.get("returns", []):
+            ctx.inputs[stored] = self.store.path(stored)
         if params.get("list_stored"):
             ctx.inputs["list"] = self.store.path(params["list_stored"])
             names[str(ctx.inputs["list"])] = params.get("list_name") or "名单"

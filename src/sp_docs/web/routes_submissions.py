@@ -1,0 +1,177 @@
+"""报送: a unit submits its 附件2 for a year (withdraw, resubmit); the bureau (admin, or a
+parent unit for its sub-units) sees 报送情况, returns a submission with a comment and
+rolls the submitted returns up into the city table (``sp-docs merge``)."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from .accounts import can_see, subtree_ids
+from .auth import audit
+from .common import NotFound, checked_form, client_address, render, require_login, services
+from .models import StoredFile, Submission, Unit, utcnow
+from .routes_documents import dataset_of, recent_jobs, start_job
+from .routes_unit import current_upload
+
+router = APIRouter()
+STATUS = {"submitted": "已报送", "returned": "已退回", "withdrawn": "未报送"}
+
+
+def latest(db, unit_id: int, year: int) -> Submission | None:
+    return db.scalar(select(Submission).where(Submission.unit_id == unit_id, Submission.year == year)
+                     .order_by(Submission.id.desc()).limit(1))
+
+
+def overseen_units(db, account) -> list[Unit]:
+    """The units whose returns the account oversees: every unit (admin) or its sub-units."""
+    if account.is_admin:
+        return list(db.scalars(select(Unit).order_by(Unit.id)))
+    if account.unit_id is None:
+        return []
+    ids = subtree_ids(db, account.unit_id) - {account.unit_id}
+    return list(db.scalars(select(Unit).where(Unit.id.in_(ids or {-1})).order_by(Unit.id)))
+
+
+def _year(value, default: int) -> int:
+    text = str(value or "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else default
+
+
+def _years(svc, db, account) -> list[int]:
+    this_year = dt.date.today().year
+    years = {this_year, this_year - 1}
+    if account.unit_id:
+        data = dataset_of(svc, current_upload(db, account.unit_id))
+        if data is not None and data.unit(account.unit.name):
+            from ..documents.annex2 import available_years
+
+            years |= set(available_years(data, account.unit.name))
+    years |= set(db.scalars(select(Submission.year).distinct()))
+    return sorted(years, reverse=True)
+
+
+@router.get("/submissions")
+async def submissions_page(request: Request):
+    svc = services(request)
+    with svc.db.session() as db:
+        _row, account = require_login(request, db)
+        years = await run_in_threadpool(_years, svc, db, account)
+        year = _year(request.query_params.get("year"), years[0] if years else dt.date.today().year)
+        own = latest(db, account.unit_id, year) if account.unit_id else None
+        history = list(db.scalars(select(Submission).where(Submission.unit_id == account.unit_id)
+                                  .order_by(Submission.id.desc()).limit(30))) if account.unit_id else []
+        board = [(unit, latest(db, unit.id, year)) for unit in overseen_units(db, account)]
+        return render(request, "submissions.html", years=years, year=year, own=own, history=history, board=board,
+                      STATUS=STATUS, jobs=recent_jobs(db, account, ("rollup",), limit=10) if board else [])
+
+
+def _make_return(svc, upload, unit: str, year: int) -> tuple[bytes, str, int]:
+    from ..jobs.annex2 import annex2
+
+    folder = Path(tempfile.mkdtemp(dir=svc.settings.work_dir))
+    try:
+        written, view = annex2(svc.store.path(upload.stored_name), unit, folder, year=year, formats=["xlsx"])
+        return written[0].read_bytes(), written[0].name, len(view.rows)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.post("/submissions/submit")
+async def submit(request: Request):
+    from ..errors import SpDocsError
+
+    svc = services(request)
+    with svc.db.session() as db:
+        row, account = require_login(request, db)
+        form = await checked_form(request, row)
+        if account.unit_id is None:
+            raise NotFound()
+        year = _year(form.get("year"), 0)
+        upload = current_upload(db, account.unit_id)
+        if not year or upload is None:
+            return render(request, "error.html", status_code=400, status=400,
+                          message="请先上传检查通过的数据，并选择“年度”后再点“报送”。")
+        previous = latest(db, account.unit_id, year)
+        if previous is not None and previous.status == "submitted":
+            return RedirectResponse(f"/submissions?year={year}", status_code=303)
+        try:
+            data, name, rows = await run_in_threadpool(_make_return, svc, upload, account.unit.name, year)
+        except SpDocsError as exc:
+            return render(request, "error.html", status_code=400, status=400,
+                          message=f"未能报送：{str(exc).replace(str(svc.store.path(upload.stored_name)), upload.original_name)}")
+        stored = StoredFile(unit_id=account.unit_id, role="submission", name=name,
+                            stored_name=svc.store.save_bytes(data, "xlsx"), size=len(data))
+        db.add(stored)
+        db.flush()
+        db.add(Submission(unit_id=account.unit_id, account_id=account.id, year=year, file_id=stored.id, rows=rows))
+        audit(db, account, "报送", f"{year}年附件2（{rows} 人）", client_address(request))
+    return RedirectResponse(f"/submissions?year={year}", status_code=303)
+
+
+def _visible_submission(db, account, public: str) -> Submission:
+    item = db.scalar(select(Submission).where(Submission.public_id == public))
+    if item is None or not can_see(db, account, item.unit_id):
+        raise NotFound()
+    return item
+
+
+@router.post("/submissions/{public}/withdraw")
+async def withdraw(request: Request, public: str):
+    with services(request).db.session() as db:
+        row, account = require_login(request, db)
+        await checked_form(request, row)
+        item = _visible_submission(db, account, public)
+        if item.unit_id != account.unit_id or item.status != "submitted" or latest(db, item.unit_id, item.year) is not item:
+            raise NotFound()
+        db.add(Submission(unit_id=item.unit_id, account_id=account.id, year=item.year, file_id=item.file_id,
+                          rows=item.rows, status="withdrawn"))
+        audit(db, account, "撤回报送", f"{item.year}年附件2", client_address(request))
+        return RedirectResponse(f"/submissions?year={item.year}", status_code=303)
+
+
+@router.post("/submissions/{public}/return")
+async def send_back(request: Request, public: str):
+    with services(request).db.session() as db:
+        row, account = require_login(request, db)
+        form = await checked_form(request, row)
+        item = _visible_submission(db, account, public)
+        if item.unit_id not in {u.id for u in overseen_units(db, account)} or item.status != "submitted":
+            raise NotFound()
+        comment = " ".join(str(form.get("comment") or "").split())[:500]
+        if not comment:
+            return render(request, "error.html", status_code=400, status=400,
+                          message="退回时请在“退回意见”中写明需要修改的地方。")
+        db.add(Submission(unit_id=item.unit_id, account_id=item.account_id, year=item.year, file_id=item.file_id,
+                          rows=item.rows, status="returned", comment=comment, decided_at=utcnow(),
+                          decided_by=account.username))
+        audit(db, account, "退回报送", f"{item.unit.name} {item.year}年：{comment}", client_address(request))
+        return RedirectResponse(f"/submissions?year={item.year}", status_code=303)
+
+
+@router.post("/submissions/rollup")
+async def rollup(request: Request):
+    svc = services(request)
+    with svc.db.session() as db:
+        row, account = require_login(request, db)
+        form = await checked_form(request, row)
+        units = overseen_units(db, account)
+        if not units:
+            raise NotFound()
+        year = _year(form.get("year"), 0)
+        returns = [(unit.name, sub.file.stored_name) for unit in units
+                   if (sub := latest(db, unit.id, year)) is not None and sub.status == "submitted"]
+        if not returns:
+            return render(request, "error.html", status_code=400, status=400,
+                          message=f"{year}年还没有单位报送，暂时无法生成全市汇总表。")
+        job = start_job(request, db, account, "rollup", {"year": year, "returns": returns})
+        job_id, job_public = job.id, job.public_id
+    svc.runner.submit(job_id)
+    return RedirectResponse(f"/jobs/{job_public}", status_code=303)

@@ -43,8 +43,14 @@ class _Budget:
         self.loops = now.render_loops
         self.chars = int(now.render_mb * 1024 * 1024)
         self.deadline = time.monotonic() + now.render_seconds
+        self.calls = 0
 
     def tick(self) -> None:
+        self.calls += 1
+        if not self.calls & 31:  # the clock every 32 calls: cheap enough for every lookup
+            self.check_clock()
+
+    def check_clock(self) -> None:
         if time.monotonic() > self.deadline:
             raise self.refuse("模板渲染的时间", "render_seconds")
 
@@ -237,12 +243,20 @@ class LimitedEnvironment(SandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj, attribute):
-        _budget().tick()
-        return super().getattr(obj, attribute)
+        budget = _BUDGET.get()  # the hottest path: the clock check inlined
+        if budget is not None:
+            budget.calls += 1
+            if not budget.calls & 31:
+                budget.check_clock()
+        return SandboxedEnvironment.getattr(self, obj, attribute)
 
     def getitem(self, obj, argument):
-        _budget().tick()
-        return super().getitem(obj, argument)
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.calls += 1
+            if not budget.calls & 31:
+                budget.check_clock()
+        return SandboxedEnvironment.getitem(self, obj, argument)
 
 
 def _unfoldable(name: str, func):
@@ -257,7 +271,8 @@ def _unfoldable(name: str, func):
     def wrapper(context, *args, **kwargs):
         budget = _budget()
         budget.tick()
-        _check_filter(budget, name, args, kwargs)
+        if len(args) > 1 or kwargs:  # a filter without arguments cannot blow up its value
+            _check_filter(budget, name, args, kwargs)
         if kind is _PassArg.context:
             return func(context, *args, **kwargs)
         if kind is _PassArg.eval_context:

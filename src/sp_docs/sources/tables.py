@@ -79,15 +79,20 @@ PROGRESS_EVERY = 20_000
 def _all_rows(ws, path: Path) -> list[tuple]:
     """Every row of a read-only sheet, padded to the widest one.  The sheet's
     ``<dimension>`` is not trusted (programs other than Excel often write it
-    wrong and openpyxl would stop there); long sheets report progress."""
+    wrong and openpyxl would stop there); long sheets report progress (rows
+    with content; the empty rows of a sparse sheet share one blank tuple)."""
     ws.reset_dimensions()
     rows: list = []
+    filled = 0
     for row in ws.iter_rows(values_only=True):
         rows.append(row)
-        if len(rows) % PROGRESS_EVERY == 0:
-            limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {len(rows):,} 行…")
+        if row:
+            filled += 1
+            if filled % PROGRESS_EVERY == 0:
+                limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {filled:,} 行…")
     width = max((len(row) for row in rows), default=0)
-    return [tuple(row) + (None,) * (width - len(row)) for row in rows]
+    blank = (None,) * width
+    return [tuple(row) + (None,) * (width - len(row)) if row else blank for row in rows]
 
 
 def _reason(exc: Exception) -> str:

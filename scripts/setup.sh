@@ -29,6 +29,21 @@ if (( ${#missing[@]} )); then
   fc-cache -f >/dev/null 2>&1 || true
 fi
 
+# LibreOffice and WPS for Linux ask fontconfig for the official fonts a DOCX names (仿宋_GB2312,
+# 方正小标宋简体, 黑体, 楷体_GB2312, 宋体 and the Windows names): this alias file maps them to the
+# open fonts the PDF embeds (sp-docs fonts shows the result; --install-aliases does it per user).
+ALIASES=templates/fontconfig/65-sp-docs-gongwen.conf
+CONF_DIR=${SP_DOCS_FONTCONF_DIR:-/etc/fonts/conf.d}
+if [[ -d $CONF_DIR ]] && ! cmp -s "$ALIASES" "$CONF_DIR/$(basename "$ALIASES")"; then
+  SUDO=""; [[ $(id -u) != 0 && ! -w $CONF_DIR ]] && SUDO="sudo"
+  if $SUDO install -m 644 "$ALIASES" "$CONF_DIR/"; then
+    fc-cache -f >/dev/null 2>&1 || true
+    echo "已安装字体别名：$CONF_DIR/$(basename "$ALIASES")"
+  else
+    echo "未能安装字体别名（可改用 sp-docs fonts --install-aliases 为当前用户安装）" >&2
+  fi
+fi
+
 if [[ $WITH_TESTS == 1 ]] && command -v pg_lsclusters >/dev/null; then
   # The web service's tests also run against PostgreSQL: start the local server and
   # give the tests a throw-away role and database (see tests/web/conftest.py).

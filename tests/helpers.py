@@ -10,6 +10,9 @@ import pdfplumber
 from docx import Document
 from openpyxl import load_workbook
 
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data_examples"  # also in conftest; import from here (tests/web has a conftest of its own)
+
 
 def _open(source) -> io.BytesIO | str:
     if isinstance(source, (bytes, bytearray)):

@@ -1,7 +1,7 @@
 """The example city with its rules file finds exactly the deliberate shortfalls of data_examples/README.md."""
 from __future__ import annotations
 
-from conftest import EXAMPLES
+from helpers import EXAMPLES
 
 RULES = EXAMPLES / "rules.yaml"
 

@@ -48,7 +48,8 @@ def test_annex1_header_lines_compact_in_libreoffice(tmp_path):
         chars = doc.pages[0].chars
     # the first header cell “骨干教师培养成共产党员数” wraps over several lines in its narrow column
     first = min((c for c in chars if c["text"] == "骨"), key=lambda c: (c["top"], c["x0"]))
-    head = [c for c in chars if c["text"] in "骨干教师培养成共产党员数" and abs(c["x0"] - first["x0"]) < 25]
+    head = [c for c in chars if c["text"] in "骨干教师培养成共产党员数" and abs(c["x0"] - first["x0"]) < 25
+            and c["top"] >= first["top"] - 1]  # not the title's 培 above the table
     tops = sorted({round(c["top"], 1) for c in head})
     pitches = [b - a for a, b in zip(tops, tops[1:])]
     pitches = pitches[:next((i for i, p in enumerate(pitches) if p > 40), len(pitches))]  # the header cell only

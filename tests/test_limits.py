@@ -87,6 +87,10 @@ def test_repetition_and_growth_are_refused_before_they_allocate():
     refused("{{ '%999999999d' % 1 }}", "“%”格式的宽度")
     refused("{{ 7 ** 100000000 }}", "乘方")
     refused("{{ 'x'.center(10**9) }}", "长度")
+    refused("{{ 'a'|center(10**9) }}", "center")
+    refused("{{ ('x\n' * 1000000)|indent(100) }}", "indent")
+    refused("{{ ('a' * 1000000)|replace('a', 'a' * 100) }}", "replace")
+    refused("{{ '%999999999d'|format(1) }}", "format")
 
 
 def test_loops_draw_from_one_budget_and_huge_ranges_are_not_overflow_errors():
@@ -108,7 +112,8 @@ def test_output_cap(monkeypatch):
 def test_memory_cap_turns_memory_error_into_a_refusal(monkeypatch):
     monkeypatch.setenv("SP_DOCS_LIMIT_RENDER_MEMORY_MB", "64")
     started = time.monotonic()
-    refused("{{ 'a'|center(500000000) }}", "内存", "64 MB")
+    refused("{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+            "内存", "64 MB")
     assert time.monotonic() - started < 5
     assert render("{{ 'a'|center(5) }}") == "  a  "  # the process limit is restored
 

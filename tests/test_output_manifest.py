@@ -87,3 +87,21 @@ def test_rerun_without_force_removes_nothing(tmp_path, runner):
     result = runner.invoke(main, ["ledgers", str(data), "-o", str(out), "--format", "docx", "--jobs", "1"])
     assert result.exit_code != 0 and "--force" in result.output
     assert sorted(p.name for p in (out / "培养台账_Word").iterdir()) == before
+
+
+def test_merge_never_writes_over_a_return(tmp_path, runner):
+    folder = tmp_path / "returns"
+    shutil.copytree(Path(__file__).resolve().parent / "office_files" / "returns", folder)
+    (folder / "说明.docx").unlink()
+    target = folder / "东湖区.xlsx"
+    before = target.read_bytes()
+    for args in (["merge", str(target), str(folder / "西岭县.XLSX")], ["merge", str(folder)]):
+        result = runner.invoke(main, [*args, "-o", str(target), "--force"])
+        assert result.exit_code == 2, result.output
+        assert "输入文件" in result.output and target.read_bytes() == before
+    # an earlier city workbook in the folder is not a return: skipped, and rewritten with --force
+    city = folder / "全市汇总.xlsx"
+    assert runner.invoke(main, ["merge", str(folder), "-o", str(city)]).exit_code == 0
+    result = runner.invoke(main, ["merge", str(folder), "-o", str(city), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "读取文件 5 个" in result.output

@@ -73,7 +73,7 @@ def test_docx_signature_page_in_libreoffice(tmp_path):
 
 
 def test_long_issuer_wraps_and_the_date_stays_on_one_line():
-    from sp_docs.render.plan_docx import signature_indents
+    from sp_docs.documents.signature import signature_indents
 
     view = _view("long", False)
     name_indent, date_indent = signature_indents(view.issuer, view.sign_date, False)

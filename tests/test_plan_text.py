@@ -38,7 +38,7 @@ def test_every_text_answer_prints_without_doubled_marks():
         base = TWIN if q.id == "brand_name" else PLAIN_WITH_THEME
         for value in _typed_values(core):
             answers = answers_mod.complete({**base, q.id: value})
-            if q.form == "name" or value.rstrip("".join(END_MARKS)) == core:
+            if q.form in ("name", "quoted") or value.rstrip("".join(END_MARKS)) == core:
                 assert answers[q.id] == core, (q.id, value, answers[q.id])
             else:  # a list keeps its quotes; only the end marks the template adds go
                 assert answers[q.id] == value.rstrip("".join(END_MARKS)), (q.id, value, answers[q.id])
@@ -51,7 +51,10 @@ def test_every_text_answer_prints_without_doubled_marks():
 def test_marks_inside_an_answer_are_kept():
     answers = answers_mod.complete({**TWIN, "brand_name": "“红烛”与“先锋”", "school_name": "青川县第一中学（高中部）",
                                     "recipients": "各党支部，各处室", "cc": "“县教育局”"})
-    assert answers["brand_name"] == "“红烛”与“先锋”"
+    assert answers["brand_name"] == "‘红烛’与‘先锋’"  # nested in the template's “ ”: single quotes
+    lines = _plan_text(ip.build(answers))
+    assert any("“‘红烛’与‘先锋’”" in line for line in lines) and ip.scan_text_problems(lines) == []
+    assert answers_mod.complete({**TWIN, "brand_name": "红烛“先锋”"})["brand_name"] == "红烛‘先锋’"
     assert answers["school_name"] == "青川县第一中学（高中部）"
     assert answers["recipients"] == "各党支部，各处室" and answers["cc"] == "“县教育局”"
     with pytest.raises(answers_mod.InputError, match="只有标点符号"):

@@ -225,7 +225,7 @@ def test_check_rules_exit_codes_and_xlsx(tmp_path, runner):
 @pytest.mark.skipif(not (Path(__file__).parents[1] / "data_examples" / "city.xlsx").exists(),
                     reason="example data missing")
 def test_example_city_shortfalls(city):
-    from conftest import EXAMPLES
+    from helpers import EXAMPLES
     from sp_docs.rules.config import load_settings
     from sp_docs.rules.programme import run_rules
 

@@ -33,7 +33,10 @@ def workbooks(tmp_path_factory, city_workbook, city) -> dict[str, Path]:
     from sp_docs.jobs.mentors import mentors
     from sp_docs.jobs.merge import merge
     from sp_docs.jobs.points import points
-    from sp_docs.jobs.report import report
+    from sp_docs.documents import report as report_doc
+    from sp_docs.jobs.report import figures_workbook
+    from sp_docs.rules.config import load_settings
+    from sp_docs.rules.programme import run_rules
     from sp_docs.jobs.rules import run_check, write_input_problems
     from sp_docs.sources import load_dataset
     from sp_docs.sources.blank import blank_workbook
@@ -53,17 +56,25 @@ def workbooks(tmp_path_factory, city_workbook, city) -> dict[str, Path]:
     ranking, candidates = points(city_workbook, out / "points", achievements=EXAMPLES / "points_achievements.yaml",
                                  year=YEAR, top_percent=10)[0]
     found["党员积分"], found["推荐人选名单"] = ranking, candidates
-    found["统计报告数据"] = next(p for p in report(city_workbook, None, out / "report").written if p.suffix == ".xlsx")
+    # the report's data workbook as the report job writes it (its PDF is tested in test_report)
+    view = report_doc.build(city, None, run_rules(city, load_settings(None)))
+    found["统计报告数据"] = out / "统计报告_数据.xlsx"
+    found["统计报告数据"].write_bytes(figures_workbook(view))
     found["问题清单"] = run_check(city, EXAMPLES / "rules.yaml", out / "问题清单.xlsx")[1]
     _, problems = load_dataset(Path(__file__).parent / "fixtures" / "mistakes.xlsx")
     found["填写问题"] = write_input_problems(problems, out / "填写问题.xlsx")
     (out / "双培数据.xlsx").write_bytes(blank_workbook())
     found["数据工作簿"] = out / "双培数据.xlsx"
+    from sp_docs.questionnaire.answers import defaults
+    from sp_docs.questionnaire.workbook import build_workbook
+
+    (out / "问卷.xlsx").write_bytes(build_workbook(defaults()))
+    found["问卷"] = out / "问卷.xlsx"
     return found
 
 
 KINDS = ["附件1", "附件2", "全市汇总表", "培养台账", "目录", "结对帮带名单", "党员积分", "推荐人选名单",
-         "统计报告数据", "问题清单", "填写问题", "数据工作簿"]
+         "统计报告数据", "问题清单", "填写问题", "数据工作簿", "问卷"]
 
 
 def _sheets(path: Path, data_only: bool = False):
@@ -183,7 +194,7 @@ def _needed_lines(text: str, width_units: float, size: float) -> int:
     return lines
 
 
-@pytest.mark.parametrize("kind", ["附件2", "全市汇总表", "培养台账", "结对帮带名单", "问题清单", "填写问题", "附件1"])
+@pytest.mark.parametrize("kind", ["附件2", "全市汇总表", "培养台账", "结对帮带名单", "问题清单", "填写问题", "附件1", "问卷"])
 def test_rows_are_tall_enough_for_their_wrapped_text(workbooks, kind):
     from openpyxl.utils import get_column_letter
 

@@ -68,9 +68,10 @@ def _wait_gone(workers: set[int], seconds: float) -> set[int]:
     return {p for p in workers if _alive(p)}
 
 
-def test_sigkill_of_the_parent_kills_the_workers(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_killing_the_parent_kills_the_workers(tmp_path, sig):
     process, workers = _start_batch(tmp_path)
-    os.kill(process.pid, signal.SIGKILL)
+    os.kill(process.pid, sig)
     process.communicate(timeout=10)
     alive = _wait_gone(workers, 5)
     for pid in alive:  # do not leave them behind even when the test fails

@@ -148,7 +148,8 @@ def annex1_xlsx() -> None:
         wb.save(XLSX_DIR / name)
 
 
-def _record_rows(table, loop: str, *, keep_with_next: bool) -> None:
+def _record_rows(table, loop: str, *, keep_with_next: bool):
+    """The looped record row; returns it (its line heights are set after the table's)."""
     loop_row(table, loop)
     data = table.add_row()
     table_cell(data.cells[0], "{{ r.date }}", "fang", 10.5)
@@ -161,11 +162,13 @@ def _record_rows(table, loop: str, *, keep_with_next: bool) -> None:
         "{{ r.content }}{% if r.place %}（地点：{{ r.place }}）{% endif %}"
         "{% if r.mentor %}（培养人：{{ r.mentor }}）{% endif %}"), "fang", 12)
     ooxml.set_cell_vertical_center(text_cell)
+    ooxml.cant_split_row(data)  # a record never splits across pages
     if keep_with_next:
         for cell in data.cells:
             for paragraph_ in cell.paragraphs:
                 paragraph_.paragraph_format.keep_with_next = True
     loop_row(table, "{%tr endfor %}")
+    return data
 
 
 def ledger_docx() -> None:
@@ -174,10 +177,14 @@ def ledger_docx() -> None:
     section = document.sections[0]
     ooxml.set_page(section, margins_twips={"top": 1701, "bottom": 1361, "left": 1474, "right": 1361})
     paragraph(document, "{%p for l in ledgers %}", "fang", 10)
+    # the PDF's ledger.html: title 18 pt × 1.4 + 4 pt, unit line 12 pt × 1.5 + 6 pt, cells padded 4 pt × 5 pt
     title = paragraph(document, "{{ l.title }}", "title", 18, WD_ALIGN_PARAGRAPH.CENTER)
     ooxml.page_break_before(title)
-    ooxml.set_line_spacing_exact(title, 28)
-    ooxml.set_line_spacing_exact(paragraph(document, "单位：{{ l.unit }}", "fang", 12), 22)
+    title.paragraph_format.space_after = Pt(4)
+    unit = paragraph(document, "单位：{{ l.unit }}", "fang", 12)
+    unit.paragraph_format.space_after = Pt(6)
+    compact_lines([title], 25.2)
+    compact_lines([unit], 18)
     widths = [28, 52, 30, 50]
     table = document.add_table(rows=4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -196,10 +203,13 @@ def ledger_docx() -> None:
     table_cell(row.cells[1].merge(row.cells[3]), "培养记录", "hei", 12)
     for r in table.rows:
         ooxml.repeat_header_row(r)
+        ooxml.cant_split_row(r)
+        r.height = Pt(22)
+    ooxml.table_cell_margins(table, top_pt=4, bottom_pt=4, left_pt=5, right_pt=5)
     # every record but the last, then the last one kept with the opinion row: the opinion never
     # starts a page alone under the repeated 日期·形式／培养记录 header
-    _record_rows(table, "{%tr for r in l.records[:-1] %}", keep_with_next=False)
-    _record_rows(table, "{%tr for r in l.records[-1:] %}", keep_with_next=True)
+    records = [_record_rows(table, "{%tr for r in l.records[:-1] %}", keep_with_next=False),
+               _record_rows(table, "{%tr for r in l.records[-1:] %}", keep_with_next=True)]
     opinion = table.add_row()
     opinion.height = Mm(38)
     table_cell(opinion.cells[0], "培养人意见", "hei", 12)
@@ -211,6 +221,9 @@ def ledger_docx() -> None:
     ooxml.set_run_font(sign.add_run("培养人签名：　　　　　　　年　　月　　日"), "fang", 12)
     ooxml.cant_split_row(opinion)
     compact_lines([p for r in table.rows for c in r.cells for p in c.paragraphs], 18)
+    for data in records:
+        compact_lines(data.cells[1].paragraphs, 19.2)  # record text: 12 pt × 1.6
+        compact_lines(data.cells[0].paragraphs, 14.7)  # date · form: 10.5 pt × 1.4
     ooxml.set_column_widths(table, widths)
     paragraph(document, "{%p endfor %}", "fang", 10)
     document.save(DOCX_DIR / "ledger.docx")

@@ -13,11 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from docx import Document  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Mm, Pt, RGBColor  # noqa: E402
 
 from sp_docs.render import ooxml  # noqa: E402
+from sp_docs.render.docx_base import new_document  # noqa: E402
 
 DOCX_DIR = ROOT / "templates" / "docx"
 
@@ -35,18 +35,12 @@ def _para(document, text, role, size, align=None, before=0, after=0, color=None,
     if color:
         run.font.color.rgb = RGBColor.from_string(color)
     if spacing:
-        run.font._element.get_or_add_rPr()  # ensure rPr
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        sp = OxmlElement("w:spacing")
-        sp.set(qn("w:val"), str(int(spacing * 20)))
-        run._element.rPr.append(sp)
+        ooxml.set_char_spacing(run._element.get_or_add_rPr(), int(spacing * 20))
     return para
 
 
 def certificate_docx() -> Path:
-    document = Document()
+    document = new_document()
     section = document.sections[0]
     ooxml.set_page(section, landscape=True, margins_twips={"top": 1134, "bottom": 1134, "left": 1701,
                                                             "right": 1701})

@@ -12,12 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from docx import Document  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
 
 from make_templates import DOCX_DIR, header_table, loop_row, paragraph, table_cell  # noqa: E402
 from sp_docs.render import ooxml  # noqa: E402
+from sp_docs.render.docx_base import new_document  # noqa: E402
 
 SIZE = 10.5          # 五号: table text
 MARGINS = {"top": int(Mm(22).twips), "bottom": int(Mm(22).twips),
@@ -30,7 +30,7 @@ TALK_WIDTHS = [38, 31, 26, 156]
 
 
 def document():
-    doc = Document()
+    doc = new_document()
     section = doc.sections[0]
     ooxml.set_page(section, landscape=True, margins_twips=MARGINS)
     section.footer_distance = Mm(10)
@@ -38,7 +38,7 @@ def document():
     ooxml.set_style_font(normal, "fang", 12)
     normal.paragraph_format.space_before = Pt(0)
     normal.paragraph_format.space_after = Pt(0)
-    ooxml.add_page_numbers(doc, section, gongwen=False, size_pt=10.5)
+    ooxml.add_page_numbers(doc, section, size_pt=14)  # "— n —" alternating sides, as the PDF (gongwen.css)
     return doc
 
 

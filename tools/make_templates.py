@@ -12,7 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from docx import Document  # noqa: E402
 from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: E402
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
@@ -20,13 +19,15 @@ from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Alignment, Border  # noqa: E402
 
 from sp_docs.render import ooxml, xlsx_layout  # noqa: E402
+from sp_docs.render.docx_base import new_document  # noqa: E402
+from sp_docs.tables import ANNEX2  # noqa: E402
 
 DOCX_DIR = ROOT / "templates" / "docx"
 XLSX_DIR = ROOT / "templates" / "xlsx"
 
 
 def gongwen_document(landscape: bool = False):
-    document = Document()
+    document = new_document()
     section = document.sections[0]
     ooxml.set_page(section, landscape=landscape)
     ooxml.set_line_grid(section)
@@ -95,16 +96,15 @@ def annex2_docx() -> None:
     width = section.page_width - section.left_margin - section.right_margin
     line.paragraph_format.tab_stops.add_tab_stop(width, WD_TAB_ALIGNMENT.RIGHT)
     ooxml.set_run_font(line.add_run("单位名称：{{ unit_name }}\t{{ date_line }}"), "fang", 14)
-    columns = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
-    table = header_table(document, columns, 14)
+    table = header_table(document, list(ANNEX2.headers), 14)
     loop_row(table, "{%tr for row in rows %}")
     data = table.add_row()
-    for cell, field in zip(data.cells, ["seq", "name", "birth", "track", "year", "note"]):
+    for cell, field in zip(data.cells, ANNEX2.fields):
         table_cell(cell, "{{ row.%s }}" % field)
     data.height = Mm(9)
     ooxml.cant_split_row(data)
     loop_row(table, "{%tr endfor %}")
-    ooxml.set_column_widths(table, [17, 25, 25, 24, 22, 43])
+    ooxml.set_column_widths(table, ANNEX2.widths_mm)
     compact_lines([p for row in table.rows for cell in row.cells for p in cell.paragraphs], 19)
     notes = paragraph(document, "注：", "fang", 12, indent_chars=2)
     notes.paragraph_format.space_before = Pt(6)
@@ -139,18 +139,17 @@ def annex2_xlsx() -> None:
     ws["D3"].alignment = Alignment(horizontal="right")
     for cell in ("A3", "D3"):
         ws[cell].font = xlsx_layout.font("body", 12)
-    headers = ["序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注"]
-    for col, name in enumerate(headers, start=1):
+    for col, name in enumerate(ANNEX2.headers, start=1):
         cell = ws.cell(row=4, column=col, value=name)
         cell.font = xlsx_layout.font("header", 12)
         cell.alignment = xlsx_layout.CENTER
         cell.border = thin_border()
-    for col, field in enumerate(["seq", "name", "birth", "track", "year", "note"], start=1):
-        cell = ws.cell(row=5, column=col, value="{{ row.%s }}" % field)
+    for col, column in enumerate(ANNEX2.columns, start=1):
+        cell = ws.cell(row=5, column=col, value="{{ row.%s }}" % column.field)
         cell.font = xlsx_layout.font("body", 12)
-        cell.alignment = xlsx_layout.LEFT if field == "note" else xlsx_layout.CENTER
+        cell.alignment = xlsx_layout.LEFT if column.align == "left" else xlsx_layout.CENTER
         cell.border = thin_border()
-        cell.number_format = xlsx_layout.INTEGER if field in ("seq", "track", "year") else "@"
+        cell.number_format = column.number_format
     ws.merge_cells("A6:F6")
     ws["A6"] = "注：1. {{ notes.0 }}"
     ws.merge_cells("A7:F7")
@@ -158,8 +157,8 @@ def annex2_xlsx() -> None:
     for cell in ("A6", "A7"):
         ws[cell].font = xlsx_layout.font("note")
         ws[cell].alignment = xlsx_layout.TOP_LEFT
-    for col, width in zip("ABCDEF", [7, 14, 12, 12, 11, 30]):
-        ws.column_dimensions[col].width = width
+    for col, column in zip("ABCDEF", ANNEX2.columns):
+        ws.column_dimensions[col].width = column.xlsx_width
     xlsx_layout.page_setup(ws, landscape=False, title_rows="4:4", freeze="A5")
     wb.save(XLSX_DIR / "annex2.xlsx")
 

@@ -24,7 +24,7 @@ from .commands.common import (  # noqa: F401
     templates_option,
     workbook_argument,
 )
-from .errors import InputError, SpDocsError
+from .errors import SpDocsError
 
 
 def _set_limits(ctx, param, values):
@@ -164,23 +164,31 @@ def annex_2(workbook, unit, year, title_prefix, outdir, formats, force, template
 
 
 @main.command()
-def fonts():
-    """列出各字体角色：Word 文件中写入的官方字体，以及 PDF 实际嵌入的字体。"""
+@click.option("--install-aliases", is_flag=True,
+              help="为当前用户安装字体别名（~/.config/fontconfig），让 LibreOffice/WPS 用 PDF 的字体显示官方字体名")
+def fonts(install_aliases: bool):
+    """列出各字体角色：Word 文件中写入的官方字体、本机办公软件实际使用的字体、PDF 嵌入的字体。"""
     from .render import fonts as font_roles
+    from .render import office_fonts
 
+    if install_aliases:
+        console.print(f"已安装字体别名：{office_fonts.install_user_aliases()}")
     table = Table(title="字体")
-    for name in ("角色", "Word/WPS 中使用", "PDF 嵌入", "字体文件", "状态"):
+    for name in ("角色", "Word 文件中的字体", "本机 LibreOffice/WPS 使用", "PDF 嵌入", "状态"):
         table.add_column(name, overflow="fold")
-    fallback = 0
-    for row in font_roles.report():
-        status = "[yellow]替代字体[/yellow]" if row["fallback"] else "[green]官方字体[/green]"
-        if row["fallback"]:
-            fallback += 1
-        table.add_row(row["role"], row["official"], row["pdf_font"], row["file"], status)
+    files = {row["role"]: row for row in font_roles.report()}
+    office_rows = office_fonts.report()
+    labels = {"official": "[green]官方字体[/green]", "same_as_pdf": "[green]与 PDF 相同[/green]",
+              "fallback": "[yellow]回退[/yellow]"}
+    for row in office_rows:
+        table.add_row(row["role"], row["docx"], row["office"], row["pdf"], labels[row["status"]])
     console.print(table)
+    fallback = sum(1 for row in files.values() if row["fallback"])
     if fallback:
         console.print(f"[yellow]注意：{fallback} 个角色的 PDF 使用替代字体（未安装官方字体）。Word/WPS 文件仍指定官方字体，"
                       "在装有这些字体的电脑上打开即为标准字体。安装官方字体后 PDF 会自动改用。[/yellow]")
+    for line in office_fonts.advice(office_rows):
+        console.print(f"[yellow]{escape(line)}[/yellow]")
 
 
 @main.command("all")
@@ -201,13 +209,11 @@ def all_documents(data_dir: Path, outdir: Path, force: bool):
     缺少可选文件时，用到它的那一项跳过（打印一行说明），其余照常生成。
     """
     from . import jobs
-    from .commands import register_all  # noqa: F401  (importing registers every step)
 
-    _import_all_jobs()
     workbook = jobs.example_workbook(data_dir)  # one clear error when there is no data
     console.print(f"数据：{workbook}")
     failed = skipped = 0
-    for name, step in jobs.EXAMPLE_STEPS.items():
+    for name, step in jobs.example_steps().items():
         try:
             written = step(data_dir, outdir, force)
         except jobs.StepSkipped as exc:
@@ -222,16 +228,6 @@ def all_documents(data_dir: Path, outdir: Path, force: bool):
     note = f"（跳过 {skipped} 项）" if skipped else ""
     console.print(f"全部完成{note}，输出在 {outdir}/" if not failed else f"[red]{failed} 项失败[/red]{note}")
     sys.exit(1 if failed else 0)
-
-
-def _import_all_jobs() -> None:
-    import importlib
-    import pkgutil
-
-    from . import jobs
-
-    for info in pkgutil.iter_modules(jobs.__path__):
-        importlib.import_module(f"{jobs.__name__}.{info.name}")
 
 
 from .commands import register_all  # noqa: E402

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Iterable, Iterator
 
 from .errors import Location
@@ -27,6 +27,20 @@ class Track(IntEnum):
 
 
 TRACK_LABELS = {Track.TO_MEMBER: "骨干教师培养成共产党员", Track.TO_BACKBONE: "党员教师培养成教学骨干"}
+
+
+class Status(str, Enum):
+    """完成情况 of a trainee (the workbook's choices, in this order)."""
+
+    IN_PROGRESS = "培养中"
+    COMPLETED = "已完成"
+    TERMINATED = "终止"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+STATUS_CHOICES: tuple[str, ...] = tuple(s.value for s in Status)
 
 PARTY_MEMBER = "中共党员"
 PROBATIONARY_MEMBER = "中共预备党员"
@@ -80,18 +94,30 @@ class Trainee:
     mentors: list[Mentor]
     filed_on: date
     plan_year: int
-    status: str = ""
+    status: Status | None = None  # None: not filled in
     completed_on: date | None = None
     note: str = ""
     origin: Location | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status) if self.status else None
 
     @property
     def key(self) -> tuple[str, str]:
         return (self.unit, self.name)
 
     @property
+    def is_terminated(self) -> bool:
+        return self.status is Status.TERMINATED
+
+    @property
     def is_completed(self) -> bool:
-        return self.status == "已完成" or (self.completed_on is not None and self.status != "终止")
+        return self.status is Status.COMPLETED or (self.completed_on is not None and not self.is_terminated)
+
+    @property
+    def status_label(self) -> str:
+        """完成情况 as printed: the one filled in, else derived from the completion date."""
+        return (self.status or (Status.COMPLETED if self.is_completed else Status.IN_PROGRESS)).value
 
     @property
     def completion_year(self) -> int:

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputExistsError, OutputIsInputError
+from .errors import OutputExistsError, OutputIsInputError, SpDocsError
+from .fsfaults import fault
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -82,12 +83,28 @@ def check_writable(path: Path, force: bool) -> None:
         raise OutputExistsError(path)
 
 
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fault(exc, path) from None
+
+
+def _temp_in(path: Path) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:  # named after the user's file, not the hidden temporary one
+        raise fault(exc, path) from None
+
+
 def write_bytes(path: Path | str, data: bytes, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` via a temp file in the same folder + rename."""
+    """Write ``data`` to ``path`` via a temp file in the same folder + rename.  A
+    file-system fault (no permission, disk full, read-only disk…) is a
+    ``FileSystemError`` naming ``path``."""
     path = Path(path)
     check_writable(path, force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    _make_folder(path)
+    fd, tmp = _temp_in(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -95,11 +112,13 @@ def write_bytes(path: Path | str, data: bytes, *, force: bool = False) -> Path:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
-        except FileNotFoundError:
+        except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise fault(exc, path) from None
         raise
     _record(path)
     return path
@@ -120,8 +139,8 @@ class AtomicPath:
 
     def __enter__(self) -> Path:
         check_writable(self.path, self.force)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=self.path.suffix, dir=self.path.parent)
+        _make_folder(self.path)
+        fd, tmp = _temp_in(self.path)
         os.close(fd)
         self.tmp = Path(tmp)
         return self.tmp
@@ -129,11 +148,17 @@ class AtomicPath:
     def __exit__(self, exc_type, exc, tb) -> None:
         assert self.tmp is not None
         if exc_type is None:
-            os.chmod(self.tmp, 0o644)
-            os.replace(self.tmp, self.path)
+            try:
+                os.chmod(self.tmp, 0o644)
+                os.replace(self.tmp, self.path)
+            except OSError as error:
+                self.tmp.unlink(missing_ok=True)
+                raise fault(error, self.path) from None
             _record(self.path)
         else:
             self.tmp.unlink(missing_ok=True)
+            if isinstance(exc, OSError) and not isinstance(exc, SpDocsError):
+                raise fault(exc, self.path) from None
 
 
 def unique_path(folder: Path, stem: str, suffix: str, taken: set[str]) -> Path:
@@ -257,7 +282,11 @@ def _update_manifest(folder: Path, kind: str, run: _Run, result: BatchResult, *,
         if not same:
             result.kept.append(path)  # changed by hand since: no longer ours to remove
             continue
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError:
+            result.kept.append(path)
+            continue
         result.removed.append(path)
         _remove_empty_parents(path.parent, folder)
     manifest[kind] = entries

@@ -253,7 +253,7 @@ for _name, _body, _fragment in (
          "range() 的循环次数"),
         ("html_range_huge", "{% for i in range(10**9) %}{% endfor %}", "range() 的循环次数"),
         ("html_lipsum", "{{ lipsum(1000000) }}", "lipsum"),
-        ("html_center", "{{ 'a'|center(1000000000) }}", "内存"),
+        ("html_center", "{{ 'a'|center(1000000000) }}", "过滤器 center"),
         ("html_doubling", "{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}"
                           "{% endfor %}{{ ns.s }}", "内存"),
         ("html_output", "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "输出的文字"),

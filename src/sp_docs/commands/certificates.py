@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from .common import CONTEXT_SETTINGS, SpDocsGroup, console, err_console, force_option, templates_option
 
@@ -29,7 +30,13 @@ def register(main) -> None:
         sp-docs certificates calibrate --page-size A4横向 -o 校准页.pdf
         """
 
-    @certificates_group.command("make")
+    _add_make(certificates_group)
+    _add_new_settings(certificates_group)
+    _add_calibrate(certificates_group)
+
+
+def _add_make(group) -> None:
+    @group.command("make")
     @click.argument("list_path", metavar="LIST", type=click.Path(path_type=Path))
     @click.option("--settings", "settings_path", type=click.Path(path_type=Path),
                   help="证书设置文件（YAML，用 new-settings 生成）；不给则全部用默认值")
@@ -69,8 +76,10 @@ def register(main) -> None:
                                    progress=reporter)
         for warning in outcome.warnings:
             err_console.print(f"[yellow]警告：{warning}（检查偏移和“字段位置”）[/yellow]")
-        for failure in outcome.batch.failures:
-            err_console.print(f"[red]未生成：{failure.describe()}[/red]")
+        from ..jobs.certificates import failure_lines
+
+        for line in failure_lines(outcome.batch.failures):
+            err_console.print(f"[red]未生成：{escape(line)}[/red]", soft_wrap=True)
         for path in outcome.combined:
             console.print(f"  已写入 {path}")
         if outcome.result.skipped:
@@ -80,7 +89,9 @@ def register(main) -> None:
             err_console.print("[red]没有可生成的证书。[/red]")
         sys.exit(1 if outcome.batch.failures or not outcome.batch.certificates else 0)
 
-    @certificates_group.command("new-settings")
+
+def _add_new_settings(group) -> None:
+    @group.command("new-settings")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--page-size", default="A4横向", show_default=True,
                   help="纸张：A4横向、A4纵向、正度16开、大度16开、正度8开…，或“宽x高”毫米")
@@ -94,7 +105,9 @@ def register(main) -> None:
         written = new_settings(path, page=page_size, design=design, force=force)
         console.print(f"已生成设置文件：{written}\n修改后使用：sp-docs certificates 名单.xlsx --settings \"{written}\"")
 
-    @certificates_group.command("calibrate")
+
+def _add_calibrate(group) -> None:
+    @group.command("calibrate")
     @click.option("--page-size", default="A4横向", show_default=True, help="纸张，与设置文件“纸张”相同的写法")
     @click.option("-o", "--output", "outfile", type=click.Path(dir_okay=False, path_type=Path),
                   default=Path("校准页.pdf"), show_default=True, help="输出 PDF 文件")

@@ -56,6 +56,11 @@ def present_error(exc: BaseException) -> int:
     if isinstance(exc, SpDocsError):
         err_console.print(f"[red]错误：{exc}[/red]")
         return exc.exit_code
+    if isinstance(exc, OSError):  # a file-system fault the job did not name: still the user's file
+        from ..fsfaults import from_uncaught
+
+        err_console.print(f"[red]错误：{from_uncaught(exc)}[/red]")
+        return 1
     if isinstance(exc, KeyboardInterrupt):
         err_console.print("[yellow]已中断（Ctrl-C）：已停止全部后台进程，未写入不完整的文件。[/yellow]")
         return 130
@@ -74,9 +79,11 @@ class SpDocsGroup(click.Group):
     group_class = type  # sub-groups are SpDocsGroups too
 
     def invoke(self, ctx: click.Context):
+        from ..jobs import show_reading_warnings
         from ..output import new_run
 
         new_run()  # a command's inputs (protected from being written) are its own
+        show_reading_warnings(lambda file, found: print_problems(found, f"读取“{file}”时的警告"))
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

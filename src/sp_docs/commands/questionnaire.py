@@ -18,6 +18,9 @@ def register(main) -> None:
           sp-docs questionnaire new answers.yaml    带说明的 YAML 答卷（默认答案）
           sp-docs questionnaire ask answers.yaml    在终端逐题回答
           sp-docs questionnaire xlsx 问卷.xlsx       在 Excel/WPS 中填写的问卷
+        用问卷平台（问卷星、金数据、腾讯问卷）收集各校答卷：
+          sp-docs questionnaire export 题目清单       导出题目清单（.xlsx 和 .txt），导入问卷平台
+          sp-docs plan 平台导出.xlsx -o 输出文件夹      每校一份实施方案
         """
 
     @questionnaire.command("new")
@@ -57,3 +60,30 @@ def register(main) -> None:
 
         written = questionnaire_workbook(path, force=force)
         console.print(f"已生成问卷：{written}\n在 Excel/WPS 中填写“答案”列后运行：sp-docs plan \"{written}\" -o 输出文件夹")
+
+    register_export(questionnaire)
+
+
+def register_export(questionnaire) -> None:
+    @questionnaire.command("export")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--format", "formats", default=None,
+                  help="xlsx、txt 或 xlsx,txt（默认：按 PATH 的扩展名；没有扩展名时两种都写）")
+    @force_option
+    def export(path: Path, formats: str | None, force: bool):
+        """导出问卷题目清单，供问卷平台（问卷星、金数据、腾讯问卷）批量导入题目。
+
+        \b
+        TXT：每题一段，“题号. 题目[单选题/多选题/填空题]”，下面每行一个选项（问卷星“批量导入题目”的格式）；
+        XLSX：每题一行，题目、题型、是否必答、说明、题目编号、各选项。
+        平台收集后导出的 Excel/CSV（每校一行、表头为题目）直接用于：sp-docs plan 导出文件 -o 输出文件夹
+        """
+        from ..jobs.plan import export_questions
+        from ..render.formats import parse_formats
+
+        if formats is None:
+            suffix = path.suffix.lower().lstrip(".")
+            formats = suffix if suffix in ("xlsx", "txt") else "xlsx,txt"
+        for written in export_questions(path, tuple(parse_formats(formats, ("xlsx", "txt"))), force=force):
+            console.print(f"已导出题目清单：{written}")
+        console.print("导入问卷平台收集答卷后，把平台导出的 Excel/CSV 交给：sp-docs plan 导出文件 -o 输出文件夹")

@@ -5,9 +5,11 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from ..model import Dataset, Track
+from ..tables import ANNEX2
 from .common import pinyin_key, region_prefix, select_units
 
-COLUMNS = ("序号", "姓名", "出生年月", "“双培”类别", "完成年度", "备注")
+TABLE = ANNEX2  # the one description of the table's columns (sp_docs/tables.py)
+COLUMNS = TABLE.headers
 NOTE_TRACKS = ("“双培”类别填写相应序号，“骨干教师培养成共产党员”为“1”，“党员教师培养成教学骨干”为“2”。"
                "“1”填前，“2”填后。")
 NOTE_YEAR = "完成年度根据培养计划和各单位实际确定，{body}按照各单位上报情况进行调整。"
@@ -48,11 +50,12 @@ class Annex2View:
     def context(self) -> dict:
         data = asdict(self)
         data["rows"] = [asdict(r) for r in self.rows]
+        data["table"] = TABLE.context()
         return data
 
     def table(self) -> list[list[str]]:
         """The rows as the cells a reader sees, for comparing formats."""
-        return [[str(r.seq), r.name, r.birth, r.track, r.year, r.note] for r in self.rows]
+        return [TABLE.cells(r) for r in self.rows]
 
 
 def available_years(data: Dataset, unit: str | None) -> list[int]:
@@ -68,13 +71,13 @@ def default_year(data: Dataset, unit: str | None) -> int:
 
 
 def build(data: Dataset, unit: str, year: int | None = None, *, title_prefix: str | None = None) -> Annex2View:
-    from ..sources.normalize import format_year_month
+    from ..text import format_year_month
 
     units = select_units(data, unit)
     order = {name: position for position, name in enumerate(units)}
     year = year or default_year(data, unit)
     teachers = {(t.unit, t.name): t for t in data.teachers}
-    chosen = [t for t in data.trainees if t.unit in order and t.completion_year == year and t.status != "终止"]
+    chosen = [t for t in data.trainees if t.unit in order and t.completion_year == year and not t.is_terminated]
     chosen.sort(key=lambda t: (int(t.track), order[t.unit], pinyin_key(t.name)))
     rows = []
     for seq, trainee in enumerate(chosen, start=1):

@@ -2,18 +2,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from ..errors import InputError, Location
 from ..model import Dataset
-
-
-@lru_cache(maxsize=20000)
-def pinyin_key(name: str) -> tuple:
-    """Sort key for Chinese names in pinyin order (ties broken by the characters)."""
-    from pypinyin import Style, lazy_pinyin  # ~0.5 s to load: only where names are sorted
-
-    return (tuple(lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
+from ..text import pinyin_key  # noqa: F401  (re-exported for the document modules)
 
 
 def region_prefix(data: Dataset) -> str:

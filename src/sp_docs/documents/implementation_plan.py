@@ -5,21 +5,21 @@ in the sandbox); this module decides which clauses apply and numbers the
 headings 一、/（一）/1./（1） — templates never number anything by hand."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import jinja2
 import yaml
 
 from ..errors import TemplateError
-from ..sources.normalize import gongwen_date
+from ..text import cn_number, gongwen_date
+from .signature import SignaturePlacement, mark_size, place
 from .title_lines import title_lines
 
 CLAUSES_FILE = Path(__file__).resolve().parent.parent / "questionnaire" / "clauses.yaml"
-CN_DIGITS = "零一二三四五六七八九"
 VARIANTS = ("双培", "双培双树", "双培育")
 BASE_TERM = "“双培”"  # the programme's term in shared wording (附件2's columns and notes)
 
@@ -31,21 +31,24 @@ SCOPES = {"教育局": "全系统", "高校": "全校", "幼儿园": "全园", "
 ORG_MEETINGS = {"党委": "党委会", "党总支": "党总支委员会会议", "党支部": "支部委员会会议"}
 
 
-def cn_number(n: int) -> str:
-    if n < 10:
-        return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + (CN_DIGITS[ones] if ones else "")
-
-
 def heading_label(level: int, n: int) -> str:
     """The program's numbering: 一、 （一） 1. （1）."""
     return {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
 
 
+class BlockKind(str, Enum):
+    """What a block of the plan's body is (a str, so renderers compare with "para")."""
+
+    HEADING = "heading"
+    PARA = "para"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass
 class Block:
-    kind: str  # "heading" or "para"
+    kind: BlockKind
     level: int = 0  # 1..4 for headings
     label: str = ""
     title: str = ""
@@ -53,7 +56,7 @@ class Block:
 
     @property
     def plain(self) -> str:
-        if self.kind == "para":
+        if self.kind is BlockKind.PARA:
             return self.text
         if self.level >= 3:
             return f"{self.label}{self.title}。{self.text}"
@@ -67,6 +70,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    widths_mm: list[float] = field(default_factory=list)  # printed column widths
     subtitle_left: str = ""
     subtitle_right: str = ""
     title_lines: list[str] = field(default_factory=list)  # the title broken into its printed lines
@@ -95,6 +99,9 @@ class PlanView:
     notice_title_lines: list[str] = field(default_factory=list)
     plan_title_lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # shown by the command, not printed
+    # GB/T 9704 placement the renderers follow (documents/signature.py)
+    signature: SignaturePlacement | None = None
+    mark_size: float = 0.0  # pt, the 发文机关标志
 
     def context(self) -> dict:
         data = asdict(self)
@@ -136,11 +143,30 @@ def _render(source: str, context: dict) -> str:
     return "".join(line.strip() for line in text.splitlines())
 
 
-def text_context(answers: dict) -> dict:
-    """Answers plus the derived words the clauses use."""
-    from ..questionnaire.schema import questions
+@functools.lru_cache(maxsize=1)
+def clause_variables() -> frozenset[str]:
+    """Every name the clause library's templates read (an unanswered question reads as None)."""
+    from jinja2 import meta
 
-    ctx = {q.id: None for q in questions()}
+    names: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and ("{{" in node or "{%" in node):
+            names.update(meta.find_undeclared_variables(_env().parse(node)))
+
+    walk(clauses())
+    return frozenset(names)
+
+
+def text_context(answers: dict) -> dict:
+    """Parsed answers plus the derived words the clauses use."""
+    ctx = dict.fromkeys(clause_variables())
     ctx.update(answers)
     school = answers.get("school_short") or answers["school_name"]
     org_type = answers.get("party_org_type", "党支部")
@@ -193,16 +219,16 @@ def _flatten(nodes: list[dict], level: int, out: list[Block]) -> None:
         label = heading_label(level, n)
         paragraphs = list(node["paragraphs"])
         if level >= 3 and paragraphs:
-            out.append(Block("heading", level, label, node["title"], paragraphs.pop(0)))
+            out.append(Block(BlockKind.HEADING, level, label, node["title"], paragraphs.pop(0)))
         else:
-            out.append(Block("heading", level, label, node["title"]))
-        out += [Block("para", text=p) for p in paragraphs]
+            out.append(Block(BlockKind.HEADING, level, label, node["title"]))
+        out += [Block(BlockKind.PARA, text=p) for p in paragraphs]
         _flatten(node["children"], level + 1, out)
 
 
 def plan_blocks(ctx: dict) -> list[Block]:
     library = clauses()["plan"]
-    blocks = [Block("para", text=t) for t in (_render(s, ctx) for s in library["preamble"]) if t]
+    blocks = [Block(BlockKind.PARA, text=t) for t in (_render(s, ctx) for s in library["preamble"]) if t]
     nodes = [n for section in library["sections"] for n in _expand(section, ctx)]
     _flatten(nodes, 1, blocks)
     return blocks
@@ -252,43 +278,72 @@ def _span_text(years: list[int]) -> str:
     return f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
 
 
-def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView:
+@dataclass
+class _AnnexContent:
+    """What 附件1/附件2 hold: from the answers, or from the data workbook when one is given."""
+
+    annex1_rows: list[list[str]]
+    annex2_rows: list[list[str]]
+    annex1_notes: list[str] = field(default_factory=list)
+    annex2_year: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def _annex_content(ctx: dict, data, name: str) -> _AnnexContent:
     from . import annex2 as annex2_doc
 
-    ctx = text_context(answers)
-    library = clauses()
-    blocks = plan_blocks(ctx)
-    name = answers["school_name"]
-    period = f"{ctx['y1']}—{ctx['y3']}"
+    found = _AnnexContent(annex1_from_answers(ctx), annex2_doc.TABLE.blank_rows(10))
+    if data is None:
+        return found
+    years = [y["year"] for y in ctx["yearly"]]
+    from_data, missing, planned = annex1_from_data(data, name, years)
+    if from_data is None:
+        found.warnings.append(f"数据工作簿“三年计划”中没有“{name}”{_span_text(years)}的计划"
+                              f"（有计划的年度：{_span_text(planned)}），附件1按答卷中的逐年目标填写")
+    else:
+        found.annex1_rows = from_data
+        if missing:
+            found.annex1_notes.append(f"{_years_text(missing)}在数据工作簿“三年计划”中没有本单位的计划数字，"
+                                      "表中留空，请补充。")
+            found.warnings.append(f"答卷的计划期为{_span_text(years)}（起始年度 {years[0]}），数据工作簿“三年计划”中"
+                                  f"“{name}”的计划年度为{_span_text(planned)}；附件1按答卷的计划期填写，"
+                                  f"{_years_text(missing)}没有计划数据（留空）。请核对答卷的起始年度或补充数据")
+    view2 = annex2_doc.build(data, name, None, title_prefix=name)
+    found.annex2_year = f"{view2.year}年"
+    if view2.rows:
+        found.annex2_rows = view2.table()
+    return found
+
+
+def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple) -> tuple[Table, Table, dict]:
+    """附件1–3 as the plan prints them, titled with the variant's term."""
+    from . import annex2 as annex2_doc
+
     term = ctx["term"]
-    annex1_title = f"{name}{term}工程三年实施计划指导性任务表（{period}）"
+    annex1_title = f"{name}{term}工程三年实施计划指导性任务表（{ctx['y1']}—{ctx['y3']}）"
     annex2_title = f"{name}{term}工程实施情况汇总表"
     annex3_title = f"{name}{term}对象培养台账（样表）"
-    annex1_rows = annex1_from_answers(ctx)
-    annex2_rows = [[""] * 6 for _ in range(10)]
-    annex2_year = ""
-    annex1_notes: list[str] = []
-    warnings: list[str] = []
-    if data is not None:
-        years = [y["year"] for y in ctx["yearly"]]
-        from_data, missing, planned = annex1_from_data(data, name, years)
-        if from_data is None:
-            warnings.append(f"数据工作簿“三年计划”中没有“{name}”{_span_text(years)}的计划"
-                            f"（有计划的年度：{_span_text(planned)}），附件1按答卷中的逐年目标填写")
-        else:
-            annex1_rows = from_data
-            if missing:
-                annex1_notes.append(f"{_years_text(missing)}在数据工作簿“三年计划”中没有本单位的计划数字，"
-                                    "表中留空，请补充。")
-                warnings.append(f"答卷的计划期为{_span_text(years)}（起始年度 {years[0]}），数据工作簿“三年计划”中"
-                                f"“{name}”的计划年度为{_span_text(planned)}；附件1按答卷的计划期填写，"
-                                f"{_years_text(missing)}没有计划数据（留空）。请核对答卷的起始年度或补充数据")
-        view2 = annex2_doc.build(data, name, None, title_prefix=name)
-        annex2_year = f"{view2.year}年"
-        if view2.rows:
-            annex2_rows = view2.table()
-    sign = answers["sign_date"]
+    annex1 = Table("附件1", annex1_title, ANNEX1_COLUMNS, found.annex1_rows, notes=found.annex1_notes,
+                   title_lines=title_lines(annex1_title, keep=keep))
+    annex2 = Table("附件2", annex2_title, [c.replace(BASE_TERM, term) for c in annex2_doc.TABLE.headers],
+                   found.annex2_rows, notes=[n.replace(BASE_TERM, term) for n in annex2_doc.NOTES],
+                   widths_mm=annex2_doc.TABLE.widths_mm, subtitle_left=f"单位名称：{name}",
+                   subtitle_right=f"{found.annex2_year or '　　年'}　　月　　日",
+                   title_lines=title_lines(annex2_title, keep=keep))
+    annex3 = {"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
+              "title_lines": title_lines(annex3_title, keep=keep), "track_label": f"{term}类别",
+              "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"}
+    return annex1, annex2, annex3
+
+
+def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView:
+    ctx = text_context(answers)
+    library = clauses()
+    name = answers["school_name"]
     keep = (name, ctx["school"])  # title lines never split the school's name when it fits
+    found = _annex_content(ctx, data, name)
+    annex1, annex2, annex3 = _annexes(ctx, name, found, keep)
+    sign = answers["sign_date"]
     notice_title = _render(library["notice"]["title"], ctx)
     view = PlanView(
         mark_text=answers.get("mark_text") if answers.get("print_mark") else None,
@@ -300,24 +355,20 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         sign_date=gongwen_date(sign),
         seal_path=seal_path,
         plan_title=ctx["plan_title"],
-        blocks=blocks,
-        attachments=[annex1_title, annex2_title, annex3_title],
-        annex1=Table("附件1", annex1_title, ANNEX1_COLUMNS, annex1_rows, notes=annex1_notes,
-                     title_lines=title_lines(annex1_title, keep=keep)),
-        annex2=Table("附件2", annex2_title, [c.replace(BASE_TERM, term) for c in annex2_doc.COLUMNS], annex2_rows,
-                     notes=[n.replace(BASE_TERM, term) for n in annex2_doc.NOTES], subtitle_left=f"单位名称：{name}",
-                     subtitle_right=f"{annex2_year or '　　年'}　　月　　日",
-                     title_lines=title_lines(annex2_title, keep=keep)),
-        annex3={"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
-                "title_lines": title_lines(annex3_title, keep=keep), "track_label": f"{term}类别",
-                "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"},
+        blocks=plan_blocks(ctx),
+        attachments=[annex1.title, annex2.title, annex3["title"]],
+        annex1=annex1,
+        annex2=annex2,
+        annex3=annex3,
         cc=answers.get("cc"),
         printer=answers["printer"],
         print_date=gongwen_date(sign),
         notice_title_lines=title_lines(notice_title, keep=keep),
         plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
-        warnings=warnings,
+        warnings=found.warnings,
     )
+    view.signature = place(view.issuer, view.sign_date, sealed=seal_path is not None)
+    view.mark_size = mark_size(view.mark_text)
     return view
 
 
@@ -328,7 +379,8 @@ def scan_text_problems(lines: list[str]) -> list[str]:
 
 
 # Two marks that never stand together in good text: a doubled end mark (“：：”, “。。”, “；。”…),
-# a doubled quote or book-title mark (“““”, “》》”…), an end mark after an opening quote.
+# a doubled quote or book-title mark (“““”, “》》”…), an end mark after an opening quote;
+# “‘ and ’” are nested quotes, not doubled ones.
 _ENDS = "：:。；;，,、！？"
-DOUBLED_MARKS = (f"[{_ENDS}][{_ENDS}]|“[“「『‘《\"]|[”」』’》\"]”|「「|」」|『『|』』|‘‘|’’|《《|》》|\"\"|''"
+DOUBLED_MARKS = (f"[{_ENDS}][{_ENDS}]|“[“「『《\"]|[”」』》\"]”|「「|」」|『『|』』|‘‘|’’|《《|》》|\"\"|''"
                  f"|[“「『‘《][{_ENDS}]")

@@ -60,7 +60,9 @@ class LedgerView:
 
 
 def _date(value) -> str:
-    return f"{value.year}.{value.month:02d}.{value.day:02d}" if value else ""
+    from ..sources.normalize import format_date
+
+    return format_date(value) if value else ""
 
 
 def ordered_trainees(data: Dataset, unit: str | None = None) -> list:

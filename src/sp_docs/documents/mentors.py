@@ -130,7 +130,7 @@ def build(data: Dataset, unit: str | None, *, as_of: dt.date | None = None, form
         m1 = t.mentors[0] if t.mentors else None
         m2 = t.mentors[1] if len(t.mentors) > 1 else None
         track = f"{Track(t.track).code}（{Track(t.track).label}）"
-        status = t.status or ("已完成" if t.is_completed else "培养中")
+        status = t.status_label
         pairs.append(PairRow(seq, t.name, t.unit, Track(t.track).code, m1.name if m1 else "",
                              m1.position if m1 else "", m2.name if m2 else "", m2.position if m2 else "",
                              _d(t.filed_on), status))

@@ -5,12 +5,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..model import PARTY_MEMBER, PROBATIONARY_MEMBER, Dataset, Track
+from ..model import PARTY_MEMBER, PROBATIONARY_MEMBER, STATUS_CHOICES, Dataset, Track
 from ..rules import plans as plan_stats
 from ..rules.programme import CheckReport, quarter_of
 from .common import region_prefix, select_units
 
-STATUSES = ("培养中", "已完成", "终止")
+STATUSES = STATUS_CHOICES
 
 
 @dataclass
@@ -34,8 +34,70 @@ class ReportView:
     generated_on: str = field(default_factory=lambda: dt.date.today().isoformat())
 
 
-def _status(t) -> str:
-    return t.status or ("已完成" if t.is_completed else "培养中")
+def _plan_figure(data: Dataset, units: list[str], root: str | None):
+    """Plan against completions, per unit (rolled up to the chosen unit's children) and year, per track."""
+    progress = plan_stats.plan_vs_actual(data, units, roll_up_to=root if root and data.children(root) else None)
+    years = sorted({p.year for p in progress})
+    row_units = list(dict.fromkeys(p.unit for p in progress))
+    cells = {(p.unit, p.year, p.track): (p.planned, p.completed) for p in progress}
+    plan: dict[Track, tuple] = {}
+    for track in Track:
+        per_year = {y: [cells.get((u, y, track), (0, 0)) for u in row_units] for y in years}
+        plan[track] = (row_units, years, per_year)
+    figure = Figure("plan", "计划与完成", ["单位", "年度", "类别", "计划", "完成", "完成率"],
+                    [[p.unit, p.year, p.track.code, p.planned, p.completed,
+                      "" if p.rate is None else round(p.rate, 4)] for p in progress])
+    return plan, figure
+
+
+def _status_figure(trainees) -> Figure:
+    counts = Counter((Track(t.track), t.status_label) for t in trainees)
+    return Figure("status", "双培对象完成情况", ["类别", *STATUSES, "合计"],
+                  [[t.label, *[counts[(t, s)] for s in STATUSES], sum(counts[(t, s)] for s in STATUSES)]
+                   for t in Track])
+
+
+def _activity_figure(records) -> Figure:
+    """Mentoring activity per quarter."""
+    per_q: dict[tuple[int, int], Counter] = defaultdict(Counter)
+    for r in records:
+        per_q[quarter_of(r.date)]["谈心谈话" if r.form == "谈心谈话" else "其他"] += 1
+    return Figure("activity", "培养活动（按季度）", ["季度", "谈心谈话", "其他培养活动", "合计"],
+                  [[f"{y}Q{q}", c["谈心谈话"], c["其他"], c["谈心谈话"] + c["其他"]]
+                   for (y, q), c in sorted(per_q.items())])
+
+
+def _reserve_figure(data: Dataset, chosen: set[str]) -> Figure:
+    """The reserve ratio per unit."""
+    rows = []
+    for u in data.units:
+        if u.name in chosen and u.staff_count:
+            n = sum(t.unit == u.name and not t.is_terminated for t in data.trainees)
+            rows.append([u.name, u.staff_count, n, round(n / u.staff_count, 4)])
+    return Figure("reserve", "双培对象占教职工比例", ["单位", "教职工", "双培对象", "比例"], rows)
+
+
+def _indicators_figure(data: Dataset, chosen: set[str], as_of: dt.date) -> Figure:
+    """The two 80 % indicators, per year."""
+    joined = defaultdict(list)
+    for t in data.teachers:
+        if t.unit in chosen and t.joined_party:
+            joined[t.joined_party.year].append(t)
+    awards = defaultdict(list)
+    for a in data.awards:
+        if a.unit in chosen and a.award_year:
+            awards[a.award_year].append(a)
+    rows = []
+    for y in sorted(set(awards) | {y for y in joined if y >= as_of.year - 1}):
+        j = joined.get(y, [])
+        good = sum(t.rating == "优秀" for t in j)
+        aw = awards.get(y, [])
+        party = sum(1 for a in aw if (t := data.teacher(a.unit, a.name)) and t.political_status in
+                    (PARTY_MEMBER, PROBATIONARY_MEMBER))
+        rows.append([y, len(j), good, round(good / len(j), 4) if j else None,
+                     len(aw), party, round(party / len(aw), 4) if aw else None])
+    return Figure("indicators", "两个80%", ["年度", "当年入党", "其中优秀", "优秀比例", "当年表彰", "其中党员", "党员比例"],
+                  rows)
 
 
 def build(data: Dataset, unit: str | None, check: CheckReport) -> ReportView:
@@ -45,66 +107,9 @@ def build(data: Dataset, unit: str | None, check: CheckReport) -> ReportView:
     name = unit or region_prefix(data).removesuffix("教育系统") or (root or "")
     trainees = [t for t in data.trainees if t.unit in chosen]
     records = [r for r in data.records if r.unit in chosen]
-    figures: dict[str, Figure] = {}
-
-    # plan against completions, per unit (rolled up to the chosen unit's children) and year, per track
-    progress = plan_stats.plan_vs_actual(data, units, roll_up_to=root if root and data.children(root) else None)
-    years = sorted({p.year for p in progress})
-    row_units = list(dict.fromkeys(p.unit for p in progress))
-    cells = {(p.unit, p.year, p.track): (p.planned, p.completed) for p in progress}
-    plan: dict[Track, tuple] = {}
-    for track in Track:
-        per_year = {y: [cells.get((u, y, track), (0, 0)) for u in row_units] for y in years}
-        plan[track] = (row_units, years, per_year)
-    figures["plan"] = Figure("plan", "计划与完成", ["单位", "年度", "类别", "计划", "完成", "完成率"],
-                             [[p.unit, p.year, p.track.code, p.planned, p.completed,
-                               "" if p.rate is None else round(p.rate, 4)] for p in progress])
-
-    # trainees by status
-    counts = Counter((Track(t.track), _status(t)) for t in trainees)
-    figures["status"] = Figure("status", "双培对象完成情况", ["类别", *STATUSES, "合计"],
-                               [[t.label, *[counts[(t, s)] for s in STATUSES],
-                                 sum(counts[(t, s)] for s in STATUSES)] for t in Track])
-
-    # mentoring activity per quarter
-    per_q: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    for r in records:
-        per_q[quarter_of(r.date)]["谈心谈话" if r.form == "谈心谈话" else "其他"] += 1
-    figures["activity"] = Figure("activity", "培养活动（按季度）", ["季度", "谈心谈话", "其他培养活动", "合计"],
-                                 [[f"{y}Q{q}", c["谈心谈话"], c["其他"], c["谈心谈话"] + c["其他"]]
-                                  for (y, q), c in sorted(per_q.items())])
-
-    # reserve ratio per unit
-    ratio_rows = []
-    for u in data.units:
-        if u.name in chosen and u.staff_count:
-            n = sum(t.unit == u.name and t.status != "终止" for t in data.trainees)
-            ratio_rows.append([u.name, u.staff_count, n, round(n / u.staff_count, 4)])
-    figures["reserve"] = Figure("reserve", "双培对象占教职工比例", ["单位", "教职工", "双培对象", "比例"], ratio_rows)
-
-    # the two 80 % indicators, per year
-    teachers = [t for t in data.teachers if t.unit in chosen]
-    joined = defaultdict(list)
-    for t in teachers:
-        if t.joined_party:
-            joined[t.joined_party.year].append(t)
-    awards = defaultdict(list)
-    for a in data.awards:
-        if a.unit in chosen and a.award_year:
-            awards[a.award_year].append(a)
-    ind_years = sorted(set(awards) | {y for y in joined if y >= check.as_of.year - 1})
-    ind_rows = []
-    for y in ind_years:
-        j = joined.get(y, [])
-        good = sum(t.rating == "优秀" for t in j)
-        aw = awards.get(y, [])
-        party = sum(1 for a in aw if (t := data.teacher(a.unit, a.name)) and t.political_status in
-                    (PARTY_MEMBER, PROBATIONARY_MEMBER))
-        ind_rows.append([y, len(j), good, round(good / len(j), 4) if j else None,
-                         len(aw), party, round(party / len(aw), 4) if aw else None])
-    figures["indicators"] = Figure("indicators", "两个80%", ["年度", "当年入党", "其中优秀", "优秀比例",
-                                                             "当年表彰", "其中党员", "党员比例"], ind_rows)
-
+    plan, plan_figure = _plan_figure(data, units, root)
+    figures = {"plan": plan_figure, "status": _status_figure(trainees), "activity": _activity_figure(records),
+               "reserve": _reserve_figure(data, chosen), "indicators": _indicators_figure(data, chosen, check.as_of)}
     # rule findings
     in_scope = [f for f in check.findings if f.unit in chosen or f.unit.startswith("（")]
     per_rule = Counter(f.rule for f in in_scope)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import itertools
 import math
 
-LINE_PT = 156 * 72 / 25.4  # the GB/T 9704 type area: 156 mm
+from ..units import TYPE_AREA_WIDTH_PT
+
+LINE_PT = TYPE_AREA_WIDTH_PT  # the GB/T 9704 type area: 156 mm
 TITLE_PT = 22  # 2号
 
 OPENING = "《“‘（〔【「『([<"

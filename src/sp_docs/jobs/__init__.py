@@ -1,34 +1,89 @@
 """What each command does, end to end: read → build the view-model → render →
 write.  One module per document kind; the CLI only parses options and calls one
-function here.  ``EXAMPLE_STEPS`` lists what ``sp-docs all`` produces."""
+function here.  ``example_steps()`` lists what ``sp-docs all`` produces."""
 from __future__ import annotations
 
+import importlib
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Callable
 
 from ..errors import Problems
 from ..model import Dataset
 
-# name → function(data_dir: Path, outdir: Path, force: bool) -> list[Path]
-EXAMPLE_STEPS: dict[str, Callable[[Path, Path, bool], list[Path]]] = {}
+ExampleStep = Callable[[Path, Path, bool], list[Path]]  # (data_dir, outdir, force) -> files written
+
+# The steps of ``sp-docs all``, in the order they run: each module's ``example``
+# function (marked with @example_step).  A new document kind adds its module here.
+EXAMPLE_MODULES = ("annex1", "annex2", "certificates", "ledgers", "mentors", "merge", "plan", "points", "report",
+                   "rules")
 
 
 def example_step(name: str):
-    """Register a step of ``sp-docs all`` (runs on a folder like data_examples/)."""
+    """Mark a job module's ``example`` function as the step ``name`` of ``sp-docs all``."""
 
-    def register(func):
-        EXAMPLE_STEPS[name] = func
+    def mark(func):
+        func.step_name = name
         return func
 
-    return register
+    return mark
+
+
+def example_steps(modules: tuple[str, ...] = EXAMPLE_MODULES, package: str = __name__) -> dict[str, ExampleStep]:
+    """Step name → function, for the modules listed (importing them has no side effects)."""
+    steps: dict[str, ExampleStep] = {}
+    for module in modules:
+        func = importlib.import_module(f"{package}.{module}").example
+        steps[func.step_name] = func
+    return steps
+
+
+def __getattr__(name: str):
+    if name == "EXAMPLE_STEPS":  # the old name: a fresh mapping, no module-level state
+        return example_steps()
+    raise AttributeError(name)
+
+
+def write_formats(outdir: Path, stem: str, formats, render_one: Callable[[str], bytes], *,
+                  force: bool = False) -> list[Path]:
+    """``outdir/stem.<format>`` for each format: every format is rendered first, then the
+    files are written (a format that cannot be rendered leaves no file of the set)."""
+    from ..output import write_bytes
+
+    rendered = {f: render_one(f) for f in formats}
+    return [write_bytes(Path(outdir) / f"{stem}.{f}", data, force=force) for f, data in rendered.items()]
+
+
+_WARNINGS_SINK: ContextVar[Callable[[str, Problems], None] | None] = ContextVar("sp_docs_warnings", default=None)
+_WARNED: ContextVar[frozenset] = ContextVar("sp_docs_warned", default=frozenset())
+
+
+def show_reading_warnings(sink: Callable[[str, Problems], None] | None) -> None:
+    """Start a run: ``sink(file, warnings)`` is called once per file read in this
+    run that has reading warnings (columns not read, sheets renamed, values out of
+    the list…), whichever command reads it and however often."""
+    _WARNINGS_SINK.set(sink)
+    _WARNED.set(frozenset())
+
+
+def announce_reading_warnings(path: Path | str, problems: Problems) -> None:
+    warnings = [p for p in problems if not p.is_error]
+    sink = _WARNINGS_SINK.get()
+    key = str(Path(path).resolve())
+    if not warnings or sink is None or key in _WARNED.get():
+        return
+    _WARNED.set(_WARNED.get() | {key})
+    sink(str(path), Problems(warnings))
 
 
 def load_valid(path: Path | str) -> tuple[Dataset, Problems]:
-    """A dataset with no input errors (warnings are returned for the caller to show)."""
+    """A dataset with no input errors; its warnings are returned and shown once per
+    run through the sink of ``show_reading_warnings``."""
     from ..sources import load_dataset
 
     data, problems = load_dataset(path)
     problems.raise_if_errors()
+    announce_reading_warnings(path, problems)
     return data, problems
 
 
@@ -126,6 +181,12 @@ def example_workbook(data_dir: Path) -> Path:
                           + "、".join(p.name for p in found)
                           + "。请直接给出要用的工作簿路径（sp-docs all 路径/工作簿.xlsx），或把它命名为 city.xlsx")
     return found[0]
+
+
+def example_data(data_dir: Path) -> tuple[Path, Dataset]:
+    """The data workbook ``sp-docs all`` works on, and its dataset (no input errors)."""
+    workbook = example_workbook(data_dir)
+    return workbook, load_valid(workbook)[0]
 
 
 def example_file(data_dir: Path, name: str) -> Path | None:

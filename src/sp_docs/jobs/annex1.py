@@ -6,9 +6,9 @@ from pathlib import Path
 
 from .. import limits
 from ..errors import InputError, Location
-from ..output import safe_filename, write_bytes
+from ..output import safe_filename
 from ..render import formats as fmt
-from . import example_file, example_step, example_workbook, load_valid
+from . import example_data, example_file, example_step, load_valid, write_formats
 from .progress import JobResult
 
 SETTINGS_KEYS = {"min_member": "to_member", "min_backbone": "to_backbone",
@@ -74,24 +74,22 @@ def annex1(workbook: Path, outdir: Path, *, unit: str | None = None, by_year: bo
     context = view.context()
     name = unit or view.root or "全部"
     stem = safe_filename(f"附件1_三年实施计划指导性任务表_{name}_{view.years[0]}-{view.years[-1]}")
-    written = []
-    for f in formats:
-        if f == "xlsx":
-            name = "annex1_wide" if view.wide else "annex1"
-            data_bytes = fmt.render(name, context, "xlsx", user_dir=template_dir,
-                                    rows_by_sheet={"分年度": context["year_rows"]})
-            if not by_year:
-                data_bytes = _drop_sheet(data_bytes, "分年度")
-        else:
-            data_bytes = fmt.render("annex1", context, f, user_dir=template_dir)
-        written.append(write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force))
+
+    def render_one(f: str) -> bytes:
+        if f != "xlsx":
+            return fmt.render("annex1", context, f, user_dir=template_dir, author=name,
+                              title=f"{context['title_line1']}{context['title_line2']}")
+        data_bytes = fmt.render("annex1_wide" if view.wide else "annex1", context, "xlsx", user_dir=template_dir,
+                                rows_by_sheet={"分年度": context["year_rows"]})
+        return data_bytes if by_year else _drop_sheet(data_bytes, "分年度")
+
+    written = write_formats(outdir, stem, formats, render_one, force=force)
     return JobResult.of(written, view)
 
 
 @example_step("附件1 三年实施计划指导性任务表")
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
-    workbook = example_workbook(data_dir)
-    data, _ = load_valid(workbook)
+    workbook, data = example_data(data_dir)
     top = data.roots()[0].name
     # the example city's minimum (scaled to its size); no comparison without a rules file
     minimum = read_minimum(example_file(data_dir, "rules.yaml"))

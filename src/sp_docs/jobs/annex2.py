@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..output import safe_filename, write_bytes
+from ..output import safe_filename
 from ..render import formats as fmt
-from . import example_step, example_workbook, glyph_warnings, load_valid
+from . import example_data, example_step, glyph_warnings, load_valid, write_formats
 from .progress import JobResult
 
 
@@ -20,8 +20,9 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
     stem = safe_filename(f"附件2_实施情况汇总表_{unit}_{view.year}")
     if "pdf" in formats:
         view.warnings = glyph_warnings([(f"第{r.seq}行 {r.name}", f"{r.name}{r.note}") for r in view.rows])
-    rendered = {f: fmt.render("annex2", context, f, user_dir=template_dir) for f in formats}
-    written = [write_bytes(outdir / f"{stem}.{f}", data_bytes, force=force) for f, data_bytes in rendered.items()]
+    written = write_formats(outdir, stem, formats,
+                            lambda f: fmt.render("annex2", context, f, user_dir=template_dir, author=unit,
+                                                 title=context["title"]), force=force)
     return JobResult.of(written, view)
 
 
@@ -29,8 +30,7 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
 def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     from ..documents.annex2 import default_year
 
-    workbook = example_workbook(data_dir)
-    data, _ = load_valid(workbook)
+    workbook, data = example_data(data_dir)
     written = []
     top = data.roots()[0].name
     for unit in [top] + [u.name for u in data.children(top)]:

@@ -26,6 +26,7 @@ from ..errors import SpDocsError
 from ..output import BatchResult, check_writable, removed_note, tracked, unique_path, write_bytes
 from . import chunk_size, default_jobs, example_step
 from .progress import Reporter, as_reporter
+from ..render.certificate_template_docx import DOCX_FIELDS, DocxBatch, docx_context  # noqa: F401 (re-exported)
 
 CHUNK = 200
 FORMATS = ("pdf", "docx")
@@ -294,165 +295,38 @@ def combined_and_single_pdfs(batch, on_single: Callable[[object, bytes], None], 
 
 # -- DOCX --------------------------------------------------------------------
 
-class DocxBatch:
-    """The certificate DOCX template compiled once; one render per person is a
-    Jinja2 render of document.xml plus a zip of the template's parts."""
+def docx_writer(batch, template_dir: Path | None = None, *, design: str | None = None, offset=None):
+    """The DOCX side: the built-in design from the view-model's positions (the same as the
+    PDF's); a user's certificate.docx through its docxtpl tags."""
+    from ..render import templates
 
-    def __init__(self, template_dir: Path | None = None, *, seal: Path | None = None, seal_size: float = 42.0):
-        import jinja2
-        from docxtpl import DocxTemplate
+    settings = batch.settings
+    builtin = templates.find("docx", "certificate.docx", template_dir) == templates.find("docx", "certificate.docx")
+    if not builtin:
+        return DocxBatch(template_dir, seal=settings.seal, seal_size=settings.seal_size)
+    return ModelDocx(batch, design=design, offset=offset)
 
-        from ..render import templates
 
-        from ..render.ooxml import split_document_body
+class ModelDocx:
+    """Certificates as Word pages laid out from the view-model (documents.certificate.sheet_view)."""
 
-        from ..render.docx import XML_ERRORS, describe_xml_error
-        from ..sources.safety import check_docx_template
+    def __init__(self, batch, *, design: str | None = None, offset=None):
+        self.batch, self.design, self.offset = batch, design, offset
 
-        path = templates.find("docx", "certificate.docx", template_dir)
-        check_docx_template(path)
-        self.package = path.read_bytes()
-        tpl = DocxTemplate(str(path))
-        try:
-            tpl.init_docx()
-            source = tpl.patch_xml(tpl.get_xml())  # the <w:body> element with docxtpl's tag clean-up
-        except XML_ERRORS as exc:
-            raise describe_xml_error(exc, path) from None
-        env = templates.environment([path.parent], label=path)
-        templates.check_fields(source, dict.fromkeys(DOCX_FIELDS, ""), "certificate.docx", env)
-        try:
-            self.template = env.from_string(source)
-        except jinja2.TemplateError as exc:
-            raise templates.describe_render_error(exc, "certificate.docx") from None
-        import zipfile
+    def _render(self, certs) -> bytes:
+        from ..documents.certificate import sheet_view
+        from ..render.certificate_docx import render_certificates_docx
 
-        with zipfile.ZipFile(io.BytesIO(self.package)) as package:
-            document = package.read("word/document.xml").decode("utf-8")
-        head, _, tail = split_document_body(document)
-        self.head, self.tail = head, tail[tail.rindex("</w:body>"):]
-        self.seal_xml, self.seal_geometry, self.drawings = "", None, 0
-        if seal is not None:
-            self._add_seal(path, Path(seal), seal_size)
-
-    def _add_seal(self, path: Path, seal: Path, size_mm: float) -> None:
-        """The seal as a picture part of the package and a floating picture, in front of the
-        text, centred over the 颁发单位 paragraph that holds the template's {{r seal }} tag."""
-        import re
-
-        from docx import Document
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.image.image import Image
-        from docx.shared import Mm, Pt
-
-        from ..render.ooxml import floating_picture_run
-
-        document = Document(str(path))
-        holder = next((p for p in document.paragraphs if re.search(r"\{\{r\s+seal\s*\}\}", p.text)), None)
-        if holder is None:  # a user's template without the tag: the seal stays in the PDF only
-            return
-        section = document.sections[0]
-        column = section.page_width - section.left_margin - section.right_margin
-        fmt, style_fmt = holder.paragraph_format, holder.style.paragraph_format
-        size = next((r.font.size for r in holder.runs if r.font.size and "seal" not in r.text), None)
-        size = size or holder.style.font.size or Pt(20)
-        self.seal_geometry = {
-            "column": column, "size": size, "seal": Mm(size_mm),
-            "left": fmt.left_indent or style_fmt.left_indent or 0,
-            "right": fmt.right_indent or style_fmt.right_indent or 0,
-            "align": {WD_ALIGN_PARAGRAPH.RIGHT: "right", WD_ALIGN_PARAGRAPH.CENTER: "center"}.get(
-                holder.alignment if holder.alignment is not None else holder.style.paragraph_format.alignment,
-                "left"),
-        }
-        try:
-            image = Image.from_file(str(seal))
-            seal_height = Mm(size_mm) * image.px_height // max(image.px_width, 1)
-        except Exception:
-            raise SpDocsError(f"印章图片无法读取（应为 PNG）：{seal}") from None
-        line = int(size * 1.3)  # the 颁发单位 line: the seal's centre on the line's centre
-        try:
-            self.package, self.seal_xml = floating_picture_run(self.package, seal, size_mm,
-                                                               offset_y_emu=(line - seal_height) // 2)
-        except Exception:
-            raise SpDocsError(f"印章图片无法放入 Word 文件（应为 PNG）：{seal}") from None
-
-    def _seal_for(self, cert) -> str:
-        """The seal run for one certificate: centred over its 颁发单位 text."""
-        if not self.seal_xml:
-            return ""
-        from markupsafe import Markup
-
-        from ..render.ooxml import SEAL_ID_MARK, SEAL_X_MARK
-
-        g = self.seal_geometry
-        text = cert.field("issuer").text
-        width = sum(g["size"] if ord(c) >= 0x2E80 else g["size"] // 2 for c in text)
-        if g["align"] == "right":
-            centre = g["column"] - g["right"] - width // 2
-        elif g["align"] == "center":
-            centre = g["left"] + (g["column"] - g["left"] - g["right"]) // 2
-        else:
-            centre = g["left"] + width // 2
-        self.drawings += 1
-        return Markup(self.seal_xml.replace(SEAL_X_MARK, str(int(centre - g["seal"] // 2)))
-                      .replace(f'id="{SEAL_ID_MARK}"', f'id="{1000 + self.drawings}"'))
-
-    def xml(self, cert) -> str:
-        from ..render import templates
-        import jinja2
-
-        try:
-            return self.template.render(**docx_context(cert), seal=self._seal_for(cert))
-        except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            raise templates.describe_render_error(exc, "certificate.docx") from None
-
-    def parts(self, cert) -> tuple[str, str]:
-        """(body content, final sectPr) of one rendered certificate."""
-        from ..render.ooxml import split_document_body
-
-        _, content, sect = split_document_body(self.xml(cert))
-        return content, sect[:sect.rindex("</w:body>")]
-
-    def one(self, cert) -> bytes:
-        from ..render.ooxml import docx_with_parts
-
-        content, sect = self.parts(cert)
-        return docx_with_parts(self.package, {"word/document.xml": (self.head + content + sect + self.tail)
-                                              .encode("utf-8")})
+        view = sheet_view(self.batch.settings, certs, self.design, self.offset)
+        return render_certificates_docx(view, self.batch.settings.seal)
 
     def combined(self, certs, advance: Callable[[int], None] = lambda n: None) -> bytes:
-        from ..render.ooxml import PAGE_BREAK_PARAGRAPH, docx_with_parts
+        data = self._render(certs)
+        advance(len(certs))
+        return data
 
-        sect = ""
-        bodies = []
-        for cert in certs:
-            content, sect = self.parts(cert)
-            bodies.append(content)
-            advance(1)
-        xml = self.head + PAGE_BREAK_PARAGRAPH.join(bodies) + sect + self.tail
-        return docx_with_parts(self.package, {"word/document.xml": xml.encode("utf-8")})
-
-
-DOCX_FIELDS = ("greeting", "body", "closing", "issuer", "date", "number", "name", "unit", "title", "seal")
-
-
-def docx_context(cert) -> dict:
-    body = cert.field("body")
-    # the body field holds the sentence and the closing, broken into lines; Word re-wraps
-    paragraphs = _paragraphs(body.lines)
-    return {"greeting": cert.field("greeting").text, "body": paragraphs[0] if paragraphs else "",
-            "closing": "".join(paragraphs[1:]), "issuer": cert.field("issuer").text,
-            "date": cert.field("date").text, "number": cert.field("number").text,
-            "name": cert.name, "unit": cert.unit, "title": cert.title}
-
-
-def _paragraphs(lines: list[str]) -> list[str]:
-    paragraphs: list[str] = []
-    for line in lines:
-        if line.startswith("\u3000\u3000") or not paragraphs:
-            paragraphs.append(line)
-        else:
-            paragraphs[-1] += line
-    return paragraphs
+    def one(self, cert) -> bytes:
+        return self._render([cert])
 
 
 # -- the command ---------------------------------------------------------------
@@ -474,6 +348,10 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
         settings.offset_x = offset_x
     if offset_y is not None:
         settings.offset_y = offset_y
+    from . import announce_reading_warnings
+
+    announce_reading_warnings(list_path, awards.problems)
+    _check_whole_columns(awards, settings, list_path)
     batch = doc.build(awards.rows, settings)
     release_build_memory()
     outcome = CertificateResult(batch)
@@ -513,7 +391,7 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
             del data
             gc.collect()
         if "docx" in formats:
-            docx = DocxBatch(template_dir, seal=settings.seal, seal_size=settings.seal_size)
+            docx = docx_writer(batch, template_dir)
             bar.start(n * (2 if per_person else 1), "Word 文件")
             path = write_bytes(outdir / f"{stem}.docx",
                                docx.combined(batch.certificates, bar.advance), force=force)
@@ -526,6 +404,45 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
                     _write(outcome, target, docx.one(cert), force)
                     bar.advance(1)
     return outcome
+
+
+def _check_whole_columns(awards, settings, list_path: Path) -> None:
+    """颁发单位/颁发日期 missing on every usable row and not in the settings: one
+    error per column with the rows counted (not the same complaint once per row)."""
+    from ..errors import InputError, Location, Problems
+
+    good = [row for row in awards.rows if row.award is not None]
+    if not good:
+        return
+    how = ("设置文件中也没有填写" if settings.source else
+           "也没有给出设置文件（--settings；可用 sp-docs certificates new-settings 生成）")
+    found = Problems()
+    for label, value, setting in (("颁发单位", lambda a: a.issuer, settings.issuer),
+                                  ("颁发日期", lambda a: a.issued_on, settings.issued_on)):
+        if setting or any(value(row.award) for row in good):
+            continue
+        found.error(f"名单的 {len(good)} 行都没有“{label}”（没有这一列或整列为空），{how}",
+                    Location(str(list_path), column=label),
+                    expected=f"请在名单中加“{label}”列并填写，或在设置文件中填写“{label}”（对全部证书有效）")
+    found.raise_if_errors()
+
+
+def failure_lines(failures) -> list[str]:
+    """One line per problem: a problem shared by several rows is said once, with
+    the rows counted and named (the first ten)."""
+    by_message: dict[str, list] = {}
+    for failure in failures:
+        for message in failure.messages:
+            by_message.setdefault(message, []).append(failure)
+    lines = []
+    for message, rows in by_message.items():
+        if len(rows) == 1:
+            lines.append(f"{rows[0].describe_with(message)}")
+            continue
+        named = "、".join(f"第{f.row}行" + (f"（{f.name}）" if f.name else "") for f in rows[:10])
+        more = f"等 {len(rows)} 行" if len(rows) > 10 else f"共 {len(rows)} 行"
+        lines.append(f"{rows[0].location.file}：{named}{more}：{message}")
+    return lines
 
 
 def _write(outcome: CertificateResult, target: Path, data: bytes, force: bool) -> None:

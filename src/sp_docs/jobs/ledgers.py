@@ -181,6 +181,87 @@ def ledgers(workbook: Path, outdir: Path, *, unit: str | None = None, force: boo
     return batch
 
 
+class _LedgerRun:
+    """One run of the batch: writes what it can, records what failed (once per ledger)."""
+
+    def __init__(self, batch: LedgerBatch, outdir: Path, label: str, *, force: bool,
+                 template_dir: Path | None, reporter: Reporter):
+        self.batch, self.outdir, self.force, self.template_dir = batch, outdir, force, template_dir
+        self.reporter = reporter
+        self.failed_keys: set[str] = set()
+        self.paths = {"pdf": outdir / f"培养台账_{label}.pdf", "docx": outdir / f"培养台账_{label}.docx",
+                      "xlsx": outdir / f"培养台账_{label}.xlsx"}
+
+    def fail(self, name: str, key: str, exc: Exception) -> None:
+        if key not in self.failed_keys:
+            self.failed_keys.add(key)
+            self.batch.result.failed.append((name, _describe(exc)))
+
+    def write(self, path: Path, data_bytes: bytes) -> None:
+        try:
+            self.batch.result.written.append(write_bytes(path, data_bytes, force=self.force))
+        except OutputExistsError:
+            self.batch.result.skipped.append(path)
+
+    def check_outputs(self, formats) -> None:
+        """Refuse before any work when a combined output exists (no --force)."""
+        for kind, path in self.paths.items():
+            if kind in formats and path.exists() and not self.force:
+                raise OutputExistsError(path)
+
+    def pdf(self, views, duplex: bool, jobs: int, chunk: int) -> None:
+        self.reporter.start(len(views), "合订 PDF")
+        pdf_bytes, self.batch.pages = combined_pdf(
+            views, duplex, jobs=jobs, chunk=chunk, template_dir=self.template_dir, progress=self.reporter.advance,
+            on_error=lambda c, exc: self.fail(f"{c['unit']} {c['name']}", c["key"], exc))
+        if any(v.key in self.batch.pages for v in views):
+            self.write(self.paths["pdf"], pdf_bytes)
+            from pypdf import PdfReader
+            self.batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
+        del pdf_bytes
+        gc.collect()
+
+    def docx(self, views, unit: str | None = None) -> None:
+        from ..render import formats as fmt
+
+        self.reporter.start(len(views) + 1, "Word 文件")
+        taken: set[str] = set()
+        good = []
+        for v in views:
+            try:
+                data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=self.template_dir,
+                                        author=v.unit, title=f"“双培”对象培养台账（{v.name}）")
+            except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
+                self.fail(f"{v.unit} {v.name}", v.key, exc)
+            else:
+                good.append(v)
+                path = unique_path(self.outdir / "培养台账_Word", f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken)
+                self.write(path, data_bytes)
+            self.reporter.advance(1)
+        if good:
+            self.write(self.paths["docx"], fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
+                                                      user_dir=self.template_dir, author=unit or "",
+                                                                    title=f"“双培”对象培养台账（{unit or '全部单位'}）"))
+        self.reporter.advance(1)
+        gc.collect()
+
+    def index(self, views, unit: str | None) -> None:
+        """目录.xlsx: each good ledger with its first page and page count in the combined PDF."""
+        from ..render import formats as fmt
+
+        rows = []
+        for v in views:
+            if v.key in self.failed_keys:
+                continue
+            p = self.batch.pages.get(v.key)
+            rows.append({"seq": len(rows) + 1, "unit": v.unit, "name": v.name, "track_label": v.track_label,
+                         "first_page": p.first_page if p else "", "pages": p.pages if p else "",
+                         "records": len(v.records)})
+        index = fmt.render("ledger_index", {"title": f"培养台账目录（{unit or '全部单位'}）", "rows": rows}, "xlsx",
+                           user_dir=self.template_dir)
+        self.write(self.outdir / "目录.xlsx", index)
+
+
 def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: str | None = None, formats=FORMATS,
                    duplex: bool = False, jobs: int | None = None, force: bool = False,
                    template_dir: Path | None = None, chunk: int = CHUNK, show_progress: bool = False,
@@ -190,19 +271,12 @@ def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: st
     old callers and does nothing by itself (the front end passes a reporter that draws).
     ``trainee`` (a name) makes only that trainee's ledger (the web service's choice)."""
     from ..documents import ledger as doc
-    from ..render import formats as fmt
 
     data, _ = load_valid(workbook)
-    jobs = jobs or default_jobs()
-    failed_keys: set[str] = set()
-
-    def fail(name: str, key: str, exc: Exception) -> None:
-        if key not in failed_keys:
-            failed_keys.add(key)
-            batch.result.failed.append((name, _describe(exc)))
-
+    run = _LedgerRun(batch, outdir, safe_filename(unit or "全部单位"), force=force, template_dir=template_dir,
+                     reporter=as_reporter(progress))
     views = doc.build_all(data, unit, title_prefix=title_prefix,
-                          on_error=lambda t, exc: fail(f"{t.unit} {t.name}", f"{t.unit}/{t.name}", exc))
+                          on_error=lambda t, exc: run.fail(f"{t.unit} {t.name}", f"{t.unit}/{t.name}", exc))
     if trainee:
         views = [v for v in views if v.name == trainee]
         if not views:
@@ -211,66 +285,14 @@ def _write_ledgers(batch: LedgerBatch, workbook: Path, outdir: Path, *, unit: st
     if not views and not batch.result.failed:
         raise SpDocsError(f"“{unit or '全部单位'}”没有双培对象，未生成台账")
     batch.records = sum(len(v.records) for v in views)
-    label = safe_filename(unit or "全部单位")
-    combined_pdf_path = outdir / f"培养台账_{label}.pdf"
-    combined_docx_path = outdir / f"培养台账_{label}.docx"
-    index_path = outdir / "目录.xlsx"
-    workbook_path = outdir / f"培养台账_{label}.xlsx"
-    for path, wanted in ((combined_pdf_path, "pdf"), (combined_docx_path, "docx"), (workbook_path, "xlsx")):
-        if wanted in formats and path.exists() and not force:
-            raise OutputExistsError(path)
-
-    def write(path: Path, data_bytes: bytes) -> None:
-        try:
-            batch.result.written.append(write_bytes(path, data_bytes, force=force))
-        except OutputExistsError:
-            batch.result.skipped.append(path)
-
-    reporter = as_reporter(progress)
+    run.check_outputs(formats)
     if "pdf" in formats:
-        reporter.start(len(views), "合订 PDF")
-        pdf_bytes, batch.pages = combined_pdf(
-            views, duplex, jobs=jobs, chunk=chunk, template_dir=template_dir, progress=reporter.advance,
-            on_error=lambda c, exc: fail(f"{c['unit']} {c['name']}", c["key"], exc))
-        ok_views = [v for v in views if v.key in batch.pages]
-        if ok_views:
-            write(combined_pdf_path, pdf_bytes)
-            from pypdf import PdfReader
-            batch.pdf_pages = len(PdfReader(io.BytesIO(pdf_bytes)).pages)
-        del pdf_bytes
-        gc.collect()
+        run.pdf(views, duplex, jobs or default_jobs(), chunk)
     if "docx" in formats:
-        reporter.start(len(views) + 1, "Word 文件")
-        taken: set[str] = set()
-        folder = outdir / "培养台账_Word"
-        good = []
-        for v in views:
-            try:
-                data_bytes = fmt.render("ledger", {"ledgers": [v.context()]}, "docx", user_dir=template_dir)
-            except Exception as exc:  # noqa: BLE001 - one bad ledger is reported, the rest go on
-                fail(f"{v.unit} {v.name}", v.key, exc)
-            else:
-                good.append(v)
-                write(unique_path(folder, f"{v.seq:03d}_{v.unit}_{v.name}", ".docx", taken), data_bytes)
-            reporter.advance(1)
-        if good:
-            write(combined_docx_path, fmt.render("ledger", {"ledgers": [v.context() for v in good]}, "docx",
-                                                 user_dir=template_dir))
-        reporter.advance(1)
-        gc.collect()
+        run.docx(views, unit)
     if "xlsx" in formats:
-        write(workbook_path, ledger_workbook([v for v in views if v.key not in failed_keys]))
-    index_rows = []
-    for v in views:
-        if v.key in failed_keys:
-            continue
-        p = batch.pages.get(v.key)
-        index_rows.append({"seq": len(index_rows) + 1, "unit": v.unit, "name": v.name, "track_label": v.track_label,
-                           "first_page": p.first_page if p else "", "pages": p.pages if p else "",
-                           "records": len(v.records)})
-    index = fmt.render("ledger_index", {"title": f"培养台账目录（{unit or '全部单位'}）", "rows": index_rows}, "xlsx",
-                       user_dir=template_dir)
-    write(index_path, index)
+        run.write(run.paths["xlsx"], ledger_workbook([v for v in views if v.key not in run.failed_keys]))
+    run.index(views, unit)
 
 
 @example_step("附件3 培养台账（合订 PDF、Word、目录）")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..errors import SpDocsError
 from ..output import write_bytes
-from . import example_step, example_workbook, load_valid
+from . import example_data, example_step, load_valid
 
 def city_workbook(rolled, comparison=None, title: str = "“双培”工程实施情况汇总表（全市）") -> bytes:
     from openpyxl import Workbook
@@ -16,7 +16,10 @@ def city_workbook(rolled, comparison=None, title: str = "“双培”工程实�
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总表"
-    write_table(ws, ["序号", "单位", "姓名", "出生年月", "“双培”类别", "完成年度", "备注", "来源文件", "来源行"],
+    from ..tables import ANNEX2
+
+    # the 附件2 columns (one spec), with the unit after 序号 and where each row came from
+    write_table(ws, [ANNEX2.headers[0], "单位", *ANNEX2.headers[1:], "来源文件", "来源行"],
                 [[i, r.unit, r.name, r.birth, r.track, r.year or "", r.note, Path(r.file).name, f"{r.sheet}!{r.row}"]
                  for i, r in enumerate(rolled.rows, start=1)],
                 title=title, kinds={"“双培”类别": "int", "完成年度": "int"}, landscape=True)
@@ -59,7 +62,9 @@ def merge(paths: list[Path], output: Path, *, plan: Path | None = None, force: b
     data = load_valid(plan)[0] if plan else None
     units = [u.name for u in data.units] if data else None
     parents = {u.name: u.parent for u in data.units} if data else None
-    rolled = rollup.roll_up(paths, units, output=output, parents=parents)
+    from ..sources.returns import read_returns
+
+    rolled = rollup.roll_up(read_returns(paths, units, output=output), units, parents=parents)
     comparison = rollup.plan_comparison(data, rolled) if data else None
     title = "“双培”工程实施情况汇总表"
     if data is not None:
@@ -78,8 +83,7 @@ def example(data_dir: Path, outdir: Path, force: bool) -> list[Path]:
     from ..output import safe_filename
     from .annex2 import example as annex2_example
 
-    workbook = example_workbook(data_dir)
-    data, _ = load_valid(workbook)
+    workbook, data = example_data(data_dir)
     top = data.roots()[0].name
     if not data.children(top):
         from . import StepSkipped

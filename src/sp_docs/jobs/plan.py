@@ -59,6 +59,19 @@ def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, for
     return JobResult.of(written, view)
 
 
+def export_questions(path: Path, formats: tuple[str, ...] = ("xlsx", "txt"), *, force: bool = False) -> list[Path]:
+    """The question list for a survey platform's import: ``path`` with each suffix of ``formats``."""
+    from ..questionnaire.survey import export_text, export_workbook
+
+    path = Path(path)
+    stem = path.with_suffix("") if path.suffix.lower() in (".xlsx", ".txt") else path
+    written = []
+    for fmt in formats:
+        data = export_workbook() if fmt == "xlsx" else export_text().encode("utf-8-sig")
+        written.append(write_bytes(stem.with_name(f"{stem.name}.{fmt}"), data, force=force))
+    return written
+
+
 def new_answers(path: Path, *, force: bool = False) -> Path:
     """A YAML answers file: every question as a comment above its default answer."""
     from ..questionnaire.answers import blank_template, dump_yaml

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..model import STATUS_CHOICES
 from ..output import safe_filename, write_bytes
 from . import example_step, load_valid
 from .progress import JobResult
@@ -31,7 +32,7 @@ def charts(view) -> list[dict]:
     status = figs["status"]
     out.append({"title": "双培对象完成情况（按类别）",
                 "svg": ch.hbar_chart([f"类别{t.code}" for t in Track],
-                                     [(s, [row[1 + i] for row in status.rows]) for i, s in enumerate(("培养中", "已完成", "终止"))],
+                                     [(s, [row[1 + i] for row in status.rows]) for i, s in enumerate(STATUS_CHOICES)],
                                      stacked=True, bar=16), "note": ""})
     act = figs["activity"]
     if act.rows:
@@ -65,7 +66,6 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
            template_dir: Path | None = None):
     from ..documents import report as doc
     from ..render.pdf import render_pdf
-    from ..render.xlsx import table_workbook
     from ..rules.config import load_settings
     from ..rules.programme import FINDING_COLUMNS, run_rules
 
@@ -79,12 +79,19 @@ def report(workbook: Path, unit: str | None, outdir: Path, *, rules_file: Path |
                "generated_on": view.generated_on}
     stem = safe_filename(f"统计报告_{view.unit_name}")
     pdf = render_pdf("report.html", context, user_dir=template_dir)
+    written = [write_bytes(outdir / f"{stem}.pdf", pdf, force=force),
+               write_bytes(outdir / f"{stem}_数据.xlsx", figures_workbook(view), force=force)]
+    return JobResult.of(written, view)
+
+
+def figures_workbook(view) -> bytes:
+    """The report's figures and rule findings as a workbook (统计报告_<单位>_数据.xlsx)."""
+    from ..render.xlsx import table_workbook
+    from ..rules.programme import FINDING_COLUMNS
+
     sheets = [(f.title, f.headers, f.rows) for f in view.figures.values()]
     sheets.append(("规则问题清单", list(FINDING_COLUMNS), view.findings))
-    written = [write_bytes(outdir / f"{stem}.pdf", pdf, force=force),
-               write_bytes(outdir / f"{stem}_数据.xlsx", table_workbook(sheets, kinds=FIGURE_KINDS, sums=FIGURE_SUMS),
-                           force=force)]
-    return JobResult.of(written, view)
+    return table_workbook(sheets, kinds=FIGURE_KINDS, sums=FIGURE_SUMS)
 
 
 @example_step("统计报告")

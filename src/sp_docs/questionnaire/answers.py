@@ -105,16 +105,19 @@ OPENING_OF = {closing: opening for opening, closing in QUOTE_PAIRS.items()}
 
 def clean_text_answer(q, text: str) -> str:
     """A text answer as the plan prints it, by the question's ``form`` in questions.yaml: a
-    ``name`` loses quotes typed around it and trailing punctuation, a ``list`` loses trailing
-    punctuation (the template ends it with its own mark), a ``path`` is kept as typed."""
+    ``name`` loses quotes typed around it and trailing punctuation, a ``quoted`` name also has
+    the double quotes inside it made single (the template wraps it in “ ”), a ``list`` loses
+    trailing punctuation (the template ends it with its own mark), a ``path`` is kept as typed."""
     if q.form == "path":
         return text
     previous = None
     while text != previous:
         previous = text
         text = text.rstrip(TRAILING_MARKS + " \u3000")
-        if q.form == "name":
+        if q.form in ("name", "quoted"):
             text = _unquote(text).strip(" \u3000")
+    if q.form == "quoted" and _balanced(text, "“", "”"):
+        text = text.replace("“", "‘").replace("”", "’")  # nested in the template's own “ ”
     return text
 
 

@@ -3,14 +3,14 @@ choices (their options on a hidden sheet), one 是/否 row per option of a
 multiple-choice question; and reading a filled workbook back."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..errors import InputError, Location
+from ..render import xlsx_layout as layout
 from ..render.xlsx import set_text_safe
 from .schema import TYPE_LABELS, format_value, questions
 
@@ -26,6 +26,74 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index)
 
 
+class _Dropdowns:
+    """List validations of the 问卷 sheet; each list of choices stored once in the hidden sheet."""
+
+    def __init__(self, ws, options):
+        self.ws, self.options = ws, options
+        self.lists: dict[tuple, str] = {}
+        self.validations: dict[str, DataValidation] = {}
+
+    def list_range(self, values: tuple[str, ...]) -> str:
+        if values not in self.lists:
+            column = len(self.lists) + 1
+            for row, value in enumerate(values, start=1):
+                set_text_safe(self.options.cell(row=row, column=column), value)
+            col = _column_letter(column)
+            self.lists[values] = f"{OPTIONS_SHEET}!${col}$1:${col}${len(values)}"
+        return self.lists[values]
+
+    def add(self, values: tuple[str, ...], cell: str) -> None:
+        ref = self.list_range(values)
+        if ref not in self.validations:
+            dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True, showErrorMessage=True,
+                                errorTitle="请从下拉列表选择", error="只能选择列表中的选项")
+            self.ws.add_data_validation(dv)
+            self.validations[ref] = dv
+        self.validations[ref].add(cell)
+
+
+def _note(q) -> str:
+    return "；".join(filter(None, [TYPE_LABELS[q.type], q.help, ("可不填" if q.optional else ""),
+                                   ("不填则按前面的答案自动生成" if q.derived_text else ""),
+                                   (f"仅当{q.condition_text()}时填写" if q.when else "")]))
+
+
+def _multi_rows(ws, q, answers: dict, dropdowns: _Dropdowns) -> None:
+    """A multiple-choice question: a grey row, then one 是/否 row per choice."""
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    ws.append([q.id, q.title, "", _note(q) + "；在下面各项后选“是”或“否”"])
+    for cell in ws[ws.max_row]:
+        cell.fill = grey
+    chosen = answers.get(q.id) or []
+    for choice in q.choices:
+        row = ws.max_row + 1
+        set_text_safe(ws.cell(row=row, column=1), f"{q.id}:{choice}")
+        set_text_safe(ws.cell(row=row, column=2), f"　　{choice}")
+        ws.cell(row=row, column=3, value="是" if choice in chosen else "否")
+        dropdowns.add(YES_NO, f"C{row}")
+
+
+def _question_row(ws, q, answers: dict, dropdowns: _Dropdowns) -> None:
+    row = ws.max_row + 1
+    set_text_safe(ws.cell(row=row, column=1), q.id)
+    set_text_safe(ws.cell(row=row, column=2), q.title)
+    value = answers.get(q.id)
+    if q.type == "number":
+        ws.cell(row=row, column=3, value=value)
+    else:
+        set_text_safe(ws.cell(row=row, column=3), format_value(value) if value is not None else None)
+    set_text_safe(ws.cell(row=row, column=4), _note(q))
+    if q.type == "choice":
+        dropdowns.add(q.choices, f"C{row}")
+    elif q.type == "bool":
+        dropdowns.add(YES_NO, f"C{row}")
+    elif q.type == "number":
+        ws.cell(row=row, column=3).number_format = "0"
+    else:
+        ws.cell(row=row, column=3).number_format = "@"
+
+
 def build_workbook(answers: dict) -> bytes:
     """A workbook pre-filled with ``answers`` (usually the defaults); derived answers equal to
     their derivation are left blank, as in an answers file."""
@@ -37,82 +105,30 @@ def build_workbook(answers: dict) -> bytes:
     ws.title = SHEET
     options = wb.create_sheet(OPTIONS_SHEET)
     options.sheet_state = "hidden"
-    lists: dict[tuple, str] = {}
-
-    def list_range(values: tuple[str, ...]) -> str:
-        if values not in lists:
-            col = _column_letter(len(lists) + 1)
-            for row, value in enumerate(values, start=1):
-                set_text_safe(options.cell(row=row, column=len(lists) + 1), value)
-            lists[values] = f"{OPTIONS_SHEET}!${col}$1:${col}${len(values)}"
-        return lists[values]
-
-    validations: dict[str, DataValidation] = {}
-
-    def dropdown(values: tuple[str, ...], cell: str) -> None:
-        ref = list_range(values)
-        if ref not in validations:
-            dv = DataValidation(type="list", formula1=f"={ref}", allow_blank=True, showErrorMessage=True,
-                                errorTitle="请从下拉列表选择", error="只能选择列表中的选项")
-            ws.add_data_validation(dv)
-            validations[ref] = dv
-        validations[ref].add(cell)
-
+    dropdowns = _Dropdowns(ws, options)
     ws["A1"] = "“双培”工程实施方案问卷（在“答案”列填写或从下拉列表选择；灰色行为说明，不用填写）"
-    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].font = layout.font("label", 13)
     ws.append(list(HEADER))
     for cell in ws[2]:
-        cell.font = Font(bold=True)
-    grey = PatternFill("solid", fgColor="EEEEEE")
+        layout.stamp(cell, "header", alignment=layout.CENTER)
     current = None
     for q in questions():
         if q.section != current:
             current = q.section
             ws.append(["", f"【{q.section}】"])
-            ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
-        note = "；".join(filter(None, [TYPE_LABELS[q.type], q.help, ("可不填" if q.optional else ""),
-                                       ("不填则按前面的答案自动生成" if q.derived_text else ""),
-                                       (f"仅当{q.condition_text()}时填写" if q.when else "")]))
-        if q.type == "multi":
-            ws.append([q.id, q.title, "", note + "；在下面各项后选“是”或“否”"])
-            for cell in ws[ws.max_row]:
-                cell.fill = grey
-            chosen = answers.get(q.id) or []
-            for choice in q.choices:
-                row = ws.max_row + 1
-                set_text_safe(ws.cell(row=row, column=1), f"{q.id}:{choice}")
-                set_text_safe(ws.cell(row=row, column=2), f"　　{choice}")
-                ws.cell(row=row, column=3, value="是" if choice in chosen else "否")
-                dropdown(YES_NO, f"C{row}")
-            continue
-        row = ws.max_row + 1
-        set_text_safe(ws.cell(row=row, column=1), q.id)
-        set_text_safe(ws.cell(row=row, column=2), q.title)
-        value = answers.get(q.id)
-        if q.type == "number":
-            ws.cell(row=row, column=3, value=value)
-        else:
-            set_text_safe(ws.cell(row=row, column=3), format_value(value) if value is not None else None)
-        set_text_safe(ws.cell(row=row, column=4), note)
-        if q.type == "choice":
-            dropdown(q.choices, f"C{row}")
-        elif q.type == "bool":
-            dropdown(YES_NO, f"C{row}")
-        elif q.type == "number":
-            ws.cell(row=row, column=3).number_format = "0"
-        else:
-            ws.cell(row=row, column=3).number_format = "@"
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 52
-    ws.column_dimensions["C"].width = 30
-    ws.column_dimensions["D"].width = 60
+            ws.cell(row=ws.max_row, column=2).font = layout.font("header")
+        (_multi_rows if q.type == "multi" else _question_row)(ws, q, answers, dropdowns)
+    for col, width in zip("ABCD", (18, 52, 30, 60)):
+        ws.column_dimensions[col].width = width
+    section_font = layout.font("header").name
     for row in ws.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-    ws.freeze_panes = "C3"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+            if not (cell.font and cell.font.name == section_font):
+                cell.font = layout.font("body")
+    layout.fit_rows(ws)
+    layout.page_setup(ws, landscape=True, title_rows="2:2", freeze="C3")
+    return layout.save(wb)
 
 
 DATA_FILE_MESSAGE = ("这是数据文件，不是问卷答卷；请用 sp-docs questionnaire new 生成答卷（或 questionnaire xlsx 生成问卷），"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
@@ -25,8 +26,26 @@ def describe_xml_error(exc: Exception, path: Path) -> templates.TemplateError:
     return templates.TemplateError(f"DOCX 模板 {path} 中的 XML 已损坏，请在 Word/WPS 中打开后另存为 .docx")
 
 
+def finish_document(document, *, author: str = "", title: str = "") -> None:
+    """What every DOCX gets before it is saved: core properties from the data (author =
+    the issuing unit, title = the document's title, created = now) and full-width quotes."""
+    from .ooxml import east_asian_hints
+
+    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    props = document.core_properties
+    props.author = author or "sp-docs"
+    props.last_modified_by = author or "sp-docs"
+    props.title = title
+    props.created = now
+    props.modified = now
+    props.revision = 1
+    props.language = "zh-CN"
+    props.comments = ""
+    east_asian_hints(document.element.body)
+
+
 def render_docx(template_name: str, context: dict, *, user_dir: Path | None = None,
-                post_process=None) -> bytes:
+                post_process=None, author: str = "", title: str = "") -> bytes:
     """Render ``docx/<template_name>``; ``post_process(document)`` may adjust the
     python-docx Document (e.g. OOXML helpers from ``render.ooxml``) before saving."""
     path = templates.find("docx", template_name, user_dir)
@@ -51,6 +70,7 @@ def render_docx(template_name: str, context: dict, *, user_dir: Path | None = No
         raise templates.describe_render_error(exc, template_name) from None
     if post_process is not None:
         post_process(doc.docx)
+    finish_document(doc.docx, author=author, title=title)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -27,12 +27,12 @@ from pathlib import Path
 
 from pydyf import Array, Dictionary
 
+from ..units import PT_PER_MM
 from . import fonts
 from .fonts import Face, harfbuzz
 from .fonts import face as font_face
 from .fonts.embed import EmbeddedFont, embed_font, font_objects
 
-PT_PER_MM = 72 / 25.4
 _BG_FIRST_ID = 3  # object ids 1 = catalog, 2 = page tree, then the background's objects
 
 
@@ -54,7 +54,21 @@ def role_chain(role: str) -> tuple[Face, ...]:
 
 def face_for(char: str, chain: tuple[Face, ...]) -> Face:
     """The first face that draws ``char`` (the view-model refuses characters no face draws)."""
-    return fonts.face_for(ord(char), chain) or chain[0]
+    choices = _choices(chain)
+    found = choices.get(char)
+    if found is None:
+        found = choices[char] = fonts.face_for(ord(char), chain) or chain[0]
+    return found
+
+
+def _choices(chain: tuple[Face, ...]) -> dict[str, Face]:
+    entry = _CHOICES.get(id(chain))
+    if entry is None or entry[0] is not chain:
+        entry = _CHOICES[id(chain)] = (chain, {})
+    return entry[1]
+
+
+_CHOICES: dict[int, tuple[tuple[Face, ...], dict[str, Face]]] = {}
 
 
 # --------------------------------------------------------------------------
@@ -279,8 +293,9 @@ class _Run:
 
 def _runs(line: str, chain: tuple[Face, ...]) -> list[_Run]:
     runs: list[_Run] = []
+    choices = _choices(chain)
     for char in line:
-        info = face_for(char, chain)
+        info = choices.get(char) or face_for(char, chain)
         if runs and runs[-1].face is info:
             runs[-1].text += char
         else:
@@ -317,13 +332,20 @@ class CertificateWriter:
     @staticmethod
     def used_codepoints(fields) -> dict[tuple[str, int], set[int]]:
         """Code points per face for ``fields``: (role, lines) pairs."""
-        used: dict[tuple[str, int], set[int]] = {}
+        by_face: dict[Face, set[str]] = {}
         for role, lines in fields:
             chain = role_chain(role)
+            choices = _choices(chain)
             for line in lines:
                 for char in line:
-                    info = face_for(char, chain)
-                    used.setdefault((info.path, info.index), set()).add(ord(char))
+                    info = choices.get(char) or face_for(char, chain)
+                    chars = by_face.get(info)
+                    if chars is None:
+                        chars = by_face[info] = set()
+                    chars.add(char)
+        used: dict[tuple[str, int], set[int]] = {}
+        for info, chars in by_face.items():
+            used.setdefault((info.path, info.index), set()).update(map(ord, chars))
         return used
 
     def write(self, pages, out=None, *, used: dict[tuple[str, int], set[int]] | None = None):

@@ -17,11 +17,13 @@ def parse_formats(text: str, allowed: tuple[str, ...] = FORMATS) -> list[str]:
 
 
 def render(name: str, context: dict, fmt: str, *, user_dir: Path | None = None,
-           rows_by_sheet: dict | None = None, docx_post_process=None) -> bytes:
+           rows_by_sheet: dict | None = None, docx_post_process=None, author: str = "", title: str = "") -> bytes:
+    """``author`` (the issuing unit) and ``title`` go into the DOCX's core properties."""
     if fmt == "docx":
         from .docx import render_docx
 
-        return render_docx(f"{name}.docx", context, user_dir=user_dir, post_process=docx_post_process)
+        return render_docx(f"{name}.docx", context, user_dir=user_dir, post_process=docx_post_process,
+                           author=author, title=title)
     if fmt == "xlsx":
         from .xlsx import render_xlsx
 

@@ -16,18 +16,61 @@ GONGWEN_LINE_PITCH = 579  # 22 lines in the 225 mm type area
 SIZES = {"二号": 22, "三号": 16, "四号": 14, "小四": 12, "五号": 10.5}
 
 
-def _rfonts(rpr):
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    return fonts
+# ECMA-376 (transitional) child order of the elements these helpers add children to.
+_SEQUENCES = {
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+            "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+            "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+            "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"),
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+              "tblCaption", "tblDescription", "tblPrChange"),
+    "trPr": ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
+             "tblHeader", "tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange"),
+    "tcPr": ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+             "textDirection", "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge",
+             "tcPrChange"),
+    "sectPr": ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+               "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+               "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange"),
+    "pBdr": ("top", "left", "bottom", "right", "between", "bar"),
+    "tblBorders": ("top", "left", "bottom", "right", "insideH", "insideV"),
+    "tcBorders": ("top", "left", "bottom", "right", "insideH", "insideV", "tl2br", "tr2bl"),
+}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def insert_ordered(parent, element):
+    """Add ``element`` to ``parent`` at its place in the schema's sequence (_SEQUENCES):
+    before the first child that must follow it; returns ``element``."""
+    sequence = _SEQUENCES[_local(parent.tag)]
+    successors = {qn(f"w:{name}") for name in sequence[sequence.index(_local(element.tag)) + 1:]}
+    for child in parent:
+        if child.tag in successors:
+            child.addprevious(element)
+            return element
+    parent.append(element)
+    return element
+
+
+def get_or_add(parent, tag: str):
+    """The child ``w:<tag>`` of ``parent``, added in schema order when missing."""
+    child = parent.find(qn(f"w:{tag}"))
+    return child if child is not None else insert_ordered(parent, OxmlElement(f"w:{tag}"))
 
 
 def apply_font(rpr, role_key: str) -> None:
     """Name the official font of ``role_key`` for East Asian and Latin text."""
     role = ROLES[role_key]
-    fonts = _rfonts(rpr)
+    fonts = rpr.get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), role.official)
     fonts.set(qn("w:ascii"), role.ascii)
     fonts.set(qn("w:hAnsi"), role.ascii)
@@ -67,11 +110,7 @@ def set_page(section, *, width_mm: float = 210, height_mm: float = 297, landscap
 
 
 def set_line_grid(section, line_pitch: int = GONGWEN_LINE_PITCH, char_space: int | None = None) -> None:
-    sect_pr = section._sectPr
-    grid = sect_pr.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect_pr.append(grid)
+    grid = get_or_add(section._sectPr, "docGrid")
     grid.set(qn("w:type"), "linesAndChars" if char_space is not None else "lines")
     grid.set(qn("w:linePitch"), str(line_pitch))
     if char_space is not None:
@@ -121,9 +160,7 @@ def add_page_numbers(document, section=None, *, gongwen: bool = True, size_pt: f
     """``— 1 —`` in 4号 宋体: odd pages right, even pages left (GB/T 9704), or centred."""
     section = section or document.sections[-1]
     if gongwen:
-        settings = document.settings.element
-        if settings.find(qn("w:evenAndOddHeaders")) is None:
-            settings.append(OxmlElement("w:evenAndOddHeaders"))
+        document.settings.odd_and_even_pages_header_footer = True
         section.footer.is_linked_to_previous = False
         section.even_page_footer.is_linked_to_previous = False
         odd = section.footer.paragraphs[0]
@@ -139,17 +176,11 @@ def add_page_numbers(document, section=None, *, gongwen: bool = True, size_pt: f
 
 
 def repeat_header_row(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:tblHeader")) is None:
-        header = OxmlElement("w:tblHeader")
-        header.set(qn("w:val"), "true")
-        tr_pr.append(header)
+    get_or_add(row._tr.get_or_add_trPr(), "tblHeader")
 
 
 def cant_split_row(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.append(OxmlElement("w:cantSplit"))
+    get_or_add(row._tr.get_or_add_trPr(), "cantSplit")
 
 
 def set_table_borders(table, size_eighths: int = 4) -> None:
@@ -165,7 +196,7 @@ def set_table_borders(table, size_eighths: int = 4) -> None:
     existing = tbl_pr.find(qn("w:tblBorders"))
     if existing is not None:
         tbl_pr.remove(existing)
-    tbl_pr.append(borders)
+    insert_ordered(tbl_pr, borders)
 
 
 def set_cell_vertical_center(cell) -> None:
@@ -194,34 +225,28 @@ def set_line_spacing_exact(paragraph, points: float) -> None:
 
 def clear_cell_borders(cell, edges=("top", "bottom")) -> None:
     """Remove the named borders of one table cell (e.g. the gap between column groups)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    borders = tc_pr.find(qn("w:tcBorders"))
-    if borders is None:
-        borders = OxmlElement("w:tcBorders")
-        tc_pr.append(borders)
+    borders = get_or_add(cell._tc.get_or_add_tcPr(), "tcBorders")
     for edge in edges:
-        element = OxmlElement(f"w:{edge}")
+        element = get_or_add(borders, edge)
         element.set(qn("w:val"), "nil")
-        borders.append(element)
 
 
 def page_break_before(paragraph) -> None:
     """Start ``paragraph`` on a new page."""
-    p_pr = paragraph._p.get_or_add_pPr()
-    if p_pr.find(qn("w:pageBreakBefore")) is None:
-        p_pr.append(OxmlElement("w:pageBreakBefore"))
+    paragraph.paragraph_format.page_break_before = True
 
 
 # -- certificates: page border and a fast docxtpl-free batch path ---------------
 
 def set_page_border(section, *, color: str = "A8191C", size_eighths: int = 24, space_pt: int = 20,
-                    style: str = "double") -> None:
-    """A border round every page of ``section`` (w:pgBorders), measured from the text."""
+                    style: str = "double", offset_from: str = "text") -> None:
+    """A border round every page of ``section`` (w:pgBorders), ``space_pt`` from the text or the
+    page's edge (``offset_from``)."""
     sect_pr = section._sectPr
     for old in sect_pr.findall(qn("w:pgBorders")):
         sect_pr.remove(old)
     borders = OxmlElement("w:pgBorders")
-    borders.set(qn("w:offsetFrom"), "text")
+    borders.set(qn("w:offsetFrom"), offset_from)
     for side in ("top", "left", "bottom", "right"):
         element = OxmlElement(f"w:{side}")
         element.set(qn("w:val"), style)
@@ -229,12 +254,7 @@ def set_page_border(section, *, color: str = "A8191C", size_eighths: int = 24, s
         element.set(qn("w:space"), str(space_pt))
         element.set(qn("w:color"), color)
         borders.append(element)
-    # schema order: pgBorders comes right after pgMar
-    margin = sect_pr.find(qn("w:pgMar"))
-    if margin is not None:
-        margin.addnext(borders)
-    else:
-        sect_pr.append(borders)
+    insert_ordered(sect_pr, borders)
 
 
 PAGE_BREAK_PARAGRAPH = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
@@ -275,17 +295,12 @@ GONGWEN_RED = "FF0000"
 def paragraph_border(paragraph, edge: str = "bottom", *, size_eighths: int = 12, color: str = "000000",
                      space_pt: int = 0) -> None:
     """A rule above/below a paragraph (red separator line, 版记 rules)."""
-    p_pr = paragraph._p.get_or_add_pPr()
-    borders = p_pr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = OxmlElement("w:pBdr")
-        p_pr.append(borders)
-    element = OxmlElement(f"w:{edge}")
+    borders = get_or_add(paragraph._p.get_or_add_pPr(), "pBdr")
+    element = get_or_add(borders, edge)
     element.set(qn("w:val"), "single")
     element.set(qn("w:sz"), str(size_eighths))
     element.set(qn("w:space"), str(space_pt))
     element.set(qn("w:color"), color)
-    borders.append(element)
 
 
 def table_edge_borders(table, edges: dict[str, int]) -> None:
@@ -304,36 +319,30 @@ def table_edge_borders(table, edges: dict[str, int]) -> None:
             element.set(qn("w:space"), "0")
             element.set(qn("w:color"), "000000")
         borders.append(element)
-    _insert_in_order(tbl_pr, borders, ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-                                       "w:tblCaption", "w:tblDescription"))
-
-
-def _insert_in_order(parent, element, successors: tuple[str, ...]) -> None:
-    """Insert ``element`` before the first child named in ``successors`` (schema order)."""
-    for child in parent:
-        if child.tag in {qn(name) for name in successors}:
-            child.addprevious(element)
-            return
-    parent.append(element)
+    insert_ordered(tbl_pr, borders)
 
 
 def cell_text_direction(cell, direction: str = "tbRlV") -> None:
     """Vertical text in a table cell (e.g. 培养记录 in the ledger form)."""
-    tc_pr = cell._tc.get_or_add_tcPr()
-    element = OxmlElement("w:textDirection")
-    element.set(qn("w:val"), direction)
-    tc_pr.append(element)
+    get_or_add(cell._tc.get_or_add_tcPr(), "textDirection").set(qn("w:val"), direction)
 
 
 def row_height_exact(row, height_pt: float) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    element = OxmlElement("w:trHeight")
-    element.set(qn("w:val"), str(int(height_pt * 20)))
-    element.set(qn("w:hRule"), "exact")
-    tr_pr.append(element)
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    row.height = Pt(height_pt)
+    row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
 
 
-def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0) -> None:
+def row_height_at_least(row, height_pt: float) -> None:
+    """A row at least ``height_pt`` high that grows with its text."""
+    from docx.enum.table import WD_ROW_HEIGHT_RULE
+
+    row.height = Pt(height_pt)
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0, relative_to: str = "") -> None:
     """Turn the run's inline picture into one floating in front of the text, positioned
     relative to the paragraph (a seal over the 署名 and 成文日期)."""
     drawing = run._element.find(qn("w:drawing"))
@@ -347,7 +356,8 @@ def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0) -
     simple.set("x", "0")
     simple.set("y", "0")
     anchor.append(simple)
-    for axis, relative, offset in (("wp:positionH", "column", offset_x_emu), ("wp:positionV", "paragraph", offset_y_emu)):
+    horizontal, vertical = (relative_to, relative_to) if relative_to else ("column", "paragraph")
+    for axis, relative, offset in (("wp:positionH", horizontal, offset_x_emu), ("wp:positionV", vertical, offset_y_emu)):
         pos = OxmlElement(axis)
         pos.set("relativeFrom", relative)
         off = OxmlElement("wp:posOffset")
@@ -376,17 +386,12 @@ def char_grid(section, line_pitch: int = GONGWEN_LINE_PITCH, char_space: int = -
 def set_style_char_spacing(style, twentieths_pt: int) -> None:
     """Condense/expand characters (w:spacing in the style's run properties); −5 = −0.25 pt
     puts 28 characters of 3号 type on a 156 mm line."""
-    rpr = style.element.get_or_add_rPr()
-    element = rpr.find(qn("w:spacing"))
-    if element is None:
-        element = OxmlElement("w:spacing")
-        rpr.append(element)
-    element.set(qn("w:val"), str(twentieths_pt))
+    set_char_spacing(style.element.get_or_add_rPr(), twentieths_pt)
 
 
-_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+def set_char_spacing(rpr, twentieths_pt: int) -> None:
+    """w:spacing (character spacing in twentieths of a point) of run properties ``rpr``."""
+    get_or_add(rpr, "spacing").set(qn("w:val"), str(twentieths_pt))
 
 
 def no_grid_snap(target) -> None:
@@ -394,12 +399,7 @@ def no_grid_snap(target) -> None:
     instead of snapping to the document's line grid (w:snapToGrid w:val="0"): table cells
     and spacers on a GB/T 9704 grid page would otherwise grow to whole grid lines."""
     element = target._p if hasattr(target, "_p") else target.element
-    p_pr = element.get_or_add_pPr()
-    snap = p_pr.find(qn("w:snapToGrid"))
-    if snap is None:
-        snap = OxmlElement("w:snapToGrid")
-        _insert_in_order(p_pr, snap, _PPR_AFTER_SNAP)
-    snap.set(qn("w:val"), "0")
+    get_or_add(element.get_or_add_pPr(), "snapToGrid").set(qn("w:val"), "0")
 
 
 # --- a seal picture for docx templates rendered without python-docx (certificates) ----------
@@ -430,3 +430,48 @@ def floating_picture_run(package: bytes, image, width_mm: float, offset_y_emu: i
     document.save(out)
     xml = etree.tostring(run._element, encoding="unicode")
     return out.getvalue(), xml
+
+
+# --- full-width quotes ------------------------------------------------------------------------
+
+# Characters whose width depends on the script they are taken for (“ ” ‘ ’ — … ·): full width
+# in a Chinese font, half width in a Latin one.
+AMBIGUOUS_WIDTH = frozenset("‘’“”—…·")
+
+
+def east_asian_hints(element) -> int:
+    """Mark every run under ``element`` whose text holds a quote, dash or ellipsis with
+    ``w:rFonts w:hint="eastAsia"``, so Word takes them as East Asian characters and lays
+    them out full width in the run's Chinese font, as the PDF does.  Returns the count."""
+    marked = 0
+    for text in element.iter(qn("w:t")):
+        if not text.text or AMBIGUOUS_WIDTH.isdisjoint(text.text):
+            continue
+        run = text.getparent()
+        if run.tag != qn("w:r"):
+            continue
+        run.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
+        marked += 1
+    return marked
+
+
+def table_cell_margins(table, *, top_pt: float, bottom_pt: float, left_pt: float, right_pt: float) -> None:
+    """Default cell margins of ``table`` (w:tblCellMar), like the PDF's cell padding."""
+    margins = get_or_add(table._tbl.tblPr, "tblCellMar")
+    for edge, value in (("top", top_pt), ("left", left_pt), ("bottom", bottom_pt), ("right", right_pt)):
+        element = margins.find(qn(f"w:{edge}"))
+        if element is None:
+            element = OxmlElement(f"w:{edge}")
+            margins.append(element)  # built in schema order: top, left, bottom, right
+        element.set(qn("w:w"), str(int(value * 20)))
+        element.set(qn("w:type"), "dxa")
+
+
+def frame_at(paragraph, *, x_mm: float, y_mm: float, width_mm: float, height_mm: float) -> None:
+    """Put ``paragraph`` in a frame (w:framePr) at (x, y) from the page's top-left corner,
+    ``width_mm`` wide and exactly ``height_mm`` high, text around it unaffected."""
+    frame = get_or_add(paragraph._p.get_or_add_pPr(), "framePr")
+    for name, value in (("w", Mm(width_mm).twips), ("h", Mm(height_mm).twips), ("hRule", "exact"),
+                        ("hSpace", 0), ("vSpace", 0), ("wrap", "around"), ("hAnchor", "page"),
+                        ("vAnchor", "page"), ("x", Mm(x_mm).twips), ("y", Mm(y_mm).twips)):
+        frame.set(qn(f"w:{name}"), str(int(value)) if not isinstance(value, str) else value)

@@ -10,7 +10,6 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 
-from ..errors import TemplateError
 from . import fonts, templates
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -172,7 +171,4 @@ def render_pdf(template_name: str, context: dict, *, user_dir: Path | None = Non
                allowed_files: set[str] | frozenset = frozenset()) -> bytes:
     """Render ``html/<template_name>`` with ``context`` and return PDF bytes."""
     html, base_dir = render_html(template_name, context, user_dir=user_dir)
-    try:
-        return html_to_pdf(html, base_dir, allowed_files=allowed_files)
-    except TemplateError:
-        raise
+    return html_to_pdf(html, base_dir, allowed_files=allowed_files)

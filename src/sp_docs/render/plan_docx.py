@@ -15,13 +15,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
 
 from ..errors import InputError, TemplateError
+from ..units import CHAR_PT, SEAL_MM, TYPE_AREA_HEIGHT_PT, TYPE_AREA_WIDTH_MM, pt_to_mm
 from . import ooxml, templates
 
 BODY_PT = 16
-CHAR_PT = 442.2 / 28  # character pitch of the 156 mm type area
 LINE_PT = 28.95
 COLOPHON_ROW_PT = 28
-TYPE_AREA_PT = 225 * 72 / 25.4
+AFTER_REDLINE_PT = 24.7 + 9  # plan.html's .after-redline, plus the glyph's drop in an exact 22 pt line
+TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 
 
 def _title(document, lines: list[str], **fmt):
@@ -69,8 +70,14 @@ def define_styles(document) -> None:
         fmt.alignment = _ALIGN[align]
         fmt.space_before = Pt(0)
         fmt.space_after = Pt(0)
-        if name == "表格文字":
-            fmt.line_spacing = 1.0
+        # exact line heights, none snapped to the page's line grid: LibreOffice would give a
+        # line of a tall font (Noto CJK: 1.45 em) two grid lines
+        ooxml.no_grid_snap(style)
+        if name == "表格文字":  # the PDF's table cells: line-height 1.35
+            from docx.enum.text import WD_LINE_SPACING
+
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(12 * 1.35)
         elif name == "发文机关标志":
             fmt.line_spacing = Pt(48)
         else:
@@ -102,31 +109,22 @@ def _para(document, style: str, text: str = "", **fmt):
     return paragraph
 
 
-def _width_chars(text: str) -> float:
-    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
-
-
-def signature_indents(issuer: str, sign_date: str, sealed: bool) -> tuple[float, float]:
-    """Right indents (in characters) of the 署名 and the 成文日期 (GB/T 9704 7.3.5). A 署名
-    longer than the line wraps, so it counts as one full line (its width capped)."""
-    date_w = _width_chars(sign_date)
-    if sealed:
-        date_indent = 4
-        name_w = min(_width_chars(issuer), 28.0)
-        return max(0.0, date_indent + (date_w - name_w) / 2), date_indent
-    name_indent = 2
-    name_w = min(_width_chars(issuer), 28.0 - name_indent)
-    return name_indent, max(0.0, name_indent + name_w - 2 - date_w)
-
-
 def _notice(document, view, seal: Path | None) -> None:
     if view.mark_text:
-        size = min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text), 1))
-        mark = _para(document, "发文机关标志", space_before=Mm(35) - Pt(LINE_PT))
+        size = view.mark_size
+        # GB/T 9704: the 发文机关标志 35 mm below the top of the type area; an exact line of the
+        # mark's size holds the glyph's top about 2 mm lower than the PDF's line box does
+        mark = _para(document, "发文机关标志", space_before=Mm(37))
+        ooxml.set_line_spacing_exact(mark, size)
         ooxml.set_run_font(mark.add_run(view.mark_text), "title", size)
-        _para(document, "发文字号")
+        # the blank line under it, less the part of the glyph a CSS line box of height 1 lets
+        # hang below the line (the PDF's mark-to-rule distance)
+        ooxml.set_line_spacing_exact(_para(document, "发文字号"), LINE_PT - 10)
     number = _para(document, "发文字号", view.doc_number)
     ooxml.paragraph_border(number, "bottom", size_eighths=12, color=ooxml.GONGWEN_RED, space_pt=11)
+    # two blank lines between the red rule and the title (plan.html: .after-redline + .blank)
+    gap = _para(document, "公文正文")
+    ooxml.set_line_spacing_exact(gap, AFTER_REDLINE_PT)
     _para(document, "公文正文")
     _title(document, view.notice_title_lines)
     _para(document, "公文正文")
@@ -138,19 +136,17 @@ def _notice(document, view, seal: Path | None) -> None:
     # unsealed: 署名 one line below the text; sealed: room for the seal's upper part
     for _ in range(2 if seal is not None else 1):
         _para(document, "公文正文", keep_with_next=True)
-    date_w = _width_chars(view.sign_date)
-    name_indent, date_indent = signature_indents(view.issuer, view.sign_date, seal is not None)
+    name_indent, date_indent = view.signature.name_indent, view.signature.date_indent
     name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent), keep_with_next=True)
     _para(document, "署名日期", view.sign_date, right_indent=Pt(CHAR_PT * date_indent))
     if seal is not None:
         run = name.add_run()
         try:
-            run.add_picture(str(seal), width=Mm(42))
+            run.add_picture(str(seal), width=Mm(SEAL_MM))
         except Exception:
             raise InputError(f"印章图片无法读取（应为 PNG 或 JPG）：{seal}") from None
-        right_edge_mm = 156 - CHAR_PT * date_indent * 25.4 / 72
-        centre_mm = right_edge_mm - date_w * CHAR_PT * 25.4 / 72 / 2
-        ooxml.float_picture_behind(run, offset_x_emu=Mm(centre_mm - 21), offset_y_emu=Mm(-14))
+        centre_mm = TYPE_AREA_WIDTH_MM - pt_to_mm(view.signature.seal_centre_chars * CHAR_PT)
+        ooxml.float_picture_behind(run, offset_x_emu=Mm(centre_mm - SEAL_MM / 2), offset_y_emu=Mm(-14))
 
 
 def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=None):
@@ -181,7 +177,7 @@ def _annex_head(document, label: str, title_lines: list[str]) -> None:
     _title(document, title_lines)
 
 
-def _annex3(document, view) -> None:
+def _annex3(document, view) -> float:
     a3 = view.annex3
     _annex_head(document, a3["label"], a3["title_lines"])
     table = document.add_table(rows=0, cols=4)
@@ -192,7 +188,7 @@ def _annex3(document, view) -> None:
 
     def row(values, height=26):
         r = table.add_row()
-        ooxml.row_height_exact(r, height)
+        ooxml.row_height_at_least(r, height)  # grows with its text (the “双培”类别 line wraps)
         used.append(height)
         for cell, text in zip(r.cells, values):
             _set_style(cell.paragraphs[0], document.styles["表格文字"])
@@ -287,14 +283,15 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
-    _table(document, a2.columns, a2.rows, [14, 24, 26, 26, 24, 42], row_height=22)
+    _table(document, a2.columns, a2.rows, a2.widths_mm, row_height=22)
     _para(document, "版记", "注：")
     for n, note in enumerate(a2.notes, start=1):
         _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))
     used = _annex3(document, view)
-    # the 版记 sits on the bottom of the last page's type area: a spacer of the remaining height
+    # the 版记 ends on the bottom of the last page's type area: a spacer of the remaining height
+    # (less 4 pt for the rules and the closing 1 pt paragraph)
     rows = 2 if view.cc else 1
-    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 3 * (rows + 8)
+    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 4
     if spacer > 2:
         gap = document.add_paragraph(style="表格文字")
         ooxml.set_line_spacing_exact(gap, spacer)
@@ -303,6 +300,9 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     end = document.add_paragraph()  # a body must not end with a table
     end.paragraph_format.line_spacing = Pt(1)
     ooxml.no_grid_snap(end)
+    from .docx import finish_document
+
+    finish_document(document, author=view.issuer, title="".join(view.plan_title_lines))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -4,20 +4,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import pdf
-from .plan_docx import CHAR_PT, _width_chars, signature_indents
+from ..units import CHAR_PT
 
 
 def pdf_context(view) -> dict:
     context = view.context()
-    date_w = _width_chars(view.sign_date)
     seal = Path(view.seal_path).resolve() if view.seal_path else None
-    name_indent, date_indent = signature_indents(view.issuer, view.sign_date, seal is not None)
+    placed = view.signature  # placed by the document (documents/signature.py)
     context.update(
-        mark_size=round(min(36.0, 0.92 * 442 / max(_width_chars(view.mark_text or "文"), 1)), 1),
-        name_indent_pt=round(name_indent * CHAR_PT, 2),
-        date_indent_pt=round(date_indent * CHAR_PT, 2),
+        mark_size=round(view.mark_size, 1),
+        name_indent_pt=round(placed.name_indent * CHAR_PT, 2),
+        date_indent_pt=round(placed.date_indent * CHAR_PT, 2),
         seal_uri=seal.as_uri() if seal else "",
-        seal_right_pt=round((date_indent + date_w / 2) * CHAR_PT - 42 * 72 / 25.4 / 2, 2),
+        seal_right_pt=round(placed.seal_right_pt, 2),
         tight=False,
     )
     context["annex1"] = vars(view.annex1)

@@ -43,8 +43,14 @@ class _Budget:
         self.loops = now.render_loops
         self.chars = int(now.render_mb * 1024 * 1024)
         self.deadline = time.monotonic() + now.render_seconds
+        self.calls = 0
 
     def tick(self) -> None:
+        self.calls += 1
+        if not self.calls & 31:  # the clock every 32 calls: cheap enough for every lookup
+            self.check_clock()
+
+    def check_clock(self) -> None:
         if time.monotonic() > self.deadline:
             raise self.refuse("模板渲染的时间", "render_seconds")
 
@@ -203,7 +209,7 @@ class LimitedEnvironment(SandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.globals["range"] = limited_range
         self.globals.pop("lipsum", None)
-        self.filters = {name: _unfoldable(f) for name, f in self.filters.items()}
+        self.filters = {name: _unfoldable(name, f) for name, f in self.filters.items()}
 
     def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
         # the compiler evaluates constant output ({{ "a"|center(10**9) }}): under the limits too
@@ -237,23 +243,36 @@ class LimitedEnvironment(SandboxedEnvironment):
         return super().call(__context, __obj, *args, **kwargs)
 
     def getattr(self, obj, attribute):
-        _budget().tick()
-        return super().getattr(obj, attribute)
+        budget = _BUDGET.get()  # the hottest path: the clock check inlined
+        if budget is not None:
+            budget.calls += 1
+            if not budget.calls & 31:
+                budget.check_clock()
+        return SandboxedEnvironment.getattr(self, obj, attribute)
 
     def getitem(self, obj, argument):
-        _budget().tick()
-        return super().getitem(obj, argument)
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.calls += 1
+            if not budget.calls & 31:
+                budget.check_clock()
+        return SandboxedEnvironment.getitem(self, obj, argument)
 
 
-def _unfoldable(func):
+def _unfoldable(name: str, func):
     """The filter behind a ``pass_context`` wrapper: Jinja's code generator (also run by
     ``meta.find_undeclared_variables`` and docxtpl's variable scan, outside any render)
-    then never calls it on constants, and each call checks the render's clock."""
+    then never calls it on constants, and each call checks the render's clock and the
+    size of what it would build (``center``, ``indent``, ``replace``, ``format``…: in a
+    worker thread there is no memory cap to catch them)."""
     kind = _PassArg.from_obj(func)
 
     @jinja2.pass_context
     def wrapper(context, *args, **kwargs):
-        _budget().tick()
+        budget = _budget()
+        budget.tick()
+        if len(args) > 1 or kwargs:  # a filter without arguments cannot blow up its value
+            _check_filter(budget, name, args, kwargs)
         if kind is _PassArg.context:
             return func(context, *args, **kwargs)
         if kind is _PassArg.eval_context:
@@ -263,6 +282,27 @@ def _unfoldable(func):
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def _check_filter(budget: _Budget, name: str, args: tuple, kwargs: dict) -> None:
+    """Refuse a filter call whose result would exceed the render's text limit."""
+    cap = budget.chars
+    numbers = [v for v in (*args[1:], *kwargs.values()) if _is_int(v)]
+    value = args[0] if args else None
+    if any(n > cap for n in numbers):
+        raise budget.refuse(f"模板中过滤器 {name} 的参数", "render_mb", f"要求 {max(numbers):,}")
+    if not isinstance(value, str):
+        return
+    if name == "indent" and numbers and numbers[0] * (value.count("\n") + 1) > cap:
+        raise budget.refuse("模板中 indent 得到的文字", "render_mb")
+    if name == "replace" and len(args) >= 3 and isinstance(args[1], str) and isinstance(args[2], str):
+        count = value.count(args[1]) if args[1] else len(value) + 1
+        if len(value) + count * (len(args[2]) - len(args[1])) > cap:
+            raise budget.refuse("模板中 replace 得到的文字", "render_mb")
+    if name == "format":
+        widths = [int(n) for m in _FORMAT_WIDTH.finditer(value) for n in m.groups() if n and n.isdigit()]
+        if any(w > cap for w in widths):
+            raise budget.refuse("模板中“format”格式的宽度", "render_mb", f"要求 {max(widths):,}")
 
 
 def _is_int(value) -> bool:

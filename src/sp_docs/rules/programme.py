@@ -127,7 +127,7 @@ def check_quarterly_talks(data: Dataset, p: dict, as_of: date) -> RuleResult:
         if r.form == p["form"]:
             talks[r.trainee_key][quarter_of(r.date)] += 1
     for t in data.trainees:
-        if t.status == "终止" or t.filed_on > as_of:
+        if t.is_terminated or t.filed_on > as_of:
             continue
         if t.is_completed and not p["include_completed"]:
             continue
@@ -149,7 +149,7 @@ def check_reserve_ratio(data: Dataset, p: dict, as_of: date) -> RuleResult:
     for unit in data.units:
         if not unit.staff_count:
             continue
-        filed = [t for t in data.trainees if t.unit == unit.name and t.status != "终止"]
+        filed = [t for t in data.trainees if t.unit == unit.name and not t.is_terminated]
         result.checked += 1
         if p["basis"] == "per_year":
             years = p["years"] or sorted({t.filed_on.year for t in data.trainees})
@@ -180,7 +180,7 @@ def check_mentors(data: Dataset, p: dict, as_of: date) -> RuleResult:
     result = RuleResult("mentors", True)
     allowed = set(p["track1_status"])
     for t in data.trainees:
-        if t.status == "终止":
+        if t.is_terminated:
             continue
         result.checked += 1
         count = len(t.mentors)
@@ -288,7 +288,7 @@ def check_party_teacher_lessons(data: Dataset, p: dict, as_of: date) -> RuleResu
     # (unit, teacher) → list of (from, to) periods to check
     periods: dict[tuple[str, str], list[tuple[date, date]]] = defaultdict(list)
     for t in data.trainees:
-        if t.track != Track.TO_BACKBONE or t.status == "终止":
+        if t.track != Track.TO_BACKBONE or t.is_terminated:
             continue
         end = min(t.completed_on, as_of) if t.is_completed and t.completed_on else as_of
         teacher = data.teacher(t.unit, t.name)

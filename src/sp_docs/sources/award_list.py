@@ -59,15 +59,31 @@ def _pick_table(tables: list[RawTable], path: Path) -> RawTable:
     """The 表彰 sheet, else the first sheet with 姓名/所在单位/荣誉称号."""
     from .normalize import normalize_header
 
-    needed = {normalize_header(c.header) for c in AWARDS.columns if c.required}
+    required = [c for c in AWARDS.columns if c.required]
     for table in tables:
         if table.name.strip() in (AWARDS.name, *AWARDS.aliases):
             return table
+
+    def missing(table: RawTable) -> list:
+        found = {normalize_header(h) for h in table.headers if h}
+        return [c for c in required if not {normalize_header(n) for n in (c.header, *c.aliases)} & found]
+
     for table in tables:
-        if needed <= {normalize_header(h) for h in table.headers if h}:
+        if not missing(table):
             return table
-    raise InputError("找不到表彰名单：需要名为“表彰”的工作表，或包含“姓名”“所在单位”“荣誉称号”列的表",
-                     Location(str(path)))
+    closest = min(tables, key=lambda t: len(missing(t)), default=None)
+    hints = ""
+    if closest is not None:
+        from .rows import closest_column
+
+        named = {normalize_header(n) for c in AWARDS.columns for n in (c.header, *c.aliases)}
+        unknown = [h for h in closest.headers if h and normalize_header(h) not in named]
+        guesses = [f"“{h}”是不是“{g}”" for h in unknown
+                   if (g := closest_column(h, missing(closest)))]
+        hints = (f"；工作表“{closest.name}”缺少：{'、'.join(c.header for c in missing(closest))}"
+                 + (f"（{'；'.join(guesses)}？如是，请把表头改为后者）" if guesses else ""))
+    raise InputError("找不到表彰名单：需要名为“表彰”的工作表，或包含“姓名”“所在单位”“荣誉称号”列的表"
+                     f"（也认“获奖人”“工作单位”“称号”等常见写法）{hints}", Location(str(path)))
 
 
 def read_csv_table(path: Path) -> RawTable:

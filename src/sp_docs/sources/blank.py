@@ -20,12 +20,46 @@ EXAMPLE_ROWS = 500
 
 def _points_items() -> tuple[tuple[str, ...], str]:
     """The 成果 sheet's 项目 choices and hint, taken from the built-in points table."""
-    from ..rules.points import default_table
+    from .points_table import default_table
 
     items = tuple(i.item for i in default_table().items)
     examples = "、".join(items[i] for i in sorted({0, len(items) // 2, len(items) - 1}))
     return items, (f"默认积分表中的项目名称（下拉选择），如 {examples}；"
                    "用自定义积分表（sp-docs points --table）时按其中的名称填写")
+
+
+def _dropdown(ws, options, option_col: int, label: str, choices, column, letter: str) -> None:
+    """The column's choices in the hidden options sheet, and a list validation on the column."""
+    opt_letter = get_column_letter(option_col)
+    options.cell(row=1, column=option_col, value=label)
+    for r, choice in enumerate(choices, start=2):
+        options.cell(row=r, column=option_col, value=choice)
+    ref = f"'{OPTIONS_SHEET}'!${opt_letter}$2:${opt_letter}${len(choices) + 1}"
+    validation = DataValidation(type="list", formula1=f"={ref}", allow_blank=True,
+                                showErrorMessage=column.kind in ("track", "bool"))
+    validation.error = f"请从下拉列表中选择{column.header}"
+    validation.errorTitle = "输入有误"
+    ws.add_data_validation(validation)
+    validation.add(f"{letter}2:{letter}{EXAMPLE_ROWS + 1}")
+
+
+def _fill_guide(guide, guide_rows: list[tuple], head_rows: int) -> None:
+    """The 填写说明 sheet: the notes, then one row per column of every sheet."""
+    for row in guide_rows:
+        guide.append(list(row))
+    for row in guide.iter_rows():
+        for cell in row:
+            cell.font = layout.font("body")
+            cell.alignment = layout.LEFT
+    guide["A1"].font = layout.font("label")
+    for cell in guide[head_rows]:
+        cell.font = layout.font("header")
+    for letter, width in zip("ABCD", (14, 22, 10, 60)):
+        guide.column_dimensions[letter].width = width
+    for r in range(2, head_rows):  # the numbered notes run across the table's width
+        guide.merge_cells(f"A{r}:D{r}")
+    layout.fit_rows(guide)
+    layout.page_setup(guide, landscape=False, title_rows=f"{head_rows}:{head_rows}")
 
 
 def blank_workbook() -> bytes:
@@ -66,34 +100,10 @@ def blank_workbook() -> bytes:
                 ws.column_dimensions[letter].width = 30
             if choices:
                 option_col += 1
-                opt_letter = get_column_letter(option_col)
-                options.cell(row=1, column=option_col, value=f"{sheet.name}.{column.header}")
-                for r, choice in enumerate(choices, start=2):
-                    options.cell(row=r, column=option_col, value=choice)
-                ref = f"'{OPTIONS_SHEET}'!${opt_letter}$2:${opt_letter}${len(choices) + 1}"
-                validation = DataValidation(type="list", formula1=f"={ref}", allow_blank=True,
-                                            showErrorMessage=column.kind in ("track", "bool"))
-                validation.error = f"请从下拉列表中选择{column.header}"
-                validation.errorTitle = "输入有误"
-                ws.add_data_validation(validation)
-                validation.add(f"{letter}2:{letter}{EXAMPLE_ROWS + 1}")
+                _dropdown(ws, options, option_col, f"{sheet.name}.{column.header}", choices, column, letter)
             guide_rows.append((sheet.name, column.header, "是" if column.required else "", hint))
         layout.fit_rows(ws, 1, 1)
         layout.page_setup(ws, title_rows="1:1", freeze="A2")
-    for row in guide_rows:
-        guide.append(list(row))
-    for row in guide.iter_rows():
-        for cell in row:
-            cell.font = layout.font("body")
-            cell.alignment = layout.LEFT
-    guide["A1"].font = layout.font("label")
-    for cell in guide[head_rows]:
-        cell.font = layout.font("header")
-    for letter, width in zip("ABCD", (14, 22, 10, 60)):
-        guide.column_dimensions[letter].width = width
-    for r in range(2, head_rows):  # the numbered notes run across the table's width
-        guide.merge_cells(f"A{r}:D{r}")
-    layout.fit_rows(guide)
-    layout.page_setup(guide, landscape=False, title_rows=f"{head_rows}:{head_rows}")
+    _fill_guide(guide, guide_rows, head_rows)
     wb.move_sheet(OPTIONS_SHEET, offset=len(wb.sheetnames))
     return layout.save(wb)

@@ -154,7 +154,7 @@ def _build(dataset: Dataset, found: dict[str, list[ParsedRow]], problems: Proble
             continue
         dataset.trainees.append(Trainee(
             name=v["name"], unit=v["unit"], track=Track(v["track"]), mentors=mentors,
-            filed_on=v["filed_on"], plan_year=v["plan_year"], status=v["status"] or "",
+            filed_on=v["filed_on"], plan_year=v["plan_year"], status=v["status"] or None,
             completed_on=v["completed_on"], note=v["note"] or "", origin=row.location))
     for row in found["records"]:
         if not row.ok:

@@ -16,8 +16,22 @@ import datetime as _dt
 import math
 import numbers
 import re
-import unicodedata
 from decimal import Decimal
+
+# cell-text cleaning and print formatting live in sp_docs.text (shared with the
+# documents); re-exported here for the readers and for old importers.
+from ..model import TRACK_LABELS  # noqa: F401  (re-exported)
+from ..text import CJK as _CJK
+from ..text import WS_RE as _WS_RE
+from ..text import chinese_date, chinese_year_month, clean_name, clean_text, format_year_month, gongwen_date  # noqa: F401
+from ..text import MonthDate, format_date, month_date  # noqa: F401  (re-exported)
+from ..text import drop_invisible as _drop_invisible
+from ..text import is_nan as _is_nan
+from ..text import to_halfwidth
+from .cell_errors import (BOOL_EXPECTED, DATE_EXPECTED, INT_EXPECTED, TRACK_EXPECTED,  # noqa: F401
+                          YEAR_EXPECTED, YEAR_MONTH_EXPECTED, NormalizeError)
+from .people import (POLITICAL_STATUS_EXPECTED, POLITICAL_STATUSES, id_birth_date, is_full_member,  # noqa: F401
+                     is_party_member, make_id_number, parse_id_number, parse_political_status)
 
 __all__ = [
     "NormalizeError",
@@ -44,171 +58,6 @@ __all__ = [
     "chinese_year_month",
     "gongwen_date",
 ]
-
-
-class NormalizeError(ValueError):
-    """A cell value could not be normalised.
-
-    ``str(e)`` is a Chinese message saying what is expected. ``e.value`` is the
-    offending raw value (may be ``None``).
-    """
-
-    def __init__(self, message: str, value: object = None) -> None:
-        super().__init__(message)
-        self.expected = message
-        self.value = value
-
-    def __str__(self) -> str:
-        return self.expected
-
-
-# ---------------------------------------------------------------------------
-# Expected-value messages (user facing, Simplified Chinese)
-# ---------------------------------------------------------------------------
-
-YEAR_MONTH_EXPECTED = "应为年月，如 1985.03"
-DATE_EXPECTED = "应为完整日期，如 2021.03.05"
-YEAR_EXPECTED = "应为年份，如 2021"
-INT_EXPECTED = "应为整数，如 12"
-BOOL_EXPECTED = "应为“是”或“否”（也可填 √/×、Y/N、1/0、有/无）"
-TRACK_EXPECTED = "应为 1（骨干教师培养成共产党员）或 2（党员教师培养成教学骨干）"
-
-# ---------------------------------------------------------------------------
-# Character-level helpers
-# ---------------------------------------------------------------------------
-
-_HALFWIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_HALFWIDTH_TABLE[0x3000] = 0x20
-
-# Only digits and Latin letters (used by clean_text, which keeps punctuation).
-_ALNUM_HALFWIDTH_TABLE = {
-    c: c - 0xFEE0
-    for rng in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B))
-    for c in range(*rng)
-}
-
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_LATIN_RE = re.compile(r"[A-Za-z]")
-_WS_RE = re.compile(r"\s+")
-_HSPACE_RE = re.compile(r"[^\S\t\n]+")  # whitespace except tab and newline
-_XML_CR_RE = re.compile(r"_x000[dD]_")  # openpyxl sometimes leaves this escape
-
-
-def to_halfwidth(s: str) -> str:
-    """Convert full-width ASCII forms (U+FF01–U+FF5E) and U+3000 to ASCII.
-
-    Chinese punctuation outside that block (“”、。 etc.) is left alone.
-    """
-    return s.translate(_HALFWIDTH_TABLE)
-
-
-def _drop_invisible(s: str) -> str:
-    """Remove control / format / surrogate characters that are not whitespace."""
-    out = []
-    for ch in s:
-        if ch.isspace() or ch.isprintable():
-            out.append(ch)
-            continue
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            if cat in ("Co", "Cn"):
-                # Private-use / unassigned: keep (may be a rare name glyph).
-                out.append(ch)
-            continue
-        out.append(ch)
-    return "".join(out)
-
-
-def _is_nan(v: object) -> bool:
-    return isinstance(v, float) and math.isnan(v)
-
-
-def _number_to_text(v: numbers.Number) -> str:
-    if isinstance(v, Decimal):
-        if v.is_finite() and v == v.to_integral_value():
-            return str(int(v))
-        return str(v)
-    if isinstance(v, numbers.Integral):
-        return str(int(v))
-    if isinstance(v, numbers.Real):
-        f = float(v)
-        if math.isnan(f):
-            return ""
-        if math.isfinite(f) and f.is_integer():
-            return str(int(f))
-        return repr(f)
-    return str(v)
-
-
-def clean_text(v: object, multiline: bool = False) -> str:
-    """Normalise a cell value to clean text.
-
-    * ``None`` / NaN → ``''``; numbers → text (``12.0`` → ``'12'``);
-      dates → ISO text (``1985-03-01``).
-    * Control and zero-width characters are removed.
-    * Full-width digits and Latin letters become half-width; punctuation such
-      as （）：，is kept.
-    * Single-line mode (default): every whitespace run, newlines included,
-      becomes one space and the ends are stripped.
-    * ``multiline=True``: newlines are kept, each line is stripped, runs of
-      blanks inside a line collapse to one space (tabs inside a line are
-      kept), consecutive empty lines collapse to one, and leading/trailing
-      empty lines are dropped.
-    """
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        s = str(v)
-    elif isinstance(v, str):
-        s = v
-    elif isinstance(v, _dt.datetime):
-        s = v.date().isoformat() if v.time() == _dt.time(0) else v.isoformat(sep=" ")
-    elif isinstance(v, _dt.date):
-        s = v.isoformat()
-    elif isinstance(v, numbers.Number):
-        s = _number_to_text(v)
-    else:
-        s = str(v)
-
-    s = _XML_CR_RE.sub("\r", s)
-    s = _drop_invisible(s)
-    s = s.translate(_ALNUM_HALFWIDTH_TABLE)
-
-    if not multiline:
-        return " ".join(s.split())
-
-    s = s.replace("\r\n", "\n").replace("\r", "\n")
-    s = s.replace("\u2028", "\n").replace("\u2029", "\n")
-    s = s.replace("\x0b", "\n").replace("\x0c", "\n")
-    s = s.replace("\x1c", "\n").replace("\x1d", "\n").replace("\x1e", "\n")
-    s = s.replace("\x85", "\n")
-    lines: list[str] = []
-    for raw in s.split("\n"):
-        line = _HSPACE_RE.sub(" ", raw).strip()
-        if not line and (not lines or not lines[-1]):
-            continue  # drop leading and repeated empty lines
-        lines.append(line)
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines)
-
-
-# Middle-dot look-alikes people use in transliterated names.
-_DOTS = "\u00b7\u2022\u2027\u30fb\uff65\u2219\u22c5\u0387\u318d.\uff0e"
-_NAME_DOT_RE = re.compile(rf"(?<=[{_CJK}])\s*[{re.escape(_DOTS)}]\s*(?=[{_CJK}])")
-
-
-def clean_name(v: object) -> str:
-    """Normalise a person's name.
-
-    Chinese names lose every space (``张 三`` → ``张三``). Names containing
-    Latin letters keep single spaces. Middle-dot variants between two CJK
-    characters become U+00B7 (``阿依古丽•买买提`` → ``阿依古丽·买买提``).
-    """
-    s = clean_text(v)
-    if not _LATIN_RE.search(s):
-        s = _WS_RE.sub("", s)
-    return _NAME_DOT_RE.sub("\u00b7", s)
 
 
 # ---------------------------------------------------------------------------
@@ -399,6 +248,24 @@ _YEAR_STR_RE = re.compile(r"^(\d{4})(?:\.0+)?(?:年度?)?$")
 _CN_YEAR_RE = re.compile(rf"^([{_CN_DIGIT_CHARS}]{{4}})(?:年度?)?$")
 
 
+def _whole_number(v, expected: str) -> int:
+    """A numeric cell that holds a whole number (12 or 12.0), else the error."""
+    if isinstance(v, numbers.Integral):
+        return int(v)
+    f = float(v)
+    if not (math.isfinite(f) and f.is_integer()):
+        raise NormalizeError(expected, v)
+    return int(f)
+
+
+def _compact(v: str, expected: str) -> str:
+    """A text cell without spaces, invisible characters or full-width forms; empty is an error."""
+    s = _WS_RE.sub("", to_halfwidth(_drop_invisible(v)))
+    if not s:
+        raise NormalizeError(f"不能为空，{expected}", v)
+    return s
+
+
 def parse_year(v: object) -> int:
     """Parse a year (``2021``, ``2021年``, ``2021.0``, full-width; 1950–2100)."""
     exp = YEAR_EXPECTED
@@ -408,17 +275,10 @@ def parse_year(v: object) -> int:
         raise NormalizeError(exp, v)
     if isinstance(v, _dt.date):
         y = v.year
-    elif isinstance(v, numbers.Integral):
-        y = int(v)
     elif isinstance(v, (numbers.Real, Decimal)):
-        f = float(v)
-        if not (math.isfinite(f) and f.is_integer()):
-            raise NormalizeError(exp, v)
-        y = int(f)
+        y = _whole_number(v, exp)
     elif isinstance(v, str):
-        s = _WS_RE.sub("", to_halfwidth(_drop_invisible(v)))
-        if not s:
-            raise NormalizeError(f"不能为空，{exp}", v)
+        s = _compact(v, exp)
         m = _YEAR_STR_RE.match(s)
         if m:
             y = int(m.group(1))
@@ -452,17 +312,10 @@ def parse_int(v: object, *, min: int | None = None, max: int | None = None) -> i
         raise NormalizeError(f"不能为空，{exp}", v)
     if isinstance(v, bool):
         raise NormalizeError(exp, v)
-    if isinstance(v, numbers.Integral):
-        n = int(v)
-    elif isinstance(v, (numbers.Real, Decimal)):
-        f = float(v)
-        if not (math.isfinite(f) and f.is_integer()):
-            raise NormalizeError(exp, v)
-        n = int(f)
+    if isinstance(v, (numbers.Real, Decimal)):
+        n = _whole_number(v, exp)
     elif isinstance(v, str):
-        s = _WS_RE.sub("", to_halfwidth(_drop_invisible(v)))
-        if not s:
-            raise NormalizeError(f"不能为空，{exp}", v)
+        s = _compact(v, exp)
         t = _THOUSANDS_RE.match(s)
         if t:
             s = t.group(0).replace(",", "") + s[t.end():]
@@ -520,96 +373,9 @@ def parse_bool(v: object) -> bool:
 
 
 # ---------------------------------------------------------------------------
-# Political status
-# ---------------------------------------------------------------------------
-
-POLITICAL_STATUSES: tuple[str, ...] = (
-    "中共党员",
-    "中共预备党员",
-    "共青团员",
-    "群众",
-    "民主党派",
-    "无党派人士",
-)
-
-POLITICAL_STATUS_EXPECTED = "应为以下之一：" + "、".join(POLITICAL_STATUSES)
-
-_POLITICAL_SYNONYMS: dict[str, str] = {
-    "中共党员": "中共党员",
-    "党员": "中共党员",
-    "共产党员": "中共党员",
-    "中国共产党党员": "中共党员",
-    "中国共产党员": "中共党员",
-    "正式党员": "中共党员",
-    "中共正式党员": "中共党员",
-    "中共预备党员": "中共预备党员",
-    "预备党员": "中共预备党员",
-    "中共预备": "中共预备党员",
-    "中国共产党预备党员": "中共预备党员",
-    "共青团员": "共青团员",
-    "团员": "共青团员",
-    "共青团": "共青团员",
-    "中国共产主义青年团团员": "共青团员",
-    "群众": "群众",
-    "普通群众": "群众",
-    "无": "群众",
-    "民主党派": "民主党派",
-    "民主党派人士": "民主党派",
-    "民主党派成员": "民主党派",
-    "无党派人士": "无党派人士",
-    "无党派": "无党派人士",
-    "无党派民主人士": "无党派人士",
-}
-
-# Prefixes of the eight democratic parties (short and full names); a status
-# such as 民盟盟员 or 九三学社社员 starts with one of them.
-_DEMOCRATIC_PARTY_PREFIXES = (
-    "民革", "民盟", "民建", "民进", "农工党", "农工民主党", "致公党", "九三学社", "台盟",
-    "中国国民党革命委员会", "中国民主同盟", "中国民主建国会", "中国民主促进会",
-    "中国农工民主党", "中国致公党", "台湾民主自治同盟",
-)
-
-
-def parse_political_status(v: object) -> str:
-    """Map a political-status cell to one of :data:`POLITICAL_STATUSES`.
-
-    Empty input returns ``''`` (the caller decides whether it is required).
-    """
-    s = _WS_RE.sub("", to_halfwidth(clean_text(v)))
-    if not s:
-        return ""
-    canonical = _POLITICAL_SYNONYMS.get(s)
-    if canonical:
-        return canonical
-    if s.startswith(_DEMOCRATIC_PARTY_PREFIXES):
-        return "民主党派"
-    raise NormalizeError(POLITICAL_STATUS_EXPECTED, v)
-
-
-def _status(status: str) -> str:
-    if status in POLITICAL_STATUSES:
-        return status
-    try:
-        return parse_political_status(status)
-    except NormalizeError:
-        return ""
-
-
-def is_party_member(status: str) -> bool:
-    """True for 中共党员 and 中共预备党员 (synonyms accepted)."""
-    return _status(status) in ("中共党员", "中共预备党员")
-
-
-def is_full_member(status: str) -> bool:
-    """True only for a full (not probationary) CPC member."""
-    return _status(status) == "中共党员"
-
-
-# ---------------------------------------------------------------------------
 # Training track (双培 category)
 # ---------------------------------------------------------------------------
 
-TRACK_LABELS: dict[int, str] = {1: "骨干教师培养成共产党员", 2: "党员教师培养成教学骨干"}
 
 _TRACK_NUMBER_RE = re.compile(r"^[(\[]?([12一二①②])(?:\.0+)?[)\]]?[.、:]?$")
 _TRACK_NUMBERS = {"1": 1, "2": 2, "一": 1, "二": 2, "①": 1, "②": 2}
@@ -644,75 +410,6 @@ def parse_track(v: object) -> int:
 
 
 # ---------------------------------------------------------------------------
-# PRC resident identity number (GB 11643-1999)
-# ---------------------------------------------------------------------------
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
-
-
-def _id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
-    return _ID_CHECK_CHARS[total % 11]
-
-
-def parse_id_number(v: object) -> str:
-    """Validate and normalise an 18-character resident ID number.
-
-    Strips spaces, converts full-width to half-width and a trailing x to X,
-    then checks length, format, the birth date and the check digit.
-    """
-    if v is None or _is_nan(v):
-        raise NormalizeError("身份证号不能为空", v)
-    if isinstance(v, bool):
-        raise NormalizeError("身份证号格式错误，应为18位数字（最后一位可为X）", v)
-    if isinstance(v, float) or (isinstance(v, numbers.Real) and not isinstance(v, numbers.Integral)):
-        raise NormalizeError(
-            "身份证号被 Excel 存成了数字，末几位可能已丢失；请把单元格设为文本后重新输入", v
-        )
-    s = str(v) if isinstance(v, numbers.Integral) else (v if isinstance(v, str) else str(v))
-    s = _WS_RE.sub("", to_halfwidth(_drop_invisible(s))).upper()
-    s = s.replace("-", "")
-    if not s:
-        raise NormalizeError("身份证号不能为空", v)
-    if len(s) != 18:
-        raise NormalizeError(f"身份证号长度应为18位（当前为{len(s)}位）", v)
-    if not _ID_RE.match(s):
-        raise NormalizeError("身份证号格式错误，前17位应为数字，最后一位应为数字或X", v)
-    ymd = s[6:14]
-    try:
-        birth = _dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
-    except ValueError:
-        birth = None
-    if birth is None or birth.year < 1900:
-        raise NormalizeError(f"身份证号中的出生日期无效（{ymd}）", v)
-    expected_check = _id_check_char(s[:17])
-    if s[17] != expected_check:
-        raise NormalizeError(f"身份证号校验码错误，应为 {expected_check}", v)
-    return s
-
-
-def id_birth_date(id: str) -> _dt.date:  # noqa: A002
-    """Birth date encoded in a (validated) 18-character ID number."""
-    s = parse_id_number(id)
-    return _dt.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
-
-
-def make_id_number(region: str, birth: _dt.date, seq: int) -> str:
-    """Build a valid ID number: 6-digit region code, birth date, 3-digit
-    sequence (odd = male, even = female) and the computed check character."""
-    if not (len(region) == 6 and region.isdigit() and region.isascii()):
-        raise ValueError("region must be 6 ASCII digits")
-    if not 0 <= seq <= 999:
-        raise ValueError("seq must be in 0..999")
-    if not 0 <= birth.year <= 9999:
-        raise ValueError("birth year out of range")
-    first17 = f"{region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{seq:03d}"
-    return first17 + _id_check_char(first17)
-
-
-# ---------------------------------------------------------------------------
 # Headers
 # ---------------------------------------------------------------------------
 
@@ -735,45 +432,3 @@ def normalize_header(s: object) -> str:
         if t == before:
             break
     return t.lower()
-
-
-# ---------------------------------------------------------------------------
-# Formatting
-# ---------------------------------------------------------------------------
-
-_CN_NUMERALS = "〇一二三四五六七八九"
-
-
-def format_year_month(d: _dt.date) -> str:
-    """``date(1985, 3, 1)`` → ``'1985.03'``."""
-    return f"{d.year:04d}.{d.month:02d}"
-
-
-def _cn_number(n: int) -> str:
-    """1..31 in Chinese: 一, 十, 十一, 二十, 二十一, 三十一."""
-    if n < 10:
-        return _CN_NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_NUMERALS[tens]) + "十" + (_CN_NUMERALS[ones] if ones else "")
-
-
-def _cn_year(y: int) -> str:
-    return "".join(_CN_NUMERALS[int(c)] for c in str(y))
-
-
-def chinese_date(d: _dt.date, with_day: bool = True) -> str:
-    """``date(2025, 9, 10)`` → ``'二〇二五年九月十日'`` (zero is 〇 U+3007)."""
-    s = f"{_cn_year(d.year)}年{_cn_number(d.month)}月"
-    if with_day:
-        s += f"{_cn_number(d.day)}日"
-    return s
-
-
-def chinese_year_month(d: _dt.date) -> str:
-    """``date(2025, 9, 1)`` → ``'二〇二五年九月'``."""
-    return chinese_date(d, with_day=False)
-
-
-def gongwen_date(d: _dt.date) -> str:
-    """``date(2019, 4, 15)`` → ``'2019年4月15日'`` (no zero padding)."""
-    return f"{d.year}年{d.month}月{d.day}日"

@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from ..errors import Location, Problems
 from . import normalize as norm
 from .schema import Column, Sheet
+from .headers import SEQ_HEADERS, is_footer
 from .tables import RawTable
 
 def _date_or_month(value):
-    """A full date; a year and month alone (“2005.7”, “2024年4月”) is taken as the
-    first of that month — people often know no more, and no check needs the day."""
+    """A full date; a year and month alone (“2005.7”, “2024年4月”) is a ``MonthDate``:
+    the first of that month for checks and order, printed as the month it is."""
     try:
         return norm.parse_date(value)
     except norm.NormalizeError as exc:
         try:
-            return norm.parse_year_month(value)
+            return norm.month_date(norm.parse_year_month(value))  # printed as a month everywhere
         except norm.NormalizeError:
             raise exc from None
 
@@ -66,7 +67,8 @@ def match_columns(table: RawTable, sheet: Sheet, file: str, problems: Problems) 
             continue
         column = wanted.get(norm.normalize_header(header))
         if column is None:
-            unknown.append(header)
+            if norm.normalize_header(header).lower() not in SEQ_HEADERS:  # 序号 is expected, not read
+                unknown.append(header)
             continue
         if column.field in seen:
             problems.error(f"表头“{column.header}”出现了两次", header_loc.at(header), header,
@@ -74,8 +76,8 @@ def match_columns(table: RawTable, sheet: Sheet, file: str, problems: Problems) 
             continue
         seen[column.field] = index
         found[index] = column
-    absent = [c.header for c in sheet.columns if c.field not in seen]
-    guesses = {header: _closest(header, absent) for header in unknown}
+    absent = [c for c in sheet.columns if c.field not in seen]
+    guesses = {header: closest_column(header, absent) for header in unknown}
     for header in unknown:
         guess = guesses[header]
         hint = f"是不是“{guess}”？如是，请把表头改为“{guess}”" if guess else "列名应与空白模板一致"
@@ -92,13 +94,14 @@ def match_columns(table: RawTable, sheet: Sheet, file: str, problems: Problems) 
     return found
 
 
-def _closest(header: str, choices: list[str]) -> str:
+def closest_column(header: str, columns: list[Column]) -> str:
+    """The header of the column whose name or a common way of writing it
+    (aliases: 获奖者 ~ 获奖人 → 姓名) is closest to ``header``, or ``""``."""
     import difflib
 
-    key = norm.normalize_header(header)
-    options = {norm.normalize_header(c): c for c in choices}
-    close = difflib.get_close_matches(key, list(options), n=1, cutoff=0.5)
-    return options[close[0]] if close else ""
+    names = {norm.normalize_header(n): c.header for c in columns for n in (c.header, *c.aliases)}
+    close = difflib.get_close_matches(norm.normalize_header(header), list(names), n=1, cutoff=0.5)
+    return names[close[0]] if close else ""
 
 
 def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> list[ParsedRow]:
@@ -106,7 +109,10 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
     if columns is None:
         return []
     headers = {column.field: table.headers[index] for index, column in columns.items()}
+    table = _without_footers(table, file, problems)
     _warn_headerless(table, file, problems)
+    _warn_duplicates(table, sheet, columns, file, problems)
+    limit = cell_limit()
     parsed = []
     for row_number, cells in table.rows:
         location = Location(file, table.name, row_number)
@@ -125,15 +131,67 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
             except norm.NormalizeError as exc:
                 problems.error(f"{column.header}无法识别", cell_loc, _typed(raw), str(exc))
                 ok = ok and not column.required
-                if column.required:
-                    ok = False
                 continue
-            if column.kind == "choice" and column.choices and value not in column.choices:
-                problems.warning(f"{column.header}不在可选范围内", cell_loc, value,
-                                 f"可选：{'、'.join(column.choices)}")
+            _check_value(column, value, cell_loc, limit, problems)
             values[column.field] = value
         parsed.append(ParsedRow(row_number, values, location, headers, ok))
     return parsed
+
+
+def _without_footers(table: RawTable, file: str, problems: Problems) -> RawTable:
+    """The table without its footer rows (填表人：…, 合计, 备注说明：…), said once."""
+    footers = {row for row, cells in table.rows if is_footer(cells)}
+    if not footers:
+        return table
+    problems.warning(f"{_rows_text(sorted(footers))}是表尾（填表人、审核人、合计、说明等），不是数据，未读取",
+                     Location(file, table.name), expected="如确是数据，请删去行首的“填表人”“合计”等字样")
+    return RawTable(table.name, table.header_row, table.headers,
+                    [(row, cells) for row, cells in table.rows if row not in footers], table.row_label)
+
+
+def _check_value(column: Column, value, where: Location, limit: int, problems: Problems) -> None:
+    if column.kind in ("text", "multiline") and isinstance(value, str) and len(value) > limit:
+        problems.warning(f"“{column.header}”有 {len(value)} 个字，超过 {limit} 字：文档会因此多出很多页",
+                         where, value[:20],
+                         f"请精简；确需这么长时可设置环境变量 {CELL_LIMIT_ENV} 调高上限（现为 {limit}）")
+    if column.kind == "choice" and column.choices and value not in column.choices:
+        problems.warning(f"{column.header}不在可选范围内", where, value, f"可选：{'、'.join(column.choices)}")
+
+
+CELL_LIMIT_ENV = "SP_DOCS_CELL_LIMIT"
+CELL_LIMIT = 1500  # characters of one text cell before a warning (a page of a table holds a few hundred)
+# sheets where a repeated row is not already an error of the cross-checks
+DUPLICATE_WARNED = ("records", "awards", "achievements")
+
+
+def cell_limit() -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ.get(CELL_LIMIT_ENV, CELL_LIMIT)))
+    except ValueError:
+        return CELL_LIMIT
+
+
+def _rows_text(rows: list[int]) -> str:
+    shown = "、".join(str(r) for r in rows[:10])
+    return f"第{shown}行" + (f"等 {len(rows)} 行" if len(rows) > 10 else "")
+
+
+def _warn_duplicates(table: RawTable, sheet: Sheet, columns: dict[int, Column], file: str,
+                     problems: Problems) -> None:
+    """Rows repeated cell for cell (a list pasted twice): one warning per group, rows named."""
+    if sheet.key not in DUPLICATE_WARNED:
+        return
+    groups: dict[tuple, list[int]] = {}
+    for row, cells in table.rows:
+        key = tuple(norm.clean_text(cells[i]) if i < len(cells) and cells[i] is not None else "" for i in columns)
+        if any(key):
+            groups.setdefault(key, []).append(row)
+    for rows in groups.values():
+        if len(rows) > 1:
+            problems.warning(f"{_rows_text(rows)}内容完全相同（重复行），每行都会照常使用",
+                             Location(file, table.name), expected="如是误复制，请删除多余的行")
 
 
 def _warn_headerless(table: RawTable, file: str, problems: Problems) -> None:
@@ -152,7 +210,9 @@ def _warn_headerless(table: RawTable, file: str, problems: Problems) -> None:
 
 def _parse(column: Column, raw):
     if column.kind == "choice":
-        return norm.clean_text(raw)
+        from .variants import canonical
+
+        return canonical(column.field, norm.clean_text(raw), column.choices)
     value = _PARSERS[column.kind](raw)
     if column.kind == "political_status" and not value:
         raise norm.NormalizeError("应为 中共党员、中共预备党员、共青团员、群众 等")

@@ -79,15 +79,20 @@ PROGRESS_EVERY = 20_000
 def _all_rows(ws, path: Path) -> list[tuple]:
     """Every row of a read-only sheet, padded to the widest one.  The sheet's
     ``<dimension>`` is not trusted (programs other than Excel often write it
-    wrong and openpyxl would stop there); long sheets report progress."""
+    wrong and openpyxl would stop there); long sheets report progress (rows
+    with content; the empty rows of a sparse sheet share one blank tuple)."""
     ws.reset_dimensions()
     rows: list = []
+    filled = 0
     for row in ws.iter_rows(values_only=True):
         rows.append(row)
-        if len(rows) % PROGRESS_EVERY == 0:
-            limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {len(rows):,} 行…")
+        if row:
+            filled += 1
+            if filled % PROGRESS_EVERY == 0:
+                limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {filled:,} 行…")
     width = max((len(row) for row in rows), default=0)
-    return [tuple(row) + (None,) * (width - len(row)) for row in rows]
+    blank = (None,) * width
+    return [tuple(row) + (None,) * (width - len(row)) if row else blank for row in rows]
 
 
 def _reason(exc: Exception) -> str:
@@ -121,8 +126,8 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
     sheet) helps find the header row under a title row."""
     from openpyxl.utils.escape import unescape as xml_unescape
 
+    from .headers import two_row_header
     from .normalize import normalize_header
-
     from .workbooks import read_sheets
 
     sheets, warnings = read_sheets(path, prefer)
@@ -135,8 +140,12 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
         if header_index is None:
             continue
         headers = ["" if v is None else str(v).strip() for v in rows[header_index]]
+        first_data = header_index + 1
+        merged = two_row_header(rows, header_index, wanted, normalize_header)
+        if merged is not None:  # 培养人 over 姓名 | 职务 → 培养人, 培养人职务
+            headers, first_data = merged
         table = RawTable(title, header_index + 1, headers)
-        for index in range(header_index + 1, len(rows)):
+        for index in range(first_data, len(rows)):
             cells = []
             for col, value in enumerate(rows[index]):
                 if isinstance(value, UnsavedFormula):

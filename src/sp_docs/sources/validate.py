@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from ..errors import Location, Problems
-from ..model import PARTY_MEMBER, Dataset, Track
+from ..model import PARTY_MEMBER, Dataset, Status, Track
 from . import normalize as norm
 
 
@@ -153,7 +153,7 @@ def _check_trainees(data: Dataset, problems: Problems, units: set[str], skip_uni
                            f"建档时间是 {_d(trainee.filed_on)}")
         if trainee.filed_on > today():
             problems.error("建档时间晚于今天", _loc(trainee, "建档时间"), _d(trainee.filed_on))
-        if trainee.status == "已完成" and trainee.completed_on is None:
+        if trainee.status is Status.COMPLETED and trainee.completed_on is None:
             problems.warning("完成情况为“已完成”但没有填写完成时间", _loc(trainee, "完成时间"),
                              expected="附件2 将按计划完成年度统计")
         if trainee.completed_on and trainee.completed_on < trainee.filed_on:

@@ -73,6 +73,15 @@ def read_sheets(path: Path, prefer: Collection[str] = ()) -> tuple[dict[str, lis
     after the format's safety checks, and the checks' warnings.  Empty cells are
     ``None``; dates are datetimes.  When a sheet is titled as one of ``prefer``,
     only such sheets are read."""
+    try:
+        return _read_sheets(path, prefer)
+    except OSError as exc:  # no permission, a disk or network share failing…
+        from ..fsfaults import fault
+
+        raise fault(exc, path, writing=False) from None
+
+
+def _read_sheets(path: Path, prefer: Collection[str]) -> tuple[dict[str, list[tuple]], list[str]]:
     from .tables import read_sheet_values
 
     warnings = check_file(path)
@@ -141,7 +150,7 @@ def read_csv_rows(path: Path) -> list[tuple]:
     if "\x00" in text:
         raise InputError("这不是文本格式的 CSV 文件（可能是改了扩展名的其他文件），请另存为 .xlsx 或 CSV", where)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;，")
     except csv.Error:
         dialect = csv.excel
     try:

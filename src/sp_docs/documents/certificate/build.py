@@ -5,18 +5,18 @@ import re
 
 from ...model import Award
 from .measure import _ATOM_END, _ATOM_START, FitError, display_name, fit_block, fit_line
-from .settings import FIELD_LABELS, Settings, fill_wording
+from .settings import FIELD_LABELS, Order, Settings, fill_wording
 from .view import Certificate, CertificateBatch, Field, RowFailure
 
 
-def _sort_key(order: str):
-    if order not in ("荣誉称号", "单位"):
+def _sort_key(order: Order):
+    if order not in (Order.TITLE, Order.UNIT):
         return lambda item: (item[0],)  # list order (pypinyin not loaded: ~0.5 s)
     from pypinyin import lazy_pinyin
 
     def key(item: tuple[int, Award]):
         index, award = item
-        if order == "荣誉称号":
+        if order is Order.TITLE:
             return (lazy_pinyin(award.title), lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
         return (lazy_pinyin(award.unit), lazy_pinyin(award.name), index)
 
@@ -79,7 +79,7 @@ class _Numbering:
 
 def _certificate(row, award: Award, settings: Settings, numbering: _Numbering) -> Certificate | list[str]:
     """The certificate of one row, or the reasons it cannot be made."""
-    from ...sources.normalize import chinese_year_month
+    from ...text import chinese_year_month
 
     messages: list[str] = []
     issued_on = award.issued_on or settings.issued_on

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ...units import PT_PER_MM  # noqa: F401  (re-exported)
 from .paper import Box
 
 _CJK_RE = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f\uf900-\ufaff]+$")
@@ -51,7 +52,6 @@ def metrics(role: str) -> Metrics:
     return Metrics(role)
 
 
-PT_PER_MM = 72 / 25.4
 SAFETY = 0.98  # keep 2 % of every box free: renderers round, fonts hint
 LINE_FACTOR = 1.25  # a single line needs this × size of height
 

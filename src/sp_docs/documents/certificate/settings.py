@@ -5,12 +5,14 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from pathlib import Path
 
 import yaml
 
 from ... import limits
 from ...errors import InputError, Location
+from ...units import SEAL_MM
 from .paper import Box, default_layout, parse_page_size
 
 FIELD_KEYS = {"标题": "title", "称呼": "greeting", "正文": "body", "颁发单位": "issuer",
@@ -21,6 +23,14 @@ ROLE_LABELS = {"title": "小标宋", "hei": "黑体", "kai": "楷体", "fang": "
 ALIGNS = {"左": "left", "中": "center", "居中": "center", "右": "right"}
 DESIGNS = ("formal", "plain", "blank")
 DESIGN_NAMES = {"正式": "formal", "简洁": "plain", "套打": "blank"}
+
+
+class Order(str, Enum):
+    """证书编号 order (设置“排序”): as listed, by honour title, or by unit."""
+
+    LISTED = "名单"
+    TITLE = "荣誉称号"
+    UNIT = "单位"
 
 
 @dataclass
@@ -36,13 +46,13 @@ class Settings:
     number_start: int = 1
     number_digits: int = 4
     number_label: str = "证书编号："
-    order: str = "名单"  # 名单 | 荣誉称号 | 单位
+    order: Order = Order.LISTED
     design: str = "formal"
     page: tuple[float, float] = (297.0, 210.0)
     page_label: str = "A4横向"
     pad_names: bool = True
     seal: Path | None = None
-    seal_size: float = 42.0
+    seal_size: float = SEAL_MM
     offset_x: float = 0.0
     offset_y: float = 0.0
     boxes: dict[str, Box] = field(default_factory=dict)
@@ -210,9 +220,10 @@ def _numbering(data: dict, settings: Settings, where: Location, errors: list[str
     if number.get("文字") is not None:
         settings.number_label = str(number["文字"])
     order = clean_text(number.get("排序") or "名单")
-    if order not in ("名单", "荣誉称号", "单位"):
+    if order not in {o.value for o in Order}:
         errors.append(f"证书编号“排序”应为 名单、荣誉称号 或 单位（填写的是“{order}”）")
-    settings.order = order
+    else:
+        settings.order = Order(order)
 
 
 def _design_and_paper(data: dict, settings: Settings, errors: list[str]) -> None:
@@ -248,7 +259,7 @@ def _seal(data: dict, settings: Settings, path: Path | None, where: Location, er
                 settings.seal = seal_path.resolve()
             except InputError as exc:
                 errors.extend(p.message for p in exc.problems.errors)
-    settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, 42.0)
+    settings.seal_size = _number(seal.get("直径"), where, "印章直径", errors, SEAL_MM)
     if not 10 <= settings.seal_size <= 80:
         errors.append("“印章直径”应在 10–80 毫米之间")
 

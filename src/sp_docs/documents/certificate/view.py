@@ -50,8 +50,11 @@ class RowFailure:
     messages: list[str]
 
     def describe(self) -> str:
+        return self.describe_with("；".join(self.messages))
+
+    def describe_with(self, message: str) -> str:
         who = f"（{self.name}）" if self.name else ""
-        return f"{self.location.describe()}{who}：{'；'.join(self.messages)}"
+        return f"{self.location.describe()}{who}：{message}"
 
 
 @dataclass

@@ -35,7 +35,7 @@ class Role:
     key: str
     label: str
     official: str  # written into DOCX (w:eastAsia)
-    ascii: str  # Latin/digit font written into DOCX
+    ascii: str  # Latin/digit font written into DOCX (the official font too: the PDF draws digits with it)
     chain: tuple[Candidate, ...]
 
 
@@ -44,17 +44,17 @@ def _fandol(name: str) -> str:
 
 
 ROLES: dict[str, Role] = {
-    "title": Role("title", "标题（小标宋）", "方正小标宋简体", "Times New Roman", (
+    "title": Role("title", "标题（小标宋）", "方正小标宋简体", "方正小标宋简体", (
         Candidate("方正小标宋简体"), Candidate("FZXiaoBiaoSong-B05S"), Candidate("方正小标宋_GBK"),
         Candidate("Noto Serif CJK SC", weight=700), Candidate(file=_fandol("FandolSong-Bold.otf")),
         Candidate("AR PL SungtiL GB"))),
-    "hei": Role("hei", "黑体", "黑体", "Times New Roman", (
+    "hei": Role("hei", "黑体", "黑体", "黑体", (
         Candidate("黑体"), Candidate("SimHei"), Candidate("Noto Sans CJK SC"),
         Candidate(file=_fandol("FandolHei-Regular.otf")))),
-    "kai": Role("kai", "楷体", "楷体_GB2312", "Times New Roman", (
+    "kai": Role("kai", "楷体", "楷体_GB2312", "楷体_GB2312", (
         Candidate("楷体_GB2312"), Candidate("楷体"), Candidate("KaiTi"), Candidate("AR PL UKai CN"),
         Candidate(file=_fandol("FandolKai-Regular.otf")), Candidate("AR PL KaitiM GB"))),
-    "fang": Role("fang", "仿宋", "仿宋_GB2312", "Times New Roman", (
+    "fang": Role("fang", "仿宋", "仿宋_GB2312", "仿宋_GB2312", (
         Candidate("仿宋_GB2312"), Candidate("仿宋"), Candidate("FangSong"),
         Candidate(file=_fandol("FandolFang-Regular.otf")), Candidate("Noto Serif CJK SC"))),
     "song": Role("song", "宋体（页码）", "宋体", "宋体", (

@@ -59,6 +59,7 @@ class Face:
     def __post_init__(self):
         self._starts = [first for first, _ in self.coverage]
         self._adv_starts = [first for first, _, _ in self.advances]
+        self._drawn: dict[int, bool] = {}  # has(): a dict lookup once asked (pages ask for the same few)
 
     def lists(self, code: int) -> bool:
         """The cmap lists ``code`` (whether or not its glyph has ink)."""
@@ -67,7 +68,10 @@ class Face:
 
     def has(self, code: int) -> bool:
         """The face draws ``code``: listed, and its glyph has ink unless it is a space."""
-        return code not in self.empty and self.lists(code)
+        drawn = self._drawn.get(code)
+        if drawn is None:
+            drawn = self._drawn[code] = code not in self.empty and self.lists(code)
+        return drawn
 
     def advance(self, code: int) -> float | None:
         """Advance of ``code`` in em, None when the cmap does not list it."""

@@ -1,0 +1,51 @@
+"""Heavy libraries are imported only by the paths that need them (cold-start cost, issue 14)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("weasyprint", "docx", "docxtpl", "openpyxl", "fontTools", "pypinyin", "pypdf")
+
+_PROBE = """
+import json, sys
+from sp_docs.cli import main
+try:
+    main({args!r}, standalone_mode=False)
+except SystemExit:
+    pass
+print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))))
+"""
+
+
+def _loaded(args: list[str], env: dict | None = None) -> set[str]:
+    import os
+
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(args=args, heavy=HEAVY)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_cli_start_loads_no_heavy_library():
+    assert _loaded(["--help"]) == set()
+
+
+def test_certificates_from_the_cache_load_neither_weasyprint_nor_word_libraries(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["certificates", str(ROOT / "data_examples" / "city.xlsx"), "--format", "pdf", "-o"]
+    first = _loaded(args + [str(tmp_path / "a")], env)  # fills the per-user cache (lays the background out)
+    assert "weasyprint" in first
+    again = _loaded(args + [str(tmp_path / "b")], env)
+    assert (tmp_path / "b").is_dir() and any((tmp_path / "b").glob("*.pdf"))
+    assert again <= {"openpyxl", "fontTools"}, again  # the list is a workbook; fontTools reads the subsets
+
+
+def test_plan_from_yaml_answers_loads_neither_openpyxl_nor_pypinyin(tmp_path):
+    loaded = _loaded(["plan", str(ROOT / "data_examples" / "answers.yaml"), "-o", str(tmp_path / "p"),
+                      "--format", "docx"])
+    assert any((tmp_path / "p").glob("*.docx"))
+    assert "openpyxl" not in loaded and "pypinyin" not in loaded and "weasyprint" not in loaded

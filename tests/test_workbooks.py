@@ -346,3 +346,32 @@ def test_annex1_without_year_sheet_keeps_saved_totals(tmp_path, city_workbook):
     assert load_workbook(path).sheetnames == ["附件1"]
     cells = _formula_cells(path, "附件1")
     assert cells and all(isinstance(v, int) for _, _, v in cells)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_parts_as_excel_writes_them(workbooks, kind):
+    """Shared strings (no inline strings), font properties in schema order, formula values saved."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(workbooks[kind]) as package:
+        names = package.namelist()
+        sheets = [package.read(n).decode("utf-8") for n in names if n.startswith("xl/worksheets/sheet")]
+        styles = package.read("xl/styles.xml").decode("utf-8")
+        assert "xl/sharedStrings.xml" in names
+        assert "sharedStrings+xml" in package.read("[Content_Types].xml").decode("utf-8")
+    assert not any('t="inlineStr"' in s for s in sheets)
+    assert all(re.search(r"<f>[^<]*</f><v>", s) for s in sheets if "<f>" in s)
+    for font in re.findall(r"<font>(.*?)</font>", styles):
+        tags = re.findall(r"<(\w+)", font)
+        assert tags.index("sz") < tags.index("name") if "sz" in tags and "name" in tags else True, font
+
+
+def test_every_kind_is_schema_valid(workbooks):
+    audit = pytest.importorskip("openxml_audit")
+    found = {}
+    for kind in KINDS:
+        result = audit.OpenXmlValidator(max_errors=20).validate(workbooks[kind])
+        if result.errors:
+            found[kind] = [f"{getattr(e, 'part_uri', '')} {e.description[:120]}" for e in result.errors]
+    assert not found

@@ -292,12 +292,14 @@ def formula_values(workbook) -> dict[str, dict[str, float]]:
 
 
 def save(workbook) -> bytes:
-    """The workbook's bytes, with each SUM/SUMIF formula's value saved next to it."""
+    """The workbook's bytes as Excel itself would write them: each SUM/SUMIF formula's
+    value saved next to it, strings in a shared-string table (openpyxl writes them
+    inline) and the font properties in styles.xml in the ECMA-376 schema order."""
     values = formula_values(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     data = buffer.getvalue()
-    return _write_cached_values(data, values) if values else data
+    return _package(data, values)
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -319,30 +321,114 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _write_cached_values(data: bytes, values: dict[str, dict[str, float]]) -> bytes:
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+# CT_Font's children in the order of the schema (openpyxl writes name/charset/family first)
+_FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign", "sz", "color",
+               "name", "family", "charset", "scheme")
+
+
+def _tag(name: str) -> str:
+    return f"{{{_MAIN}}}{name}"
+
+
+def _cached_values(root, cells: dict) -> None:
     """Add ``<v>`` (the computed value) after the ``<f>`` of the given cells."""
     from lxml import etree
 
+    for c in root.iter(_tag("c")):
+        value = cells.get(c.get("r"))
+        formula = c.find(_tag("f"))
+        if value is None or formula is None:
+            continue
+        for old in c.findall(_tag("v")):
+            c.remove(old)
+        c.attrib.pop("t", None)  # a number
+        v = etree.Element(_tag("v"))
+        v.text = repr(float(value)) if isinstance(value, float) and not value.is_integer() else str(int(value))
+        formula.addnext(v)
+
+
+def _share_strings(root, table: dict[bytes, int], items: list) -> None:
+    """``<c t="inlineStr"><is>…</is></c>`` → ``<c t="s"><v>index</v></c>``."""
+    from lxml import etree
+
+    for c in root.iter(_tag("c")):
+        if c.get("t") != "inlineStr":
+            continue
+        inline = c.find(_tag("is"))
+        if inline is None:  # an empty string: an empty (styled) cell
+            del c.attrib["t"]
+            continue
+        key = b"".join(etree.tostring(child) for child in inline)
+        if key not in table:
+            table[key] = len(items)
+            items.append(inline)
+        c.remove(inline)
+        c.set("t", "s")
+        etree.SubElement(c, _tag("v")).text = str(table[key])
+
+
+def _order_fonts(styles: bytes) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(styles)
+    rank = {_tag(n): i for i, n in enumerate(_FONT_ORDER)}
+    for font_el in root.iter(_tag("font")):
+        children = sorted(font_el, key=lambda e: rank.get(e.tag, len(rank)))
+        for child in children:
+            font_el.append(child)  # re-appending moves it to the end, in sorted order
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _shared_parts(archive, items: list, count: int) -> dict[str, bytes]:
+    """sharedStrings.xml, and the content type and relationship that point to it."""
+    from lxml import etree
+
+    sst = etree.Element(_tag("sst"), nsmap={None: _MAIN}, count=str(count), uniqueCount=str(len(items)))
+    for inline in items:
+        si = etree.SubElement(sst, _tag("si"))
+        si.extend(list(inline))
+    types = etree.fromstring(archive.read("[Content_Types].xml"))
+    if not any(o.get("PartName") == "/xl/sharedStrings.xml" for o in types):
+        etree.SubElement(types, f"{{{_CT}}}Override", PartName="/xl/sharedStrings.xml", ContentType=_SST_TYPE)
+    rels = etree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    if not any(r.get("Type") == _SST_REL for r in rels):
+        ids = {r.get("Id") for r in rels}
+        new_id = next(f"rId{n}" for n in range(len(ids) + 1, len(ids) + 100) if f"rId{n}" not in ids)
+        etree.SubElement(rels, f"{{{_PKG_REL}}}Relationship", Type=_SST_REL, Target="sharedStrings.xml", Id=new_id)
+    write = lambda el: etree.tostring(el, xml_declaration=True, encoding="UTF-8", standalone=True)  # noqa: E731
+    return {"xl/sharedStrings.xml": write(sst), "[Content_Types].xml": write(types),
+            "xl/_rels/workbook.xml.rels": write(rels)}
+
+
+def _package(data: bytes, values: dict[str, dict[str, float]]) -> bytes:
+    """Rewrite openpyxl's package: cached formula values, shared strings, font order."""
+    from lxml import etree
+
     source = zipfile.ZipFile(io.BytesIO(data))
-    parts = _sheet_parts(source)
-    patched = {}
-    for title, cells in values.items():
-        part = parts[title]
+    names = set(source.namelist())
+    if "xl/sharedStrings.xml" in names:  # a package openpyxl did not write: leave its strings
+        return data
+    patched: dict[str, bytes] = {}
+    table: dict[bytes, int] = {}
+    items: list = []
+    count = 0
+    for title, part in _sheet_parts(source).items():
         root = etree.fromstring(source.read(part))
-        for c in root.iter(f"{{{_MAIN}}}c"):
-            value = cells.get(c.get("r"))
-            formula = c.find(f"{{{_MAIN}}}f")
-            if value is None or formula is None:
-                continue
-            for old in c.findall(f"{{{_MAIN}}}v"):
-                c.remove(old)
-            c.attrib.pop("t", None)  # a number
-            v = etree.Element(f"{{{_MAIN}}}v")
-            v.text = repr(float(value)) if isinstance(value, float) and not value.is_integer() else str(int(value))
-            formula.addnext(v)
+        _cached_values(root, values.get(title, {}))
+        _share_strings(root, table, items)
+        count += sum(1 for c in root.iter(_tag("c")) if c.get("t") == "s")
         patched[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    if "xl/styles.xml" in names:
+        patched["xl/styles.xml"] = _order_fonts(source.read("xl/styles.xml"))
+    if items:
+        patched.update(_shared_parts(source, items, count))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(info, patched.get(info.filename, source.read(info.filename)))
+            target.writestr(info, patched.pop(info.filename, None) or source.read(info.filename))
+        for name, payload in patched.items():  # new parts (sharedStrings.xml)
+            target.writestr(name, payload)
     return out.getvalue()

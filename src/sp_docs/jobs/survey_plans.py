@@ -34,15 +34,17 @@ class SurveyBatch:
 def is_export(path: Path) -> bool:
     """A survey export rather than one school's answers: a CSV file, or a workbook
     without the questionnaire's own sheet whose header names questions."""
-    from ..questionnaire.survey import looks_like_export
-    from ..questionnaire.workbook import SHEET
-    from ..sources.workbooks import kind_of, read_sheets
+    from ..sources.workbooks import kind_of
 
     kind = kind_of(Path(path))
     if kind == "csv":
         return True
     if kind not in ("xlsx", "xls", "ods"):
         return False
+    from ..questionnaire.survey import looks_like_export  # workbook readers only for workbooks
+    from ..questionnaire.workbook import SHEET
+    from ..sources.workbooks import read_sheets
+
     sheets, _ = read_sheets(Path(path))
     return SHEET not in sheets and looks_like_export(sheets)
 

@@ -60,7 +60,7 @@ class LedgerView:
 
 
 def _date(value) -> str:
-    from ..sources.normalize import format_date
+    from ..text import format_date
 
     return format_date(value) if value else ""
 

@@ -13,7 +13,7 @@ from .progress import JobResult
 PLAN_FORMATS = ("docx", "pdf")
 
 
-def _seal_path(answers: dict, answers_file: Path) -> str | None:
+def seal_path(answers: dict, answers_file: Path) -> str | None:
     seal = answers.get("seal_image")
     if not seal:
         return None
@@ -35,7 +35,7 @@ def build_view(answers_file: Path, data_file: Path | None = None):
     raw = answers_mod.read_raw(Path(answers_file))
     answers = answers_mod.complete(raw, str(answers_file))
     data = load_valid(data_file)[0] if data_file else None
-    view = doc.build(answers, data=data, seal_path=_seal_path(answers, Path(answers_file)))
+    view = doc.build(answers, data=data, seal_path=seal_path(answers, Path(answers_file)))
     view.warnings = answers_mod.identity_warnings(raw, answers) + view.warnings
     return view
 

@@ -84,7 +84,7 @@ def survey_plans(export_path: Path, outdir: Path, *, data_file: Path | None = No
     from ..questionnaire import answers as answers_mod
     from ..questionnaire.schema import question
     from ..questionnaire.survey import read_export
-    from .plan import _seal_path
+    from .plan import seal_path as plan_seal_path
 
     export_path = Path(export_path)
     export = read_export(export_path)
@@ -107,7 +107,7 @@ def survey_plans(export_path: Path, outdir: Path, *, data_file: Path | None = No
                     raise InputError(f"没有填写“{question('school_name').title}”，不知道是哪所学校的方案",
                                      row.raw.locations.get("school_name"))
                 answers = answers_mod.complete(row.raw, str(export_path))
-                view = doc.build(answers, data=data, seal_path=_seal_path(answers, export_path))
+                view = doc.build(answers, data=data, seal_path=plan_seal_path(answers, export_path))
                 rendered = _render(view, formats, template_dir)
             except InputError as exc:
                 reasons = [p.message for p in exc.problems.errors]

@@ -54,17 +54,9 @@ def _row_label(row) -> str:
 
 
 def _render(view, formats, template_dir) -> dict[str, bytes]:
-    rendered = {}
-    for fmt in formats:
-        if fmt == "docx":
-            from ..render.plan_docx import render_plan_docx
+    from .plan import render_plan
 
-            rendered[fmt] = render_plan_docx(view, user_dir=template_dir)
-        elif fmt == "pdf":
-            from ..render.plan_pdf import render_plan_pdf
-
-            rendered[fmt] = render_plan_pdf(view, user_dir=template_dir)
-    return rendered
+    return render_plan(view, formats, template_dir)
 
 
 def _unanswerable(batch: SurveyBatch, failures: dict[str, list]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ...model import Award
-from .measure import _ATOM_END, _ATOM_START, FitError, display_name, fit_block, fit_line
+from .measure import ATOM_END, ATOM_START, FitError, display_name, fit_block, fit_line
 from .settings import FIELD_LABELS, Order, Settings, fill_wording
 from .view import Certificate, CertificateBatch, Field, RowFailure
 
@@ -95,7 +95,7 @@ def _certificate(row, award: Award, settings: Settings, numbering: _Numbering) -
     if messages:
         return messages
     name = display_name(award.name, settings.pad_names)
-    values = {"姓名": name, "单位": award.unit, "荣誉称号": _ATOM_START + award.title + _ATOM_END,
+    values = {"姓名": name, "单位": award.unit, "荣誉称号": ATOM_START + award.title + ATOM_END,
               "年度": str(year or ""), "颁发单位": issuer}
     plain = dict(values, 荣誉称号=award.title)
     texts = {
@@ -117,7 +117,7 @@ def _field(key: str, content, settings: Settings, messages: list[str]) -> Field 
 
     box = settings.box(key)
     shown = "".join(content) if isinstance(content, list) else content
-    shown = shown.replace(_ATOM_START, "").replace(_ATOM_END, "")
+    shown = shown.replace(ATOM_START, "").replace(ATOM_END, "")
     missing = missing_glyphs(shown, box.role)
     if missing:
         messages.append(f"{FIELD_LABELS[key]}中的“{'、'.join(missing)}”字体中没有（生僻字），"
@@ -127,7 +127,7 @@ def _field(key: str, content, settings: Settings, messages: list[str]) -> Field 
         if key == "body":
             paragraphs = [p for p in content if p.strip()]
             size, lines = fit_block(paragraphs, box)
-            lines = [line.replace(_ATOM_START, "").replace(_ATOM_END, "") for line in lines]
+            lines = [line.replace(ATOM_START, "").replace(ATOM_END, "") for line in lines]
         else:
             size, lines = fit_line(content, box), [content]
     except FitError:

@@ -74,7 +74,7 @@ def fit_line(text: str, box: Box) -> float:
 
 _CLOSING = set("，。、；：！？）》」』”’…—,.;:!?)%")
 _OPENING = set("（《「『“‘(")
-_ATOM_START, _ATOM_END = "\ue000", "\ue001"
+ATOM_START, ATOM_END = "\ue000", "\ue001"
 
 
 def _tokens(paragraph: str) -> list[str]:
@@ -84,8 +84,8 @@ def _tokens(paragraph: str) -> list[str]:
     i = 0
     while i < len(paragraph):
         char = paragraph[i]
-        if char == _ATOM_START:
-            end = paragraph.find(_ATOM_END, i)
+        if char == ATOM_START:
+            end = paragraph.find(ATOM_END, i)
             end = len(paragraph) if end < 0 else end
             pieces.append(paragraph[i + 1:end])
             i = end + 1

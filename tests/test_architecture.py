@@ -34,9 +34,7 @@ OVERSIZE_FUNCTIONS = {
 }
 # generated database migrations are data, not code to keep small
 SIZE_EXEMPT = ("sp_docs.web.migrations",)
-# documents/certificate/settings.py (issue 14) parses the certificate settings YAML with the
-# cell parsers of sources/: reading settings belongs in sources/.
-ALLOWED_LAYER_BREAKS = {("sp_docs.documents.certificate.settings", "sp_docs.sources.normalize")}
+ALLOWED_LAYER_BREAKS: set[tuple[str, str]] = set()
 ALLOWED_PRIVATE_IMPORTS = {"sp_docs.web.routes_questionnaire: _local_time"}  # issue 11
 # cycles made only by imports inside functions, in files of issue 13 (sources) and 16 (questionnaire)
 ALLOWED_LAZY_CYCLES = [{"sp_docs.sources.tables", "sp_docs.sources.workbooks"},

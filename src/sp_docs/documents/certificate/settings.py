@@ -12,7 +12,9 @@ import yaml
 
 from ... import limits
 from ...errors import InputError, Location
+from ...text import clean_text
 from ...units import SEAL_MM
+from ...values import NormalizeError, parse_date, parse_year
 from .paper import Box, default_layout, parse_page_size
 
 FIELD_KEYS = {"标题": "title", "称呼": "greeting", "正文": "body", "颁发单位": "issuer",
@@ -176,8 +178,6 @@ def _read_file(path: Path, where: Location) -> dict:
 
 def _wording(data: dict, settings: Settings, errors: list[str]) -> None:
     """颁发单位, dates, the wording templates and name padding."""
-    from ...sources.normalize import NormalizeError, clean_text, parse_date, parse_year
-
     def text(key: str, default: str) -> str:
         value = data.get(key)
         return default if value is None else clean_text(value) if key not in ("称呼", "正文", "结束语") else str(value)
@@ -203,8 +203,6 @@ def _wording(data: dict, settings: Settings, errors: list[str]) -> None:
 
 
 def _numbering(data: dict, settings: Settings, where: Location, errors: list[str]) -> None:
-    from ...sources.normalize import clean_text
-
     number = data.get("证书编号") or {}
     if not isinstance(number, dict):
         errors.append("“证书编号”下应为 格式/前缀/起始号/位数 等项")

@@ -92,12 +92,12 @@ def test_real_read_only_folder(tmp_path, runner):
 def test_unreadable_input_is_not_an_internal_error(tmp_path, runner, monkeypatch):
     data = tmp_path / "s.xlsx"
     shutil.copy(EXAMPLES / "school.xlsx", data)
-    import sp_docs.sources.tables as tables
+    import sp_docs.sources.workbooks as workbooks
 
     def denied(path, prefer=()):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    monkeypatch.setattr(tables, "read_sheet_values", denied)
+    monkeypatch.setattr(workbooks, "read_sheet_values", denied)
     result = runner.invoke(main, ["annex", "2", str(data), "--unit", "青川市第一中学", "-o", str(tmp_path / "o")])
     assert "内部错误" not in result.output and "s.xlsx" in result.output and "没有权限读取" in result.output
     assert result.exit_code != 0

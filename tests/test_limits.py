@@ -283,14 +283,14 @@ def test_prefixed_sheet_xml_is_counted(tmp_path):
 
 
 def test_progress_while_reading_a_long_sheet(tmp_path, monkeypatch):
-    from sp_docs.sources import tables
+    from sp_docs.sources import xlsx_cells
 
     path = tmp_path / "long.xlsx"
     path.write_bytes(xlsx_rows(50))
     seen = []
-    monkeypatch.setattr(tables, "PROGRESS_EVERY", 20)
+    monkeypatch.setattr(xlsx_cells, "PROGRESS_EVERY", 20)
     monkeypatch.setattr(limits, "progress_hook", seen.append)
-    tables.read_sheet_values(path)
+    xlsx_cells.read_sheet_values(path)
     assert len(seen) == 2 and "long.xlsx" in seen[0] and "已读 20 行" in seen[0]
 
 

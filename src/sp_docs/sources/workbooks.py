@@ -14,6 +14,7 @@ from typing import Collection
 
 from ..errors import InputError, Location
 from .safety import OLE_MAGIC
+from .xlsx_cells import read_sheet_values
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TABLE_SUFFIXES = WORKBOOK_SUFFIXES + (".csv",)
@@ -82,8 +83,6 @@ def read_sheets(path: Path, prefer: Collection[str] = ()) -> tuple[dict[str, lis
 
 
 def _read_sheets(path: Path, prefer: Collection[str]) -> tuple[dict[str, list[tuple]], list[str]]:
-    from .tables import read_sheet_values
-
     warnings = check_file(path)
     kind = kind_of(path)
     if kind in ("csv", "xls", "ods"):

@@ -36,8 +36,7 @@ OVERSIZE_FUNCTIONS = {
 SIZE_EXEMPT = ("sp_docs.web.migrations",)
 ALLOWED_LAYER_BREAKS: set[tuple[str, str]] = set()
 ALLOWED_PRIVATE_IMPORTS = {"sp_docs.web.routes_questionnaire: _local_time"}  # issue 11
-# cycles made only by imports inside functions, in files of issue 13 (sources) and 16 (questionnaire)
-ALLOWED_LAZY_CYCLES = [{"sp_docs.questionnaire.answers", "sp_docs.questionnaire.workbook"}]
+ALLOWED_LAZY_CYCLES: list[set[str]] = []
 
 CLICK_LAYER = ("sp_docs.cli", "sp_docs.cli_zh", "sp_docs.commands")
 

@@ -11,18 +11,8 @@ from .. import limits
 from ..errors import InputError, Location, Problems
 from ..sources.normalize import NormalizeError
 from .derived import for_storage
+from .raw import DATA_FILE_MESSAGE, RawAnswers  # noqa: F401  (RawAnswers re-exported)
 from .schema import format_value, questions
-
-
-class RawAnswers(dict):
-    """Raw answers as read, plus where each was found (a workbook's sheet and row), the
-    questions whose cell could not be read (``failed``) and the reading problems."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.locations: dict[str, Location] = {}
-        self.failed: set[str] = set()
-        self.problems = Problems()
 
 
 class Answers(dict):
@@ -250,8 +240,6 @@ def read_raw(path: Path) -> dict:
     from ..sources.schema import SHEETS_BY_NAME
 
     if any(str(k).strip() in SHEETS_BY_NAME for k in data):
-        from .workbook import DATA_FILE_MESSAGE  # (openpyxl is loaded only here)
-
         raise InputError(DATA_FILE_MESSAGE, Location(str(path)))
     return {str(k): v for k, v in data.items()}
 

@@ -12,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..errors import InputError, Location
 from ..render import xlsx_layout as layout
 from ..render.xlsx import set_text_safe
+from .raw import DATA_FILE_MESSAGE, RawAnswers
 from .schema import TYPE_LABELS, format_value, questions
 
 SHEET = "问卷"
@@ -131,10 +132,6 @@ def build_workbook(answers: dict) -> bytes:
     return layout.save(wb)
 
 
-DATA_FILE_MESSAGE = ("这是数据文件，不是问卷答卷；请用 sp-docs questionnaire new 生成答卷（或 questionnaire xlsx 生成问卷），"
-                     "数据文件用 --data 传入")
-
-
 def read_workbook(path: Path):
     """Raw answers from a filled questionnaire workbook (validated later by ``complete``), each
     located by sheet/row; a formula without a saved result is an error, never the default."""
@@ -142,7 +139,6 @@ def read_workbook(path: Path):
     from ..sources.tables import UnsavedFormula
     from ..sources.workbooks import read_sheets
     from ..sources.schema import SHEETS_BY_NAME
-    from .answers import RawAnswers
 
     sheets, _ = read_sheets(path)
     if SHEET not in sheets:

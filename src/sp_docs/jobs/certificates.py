@@ -27,6 +27,7 @@ from ..output import BatchResult, check_writable, removed_note, tracked, unique_
 from . import chunk_size, default_jobs, example_step
 from .progress import Reporter, as_reporter
 from ..render.certificate_template_docx import DOCX_FIELDS, DocxBatch, docx_context  # noqa: F401 (re-exported)
+from .certificate_docx import ModelDocx, docx_writer  # noqa: F401 (re-exported)
 
 CHUNK = 200
 FORMATS = ("pdf", "docx")
@@ -293,42 +294,6 @@ def combined_and_single_pdfs(batch, on_single: Callable[[object, bytes], None], 
     return merger.finish("荣誉证书").getvalue()
 
 
-# -- DOCX --------------------------------------------------------------------
-
-def docx_writer(batch, template_dir: Path | None = None, *, design: str | None = None, offset=None):
-    """The DOCX side: the built-in design from the view-model's positions (the same as the
-    PDF's); a user's certificate.docx through its docxtpl tags."""
-    from ..render import templates
-
-    settings = batch.settings
-    builtin = templates.find("docx", "certificate.docx", template_dir) == templates.find("docx", "certificate.docx")
-    if not builtin:
-        return DocxBatch(template_dir, seal=settings.seal, seal_size=settings.seal_size)
-    return ModelDocx(batch, design=design, offset=offset)
-
-
-class ModelDocx:
-    """Certificates as Word pages laid out from the view-model (documents.certificate.sheet_view)."""
-
-    def __init__(self, batch, *, design: str | None = None, offset=None):
-        self.batch, self.design, self.offset = batch, design, offset
-
-    def _render(self, certs) -> bytes:
-        from ..documents.certificate import sheet_view
-        from ..render.certificate_docx import render_certificates_docx
-
-        view = sheet_view(self.batch.settings, certs, self.design, self.offset)
-        return render_certificates_docx(view, self.batch.settings.seal)
-
-    def combined(self, certs, advance: Callable[[int], None] = lambda n: None) -> bytes:
-        data = self._render(certs)
-        advance(len(certs))
-        return data
-
-    def one(self, cert) -> bytes:
-        return self._render([cert])
-
-
 # -- the command ---------------------------------------------------------------
 
 def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = None, design: str | None = None,
@@ -338,72 +303,98 @@ def certificates(list_path: Path, outdir: Path, *, settings_path: Path | None = 
                  engine: str = "auto") -> CertificateResult:
     """Certificates for every good row of ``list_path``; ``progress`` is a Reporter
     (a bool, the old switch, reports nothing: the front end passes a reporter)."""
-    from ..documents import certificate as doc
-    from ..sources.award_list import read_award_list
-
-    awards = read_award_list(list_path)
-    overrides = {"设计": design} if design else {}
-    settings = doc.load_settings(settings_path, overrides=overrides)
-    if offset_x is not None:
-        settings.offset_x = offset_x
-    if offset_y is not None:
-        settings.offset_y = offset_y
-    from . import announce_reading_warnings
-
-    announce_reading_warnings(list_path, awards.problems)
-    _check_whole_columns(awards, settings, list_path)
-    batch = doc.build(awards.rows, settings)
-    release_build_memory()
+    batch = _build_batch(list_path, settings_path, design, offset_x, offset_y)
     outcome = CertificateResult(batch)
     outcome.result.failed = [(f"第{f.row}行 {f.name}", "；".join(f.messages)) for f in batch.failures]
     if not batch.certificates:
         return outcome
-    gone, outcome.warnings = doc.off_page(batch)
+    outcome.warnings = _check_on_page(batch)
+    workers = workers or default_jobs()
+    use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
+    stem = f"荣誉证书_{Path(list_path).stem}"
+    # a manifest per list: a rerun with --force removes the per-person files of people no longer listed
+    with nullcontext(as_reporter(progress)) as bar, tracked(outdir, f"荣誉证书:{stem}", outcome.result, force=force):
+        if "pdf" in formats:
+            _write_pdfs(outcome, outdir, stem, bar, per_person=per_person, force=force,
+                        template_dir=template_dir, workers=workers, engine=engine)
+        if "docx" in formats:
+            _write_docx(outcome, outdir, stem, bar, per_person=per_person, force=force, template_dir=template_dir)
+    return outcome
+
+
+def _build_batch(list_path: Path, settings_path: Path | None, design: str | None,
+                 offset_x: float | None, offset_y: float | None):
+    """The award list read, the settings loaded (command-line overrides applied), the batch built."""
+    from ..documents import certificate as doc
+    from ..sources.award_list import read_award_list
+    from . import announce_reading_warnings
+
+    awards = read_award_list(list_path)
+    settings = doc.load_settings(settings_path, overrides={"设计": design} if design else {})
+    if offset_x is not None:
+        settings.offset_x = offset_x
+    if offset_y is not None:
+        settings.offset_y = offset_y
+    announce_reading_warnings(list_path, awards.problems)
+    _check_whole_columns(awards, settings, list_path)
+    batch = doc.build(awards.rows, settings)
+    release_build_memory()
+    return batch
+
+
+def _check_on_page(batch) -> list[str]:
+    """The warnings about fields near the paper's edge; a field pushed off the paper is an error."""
+    from ..documents import certificate as doc
+
+    settings = batch.settings
+    gone, warnings = doc.off_page(batch)
     if gone:
         raise SpDocsError(f"套打偏移（x {settings.offset_x:g}、y {settings.offset_y:g} 毫米）后，{'；'.join(gone)}。"
                           "请检查 --offset-x/--offset-y 或设置文件“偏移”“字段位置”（单位毫米，纸张 "
                           f"{settings.page[0]:g}×{settings.page[1]:g} 毫米）")
-    workers = workers or default_jobs()
-    use_fast(engine, template_dir)  # an engine that cannot be used fails before anything is written
-    stem = f"荣誉证书_{Path(list_path).stem}"
+    return warnings
+
+
+def _write_pdfs(outcome: CertificateResult, outdir: Path, stem: str, bar, *, per_person: bool, force: bool,
+                template_dir: Path | None, workers: int, engine: str) -> None:
+    """The combined PDF, and with ``per_person`` one PDF per person under PDF/."""
+    batch = outcome.batch
     n = len(batch.certificates)
-    # a manifest per list: a rerun with --force removes the per-person files of people no longer listed
-    with nullcontext(as_reporter(progress)) as bar, tracked(outdir, f"荣誉证书:{stem}", outcome.result, force=force):
-        if "pdf" in formats:
-            combined_target = outdir / f"{stem}.pdf"
-            check_writable(combined_target, force)  # fail before the long render, not after it
-            if per_person:
-                bar.start(n, "PDF（合并 + 单人）")
-                taken: set[str] = set()
+    combined_target = outdir / f"{stem}.pdf"
+    check_writable(combined_target, force)  # fail before the long render, not after it
+    if per_person:
+        bar.start(n, "PDF（合并 + 单人）")
+        taken: set[str] = set()
 
-                def single(cert, data):
-                    _write(outcome, unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken), data, force)
+        def single(cert, data):
+            _write(outcome, unique_path(outdir / "PDF", cert.file_stem(), ".pdf", taken), data, force)
 
-                data = combined_and_single_pdfs(batch, single, template_dir=template_dir, workers=workers,
-                                                advance=bar.advance, engine=engine)
-            else:
-                bar.start(n, "合并 PDF")
-                data = combined_pdf(batch, template_dir=template_dir, workers=workers,
-                                    advance=bar.advance, engine=engine)
-            path = write_bytes(combined_target, data, force=force)
-            outcome.result.written.append(path)
-            outcome.combined.append(path)
-            del data
-            gc.collect()
-        if "docx" in formats:
-            docx = docx_writer(batch, template_dir)
-            bar.start(n * (2 if per_person else 1), "Word 文件")
-            path = write_bytes(outdir / f"{stem}.docx",
-                               docx.combined(batch.certificates, bar.advance), force=force)
-            outcome.result.written.append(path)
-            outcome.combined.append(path)
-            if per_person:
-                taken = set()
-                for cert in batch.certificates:
-                    target = unique_path(outdir / "Word", cert.file_stem(), ".docx", taken)
-                    _write(outcome, target, docx.one(cert), force)
-                    bar.advance(1)
-    return outcome
+        data = combined_and_single_pdfs(batch, single, template_dir=template_dir, workers=workers,
+                                        advance=bar.advance, engine=engine)
+    else:
+        bar.start(n, "合并 PDF")
+        data = combined_pdf(batch, template_dir=template_dir, workers=workers, advance=bar.advance, engine=engine)
+    path = write_bytes(combined_target, data, force=force)
+    outcome.result.written.append(path)
+    outcome.combined.append(path)
+    del data
+    gc.collect()
+
+
+def _write_docx(outcome: CertificateResult, outdir: Path, stem: str, bar, *, per_person: bool, force: bool,
+                template_dir: Path | None) -> None:
+    """The combined Word file, and with ``per_person`` one per person under Word/."""
+    batch = outcome.batch
+    docx = docx_writer(batch, template_dir)
+    bar.start(len(batch.certificates) * (2 if per_person else 1), "Word 文件")
+    path = write_bytes(outdir / f"{stem}.docx", docx.combined(batch.certificates, bar.advance), force=force)
+    outcome.result.written.append(path)
+    outcome.combined.append(path)
+    if per_person:
+        taken: set[str] = set()
+        for cert in batch.certificates:
+            _write(outcome, unique_path(outdir / "Word", cert.file_stem(), ".docx", taken), docx.one(cert), force)
+            bar.advance(1)
 
 
 def _check_whole_columns(awards, settings, list_path: Path) -> None:

@@ -27,7 +27,6 @@ MAX_FUNCTION_LINES = 60
 # The web service (issue 11) was merged while this was written: its command and app factory too.
 OVERSIZE_MODULES: set[str] = set()
 OVERSIZE_FUNCTIONS = {
-    ("sp_docs.render.plan_docx", "render_plan_docx"),
     ("sp_docs.commands.web", "register"),
     ("sp_docs.web.app", "create_app"),
 }

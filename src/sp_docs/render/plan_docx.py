@@ -242,7 +242,30 @@ def _colophon(document, view) -> None:
 
 
 def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
-    path = templates.find("docx", "plan.docx", user_dir)
+    document = _empty_document(templates.find("docx", "plan.docx", user_dir))
+    seal = Path(view.seal_path) if view.seal_path else None
+    _notice(document, view, seal)
+    _title(document, view.plan_title_lines, page_break_before=True)
+    _plan_body(document, view)
+    _attachment_list(document, view.attachments)
+    _annex1(document, view.annex1)
+    _annex2(document, view.annex2)
+    used = _annex3(document, view)
+    _colophon_spacer(document, view, used)
+    _colophon(document, view)
+    end = document.add_paragraph()  # a body must not end with a table
+    end.paragraph_format.line_spacing = Pt(1)
+    ooxml.no_grid_snap(end)
+    from .docx import finish_document
+
+    finish_document(document, author=view.issuer, title="".join(view.plan_title_lines))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _empty_document(path: Path):
+    """The template with its styles checked and its body emptied (only the section properties kept)."""
     document = Document(str(path))
     missing = [name for name in STYLES if name not in [s.name for s in document.styles]]
     if missing:
@@ -251,9 +274,11 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     for child in list(body):  # keep only the section properties of the template
         if not child.tag.endswith("sectPr"):
             body.remove(child)
-    seal = Path(view.seal_path) if view.seal_path else None
-    _notice(document, view, seal)
-    _title(document, view.plan_title_lines, page_break_before=True)
+    return document
+
+
+def _plan_body(document, view) -> None:
+    """The 实施方案's paragraphs and headings (level 3 and below run into their text)."""
     _para(document, "公文正文")
     for block in view.blocks:
         if block.kind == "para":
@@ -266,20 +291,28 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
             _para(document, HEADING_STYLES[block.level], f"{block.label}{block.title}")
     if document.paragraphs:
         document.paragraphs[-1].paragraph_format.keep_with_next = True  # the list keeps the text's end
+
+
+def _attachment_list(document, attachments) -> None:
+    """附件：1.… 2.… after a blank line, never split from the text's end nor across pages."""
     _para(document, "公文正文").paragraph_format.keep_with_next = True
-    for n, name in enumerate(view.attachments, start=1):
+    for n, name in enumerate(attachments, start=1):
         prefix = "附件：" if n == 1 else ""
         item = _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=Pt(CHAR_PT * 6),
                      first_line_indent=Pt(-CHAR_PT * (4 if n == 1 else 1)))
         item.paragraph_format.keep_together = True
-        item.paragraph_format.keep_with_next = n < len(view.attachments)  # the list is never split
-    a1 = view.annex1
+        item.paragraph_format.keep_with_next = n < len(attachments)  # the list is never split
+
+
+def _annex1(document, a1) -> None:
     _annex_head(document, a1.label, a1.title_lines)
     _para(document, "公文正文")
     _table(document, a1.columns, a1.rows, [30, 45, 45, 30], row_height=30)
     for note in a1.notes:
         _para(document, "版记", f"注：{note}")
-    a2 = view.annex2
+
+
+def _annex2(document, a2) -> None:
     _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
@@ -287,22 +320,14 @@ def render_plan_docx(view, *, user_dir: Path | None = None) -> bytes:
     _para(document, "版记", "注：")
     for n, note in enumerate(a2.notes, start=1):
         _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))
-    used = _annex3(document, view)
-    # the 版记 ends on the bottom of the last page's type area: a spacer of the remaining height
-    # (less 4 pt for the rules and the closing 1 pt paragraph)
+
+
+def _colophon_spacer(document, view, used: float) -> None:
+    """The 版记 ends on the bottom of the last page's type area: a spacer of the remaining height
+    (less 4 pt for the rules and the closing 1 pt paragraph)."""
     rows = 2 if view.cc else 1
     spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 4
     if spacer > 2:
         gap = document.add_paragraph(style="表格文字")
         ooxml.set_line_spacing_exact(gap, spacer)
         ooxml.no_grid_snap(gap)
-    _colophon(document, view)
-    end = document.add_paragraph()  # a body must not end with a table
-    end.paragraph_format.line_spacing = Pt(1)
-    ooxml.no_grid_snap(end)
-    from .docx import finish_document
-
-    finish_document(document, author=view.issuer, title="".join(view.plan_title_lines))
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()

@@ -114,15 +114,9 @@ def test_every_docx_is_schema_valid(office_dir):
     assert not {name: found for name, found in problems.items() if found}
 
 
-XLSX_KNOWN = ("inline-string", "Unexpected element")
-
-
 def test_every_xlsx_is_schema_valid(office_dir):
     problems = {f.name: _findings(f) for f in sorted(office_dir.rglob("*.xlsx"))}
     bad = {name: found for name, found in problems.items() if found}
-    if bad and all(any(k in line for k in XLSX_KNOWN) for found in bad.values() for line in found):
-        pytest.xfail("XLSX (issue 10, 10xlsx's half): xl/worksheets/sheet*.xml hold inline strings without "
-                     "xl/sharedStrings.xml; xl/styles.xml font children out of order: " + "；".join(sorted(bad)))
     assert not bad
 
 

@@ -2,11 +2,15 @@
 
     python tools/build_readme.py
 """
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDER = ["_intro.md", "plan.md", "annex1_ledgers_merge.md", "certificates.md",
-         "mentors_rules_points_report.md", "hardening.md", "benchmarks.md", "_developers.md"]
+         "mentors_rules_points_report.md", "web.md", "office_files.md", "office.md", "workbooks.md",
+         "hardening.md", "benchmarks.md", "fastpdf.md", "_developers.md"]
+# images in docs/ pages are linked relative to docs/; in README.md they live one folder down
+_RELATIVE_IMAGE = re.compile(r"!\[([^\]]*)\]\((?!https?:|/)([^)]+)\)")
 
 
 def shift_headings(text: str) -> str:
@@ -34,7 +38,8 @@ def main() -> None:
     for name in names:
         path = docs / name
         if path.exists():
-            parts.append(shift_headings(path.read_text(encoding="utf-8").strip()))
+            text = _RELATIVE_IMAGE.sub(r"![\1](docs/\2)", path.read_text(encoding="utf-8").strip())
+            parts.append(shift_headings(text))
     (ROOT / "README.md").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     print("README.md:", sum(len(p.splitlines()) for p in parts), "lines")
 

@@ -173,16 +173,22 @@ def fonts(install_aliases: bool):
 
     if install_aliases:
         console.print(f"已安装字体别名：{office_fonts.install_user_aliases()}")
-    table = Table(title="字体")
-    for name in ("角色", "Word 文件中的字体", "本机 LibreOffice/WPS 使用", "PDF 嵌入", "状态"):
-        table.add_column(name, overflow="fold")
     files = {row["role"]: row for row in font_roles.report()}
     office_rows = office_fonts.report()
     labels = {"official": "[green]官方字体[/green]", "same_as_pdf": "[green]与 PDF 相同[/green]",
               "fallback": "[yellow]回退[/yellow]"}
-    for row in office_rows:
-        table.add_row(row["role"], row["docx"], row["office"], row["pdf"], labels[row["status"]])
-    console.print(table)
+    if console.width >= 100:
+        table = Table(title="字体")
+        for name in ("角色", "Word 文件中的字体", "本机 LibreOffice/WPS 使用", "PDF 嵌入", "状态"):
+            table.add_column(name, overflow="fold")
+        for row in office_rows:
+            table.add_row(row["role"], row["docx"], row["office"], row["pdf"], labels[row["status"]])
+        console.print(table)
+    else:  # a narrow terminal would fold font names inside the table: one line per role instead
+        for row in office_rows:
+            console.print(f"{escape(row['role'])}：Word 文件中 {escape(row['docx'])} → 本机使用 "
+                          f"{escape(row['office'])} → PDF 嵌入 {escape(row['pdf'])}（{labels[row['status']]}）",
+                          soft_wrap=True)
     fallback = sum(1 for row in files.values() if row["fallback"])
     if fallback:
         console.print(f"[yellow]注意：{fallback} 个角色的 PDF 使用替代字体（未安装官方字体）。Word/WPS 文件仍指定官方字体，"

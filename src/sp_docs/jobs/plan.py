@@ -45,6 +45,13 @@ def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, for
     """Write the 实施方案 (with 印发通知 and 附件1–3) as DOCX and/or PDF."""
     view = build_view(Path(answers_file), data_file)
     stem = safe_filename(view.plan_title)
+    rendered = render_plan(view, formats, template_dir)
+    written = [write_bytes(Path(outdir) / f"{stem}.{fmt}", data, force=force) for fmt, data in rendered.items()]
+    return JobResult.of(written, view)
+
+
+def render_plan(view, formats, template_dir: Path | None = None) -> dict[str, bytes]:
+    """The plan's view-model in each of ``formats`` (docx, pdf) → bytes."""
     rendered = {}
     for fmt in formats:
         if fmt == "docx":
@@ -55,8 +62,7 @@ def plan(answers_file: Path, outdir: Path, *, data_file: Path | None = None, for
             from ..render.plan_pdf import render_plan_pdf
 
             rendered[fmt] = render_plan_pdf(view, user_dir=template_dir)
-    written = [write_bytes(Path(outdir) / f"{stem}.{fmt}", data, force=force) for fmt, data in rendered.items()]
-    return JobResult.of(written, view)
+    return rendered
 
 
 def export_questions(path: Path, formats: tuple[str, ...] = ("xlsx", "txt"), *, force: bool = False) -> list[Path]:

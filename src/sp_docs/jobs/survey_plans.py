@@ -34,15 +34,17 @@ class SurveyBatch:
 def is_export(path: Path) -> bool:
     """A survey export rather than one school's answers: a CSV file, or a workbook
     without the questionnaire's own sheet whose header names questions."""
-    from ..questionnaire.survey import looks_like_export
-    from ..questionnaire.workbook import SHEET
-    from ..sources.workbooks import kind_of, read_sheets
+    from ..sources.workbooks import kind_of
 
     kind = kind_of(Path(path))
     if kind == "csv":
         return True
     if kind not in ("xlsx", "xls", "ods"):
         return False
+    from ..questionnaire.survey import looks_like_export  # workbook readers only for workbooks
+    from ..questionnaire.workbook import SHEET
+    from ..sources.workbooks import read_sheets
+
     sheets, _ = read_sheets(Path(path))
     return SHEET not in sheets and looks_like_export(sheets)
 
@@ -52,17 +54,9 @@ def _row_label(row) -> str:
 
 
 def _render(view, formats, template_dir) -> dict[str, bytes]:
-    rendered = {}
-    for fmt in formats:
-        if fmt == "docx":
-            from ..render.plan_docx import render_plan_docx
+    from .plan import render_plan
 
-            rendered[fmt] = render_plan_docx(view, user_dir=template_dir)
-        elif fmt == "pdf":
-            from ..render.plan_pdf import render_plan_pdf
-
-            rendered[fmt] = render_plan_pdf(view, user_dir=template_dir)
-    return rendered
+    return render_plan(view, formats, template_dir)
 
 
 def _unanswerable(batch: SurveyBatch, failures: dict[str, list]) -> None:

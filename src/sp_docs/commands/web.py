@@ -73,7 +73,7 @@ def register(main) -> None:
 
     @main.group("accounts")
     def accounts():
-        """网页服务的账号：新建、列出、重置密码。"""
+        """网页服务的账号：新建、列出、重置密码、API 令牌。"""
 
     @accounts.command("add")
     @data_option
@@ -134,3 +134,28 @@ def register(main) -> None:
         finally:
             services.close()
         console.print(f"已重置“{username}”的密码。")
+
+    @accounts.command("token")
+    @data_option
+    @database_option
+    @click.option("--username", required=True, help="用户名")
+    def token(data_dir, database_url, username):
+        """为账号创建 API 令牌（只显示这一次；旧令牌同时失效）。"""
+        from sqlalchemy import select
+
+        from ..web.accounts import AccountError
+        from ..web.auth import audit, create_api_token
+        from ..web.models import Account
+
+        services = _services(data_dir, database_url)
+        try:
+            with services.db.session() as db:
+                account = db.scalar(select(Account).where(Account.username == username))
+                if account is None:
+                    raise AccountError(f"没有用户名为“{username}”的账号（accounts list 可列出全部账号）")
+                secret = create_api_token(db, account)
+                audit(db, account, "创建API令牌", "命令行")
+        finally:
+            services.close()
+        console.print(f"已为“{username}”创建 API 令牌（只显示这一次，请立即保存；旧令牌已失效）：")
+        click.echo(secret)

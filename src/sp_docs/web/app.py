@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from .common import BadForm, Forbidden, LoginRequired, NotFound, render
@@ -101,14 +101,28 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
     async def bad_form(request: Request, _exc):
         return _error(request, 400, "表单已过期或来源不明（安全校验未通过），未做任何修改。请返回后刷新页面，再提交一次。")
 
-    from . import (routes_admin, routes_auth, routes_certificates, routes_documents, routes_questionnaire,
+    from fastapi.exceptions import RequestValidationError
+
+    from .routes_api import ApiError, api_error_response
+
+    app.add_exception_handler(ApiError, api_error_response)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        where = "；".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}" for e in exc.errors()[:5])
+        return JSONResponse({"detail": f"请求参数不正确或缺少：{where}。请对照 /api/openapi.json 修改后重试。"},
+                            status_code=422)
+
+    from . import (routes_admin, routes_api, routes_auth, routes_certificates, routes_documents, routes_questionnaire,
                    routes_submissions, routes_unit)
 
     for module in (routes_auth, routes_unit, routes_documents, routes_questionnaire, routes_certificates,
-                   routes_submissions, routes_admin):
+                   routes_submissions, routes_admin, routes_api):
         app.include_router(module.router)
     return app
 
 
 def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status)
     return render(request, "error.html", status_code=status, message=message, status=status)

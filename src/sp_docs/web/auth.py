@@ -96,3 +96,36 @@ def audit(db: Session, account: Account | None, action: str, detail: str = "", a
                       username=username if username is not None else (account.username if account else ""),
                       unit_name=account.unit.name if account and account.unit else "",
                       action=action, detail=detail[:2000], address=address[:64]))
+
+
+TOKEN_PREFIX = "spd_"
+
+
+def create_api_token(db: Session, account: Account) -> str:
+    """A new API token for the account (replacing its old one); only its hash is stored,
+    so the returned text is shown once."""
+    from .models import ApiToken
+
+    db.execute(delete(ApiToken).where(ApiToken.account_id == account.id))
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.add(ApiToken(token_hash=_hash(token), account_id=account.id))
+    db.flush()
+    return token
+
+
+def api_token_of(db: Session, account: Account):
+    from .models import ApiToken
+
+    return db.scalar(select(ApiToken).where(ApiToken.account_id == account.id))
+
+
+def find_api_account(db: Session, token: str | None) -> Account | None:
+    from .models import ApiToken
+
+    if not token or len(token) > 100 or not token.startswith(TOKEN_PREFIX):
+        return None
+    row = db.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if row is None:
+        return None
+    row.last_used_at = utcnow()
+    return row.account

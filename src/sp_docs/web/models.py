@@ -157,3 +157,15 @@ class Submission(Base):
     account: Mapped[Account] = relationship()
     file: Mapped[StoredFile] = relationship()
     unit: Mapped[Unit] = relationship()
+
+
+class ApiToken(Base):
+    """An account's API token (``Authorization: Bearer``): only its SHA-256 is kept;
+    one per account (a new one replaces the old)."""
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    account: Mapped[Account] = relationship()

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from .auth import COOKIE, LOGIN_CSRF_COOKIE, audit, check_login, end_session, same_token, start_session
-from .common import BadForm, client_address, remember, render, require_login, services, session_of
+from .common import BadForm, checked_form, client_address, remember, render, require_login, services, session_of
 
 router = APIRouter()
 
@@ -85,3 +85,24 @@ async def help_page(request: Request):
     with services(request).db.session() as db:
         remember(request, *session_of(request, db))
         return render(request, "help.html")
+
+
+@router.get("/account/token")
+async def token_page(request: Request):
+    from .auth import api_token_of
+
+    with services(request).db.session() as db:
+        _row, account = require_login(request, db)
+        return render(request, "api_token.html", existing=api_token_of(db, account), token="")
+
+
+@router.post("/account/token")
+async def token_create(request: Request):
+    from .auth import create_api_token
+
+    with services(request).db.session() as db:
+        row, account = require_login(request, db)
+        await checked_form(request, row)
+        token = create_api_token(db, account)
+        audit(db, account, "创建API令牌", "网页", client_address(request))
+        return render(request, "api_token.html", existing=None, token=token)

@@ -72,7 +72,7 @@ async def documents_page(request: Request):
                           select(Unit.id, Unit.name)).all()))
 
 
-def start_job(request: Request, db, account, kind: str, params: dict, upload=None) -> Job:
+def start_job(request: Request, db, account, kind: str, params: dict, upload=None, via: str = "") -> Job:
     title = KIND_TITLES[kind]
     if kind == "annex2" and params.get("year"):
         title += f"_{params['year']}"
@@ -84,7 +84,7 @@ def start_job(request: Request, db, account, kind: str, params: dict, upload=Non
               params=json.dumps(params, ensure_ascii=False, default=str))
     db.add(job)
     db.flush()
-    audit(db, account, "生成", f"{job.title}", client_address(request))
+    audit(db, account, "生成", f"{job.title}{via}", client_address(request))
     return job
 
 

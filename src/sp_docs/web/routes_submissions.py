@@ -84,6 +84,26 @@ def _make_return(svc, upload, unit: str, year: int) -> tuple[bytes, str, int]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+async def record_submission(svc, db, account, upload, year: int, address: str, via: str = "") -> Submission:
+    """Make the unit's 附件2 for ``year`` from its current data and keep it as a new
+    submission (the page and the API).  Raises SpDocsError (upload path replaced by its name)."""
+    from ..errors import SpDocsError
+
+    try:
+        data, name, rows = await run_in_threadpool(_make_return, svc, upload, account.unit.name, year)
+    except SpDocsError as exc:
+        raise SpDocsError(str(exc).replace(str(svc.store.path(upload.stored_name)), upload.original_name)) from exc
+    stored = StoredFile(unit_id=account.unit_id, role="submission", name=name,
+                        stored_name=svc.store.save_bytes(data, "xlsx"), size=len(data))
+    db.add(stored)
+    db.flush()
+    item = Submission(unit_id=account.unit_id, account_id=account.id, year=year, file_id=stored.id, rows=rows)
+    db.add(item)
+    db.flush()
+    audit(db, account, "报送", f"{year}年附件2（{rows} 人）{via}", address)
+    return item
+
+
 @router.post("/submissions/submit")
 async def submit(request: Request):
     from ..errors import SpDocsError
@@ -103,16 +123,9 @@ async def submit(request: Request):
         if previous is not None and previous.status == "submitted":
             return RedirectResponse(f"/submissions?year={year}", status_code=303)
         try:
-            data, name, rows = await run_in_threadpool(_make_return, svc, upload, account.unit.name, year)
+            await record_submission(svc, db, account, upload, year, client_address(request))
         except SpDocsError as exc:
-            return render(request, "error.html", status_code=400, status=400,
-                          message=f"未能报送：{str(exc).replace(str(svc.store.path(upload.stored_name)), upload.original_name)}")
-        stored = StoredFile(unit_id=account.unit_id, role="submission", name=name,
-                            stored_name=svc.store.save_bytes(data, "xlsx"), size=len(data))
-        db.add(stored)
-        db.flush()
-        db.add(Submission(unit_id=account.unit_id, account_id=account.id, year=year, file_id=stored.id, rows=rows))
-        audit(db, account, "报送", f"{year}年附件2（{rows} 人）", client_address(request))
+            return render(request, "error.html", status_code=400, status=400, message=f"未能报送：{exc}")
     return RedirectResponse(f"/submissions?year={year}", status_code=303)
 
 

@@ -81,8 +81,6 @@ async def blank(request: Request):
 
 @router.post("/data/upload")
 async def upload(request: Request):
-    from ..jobs.check import check_workbook
-
     svc = services(request)
     with svc.db.session() as db:
         row, account = require_login(request, db)
@@ -98,23 +96,30 @@ async def upload(request: Request):
         if len(content) > svc.settings.max_upload:
             return _data_page(request, db, account, status_code=413,
                               message=f"文件太大：不能超过 {svc.settings.max_upload // (1024 * 1024)} MB。")
-        original = clean_original_name(item.filename)
-        stored = svc.store.save_bytes(content, "xlsx")
-        data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))  # keep serving others
-        rows = [problem_row(p, str(svc.store.path(stored)), original) for p in problems]
-        summary = ""
-        if data is not None:
-            summary = (f"单位 {len(data.units)} 个，教师 {len(data.teachers)} 人，双培对象 {len(data.trainees)} 人，"
-                       f"培养记录 {len(data.records)} 条，计划 {len(data.plans)} 条，表彰 {len(data.awards)} 条")
-        record = Upload(unit_id=account.unit_id, account_id=account.id, original_name=original, stored_name=stored,
-                        size=len(content), valid=data is not None and not problems.errors,
-                        errors=len(problems.errors), warnings=len(problems.warnings),
-                        problems=json.dumps(rows, ensure_ascii=False), summary=summary)
-        db.add(record)
-        db.flush()
-        audit(db, account, "上传", f"{original}：错误 {record.errors} 处，警告 {record.warnings} 处",
-              client_address(request))
+        record = await record_upload(svc, db, account, content, clean_original_name(item.filename),
+                                     client_address(request))
         return RedirectResponse(f"/data/uploads/{record.public_id}", status_code=303)
+
+
+async def record_upload(svc, db, account, content: bytes, original: str, address: str, via: str = "") -> Upload:
+    """Store an uploaded workbook, check it and record the result (the page and the API)."""
+    from ..jobs.check import check_workbook
+
+    stored = svc.store.save_bytes(content, "xlsx")
+    data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))  # keep serving others
+    rows = [problem_row(p, str(svc.store.path(stored)), original) for p in problems]
+    summary = ""
+    if data is not None:
+        summary = (f"单位 {len(data.units)} 个，教师 {len(data.teachers)} 人，双培对象 {len(data.trainees)} 人，"
+                   f"培养记录 {len(data.records)} 条，计划 {len(data.plans)} 条，表彰 {len(data.awards)} 条")
+    record = Upload(unit_id=account.unit_id, account_id=account.id, original_name=original, stored_name=stored,
+                    size=len(content), valid=data is not None and not problems.errors,
+                    errors=len(problems.errors), warnings=len(problems.warnings),
+                    problems=json.dumps(rows, ensure_ascii=False), summary=summary)
+    db.add(record)
+    db.flush()
+    audit(db, account, "上传", f"{original}：错误 {record.errors} 处，警告 {record.warnings} 处{via}", address)
+    return record
 
 
 def _visible_upload(db, account, public: str) -> Upload:

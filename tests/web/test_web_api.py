@@ -1,0 +1,217 @@
+"""The JSON API under /api/ (issue 12 item 4): bearer tokens per account, every endpoint with a
+good token, without one (401) and with another unit's (404) or a unit's on a bureau endpoint (403);
+the OpenAPI document; tokens from the browser (CSRF) and from ``sp-docs accounts token``."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from helpers import xlsx_rows
+from webhelpers import ROOT, csrf_of
+from webhelpers import sqlite_site  # noqa: F401 - fixtures
+
+CITY = ROOT / "data_examples" / "city.xlsx"
+MISTAKES = ROOT / "tests" / "fixtures" / "mistakes.xlsx"
+UNIT_A, UNIT_B = "青川市第一中学", "青川市第二中学"
+ENDPOINTS = [("post", "/api/check"), ("post", "/api/documents/annex2"), ("get", "/api/jobs/x"),
+             ("get", "/api/files/x"), ("post", "/api/submissions"), ("get", "/api/submissions"),
+             ("get", "/api/submissions/board?year=2025"), ("post", "/api/rollup")]
+
+
+def _tokens(site) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from sp_docs.web.auth import create_api_token
+    from sp_docs.web.models import Account
+
+    with site.app.state.services.db.session() as db:
+        return {a.username: create_api_token(db, a) for a in db.scalars(select(Account))}
+
+
+def _bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _check(client, token, path=CITY, name="数据.xlsx"):
+    return client.post("/api/check", headers=_bearer(token), files={"workbook": (name, path.read_bytes())})
+
+
+def _file(client, token, job_json, suffix: str) -> bytes:
+    item = next(f for f in job_json["files"] if f["name"].endswith(suffix))
+    response = client.get(item["url"], headers=_bearer(token))
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+def _generate(client, token, kind, body) -> dict:
+    started = client.post(f"/api/documents/{kind}", headers=_bearer(token), json=body)
+    assert started.status_code == 202, started.text
+    job = client.get(started.json()["url"], headers=_bearer(token)).json()  # InlineRunner: already finished
+    assert job["status"] == "done", job
+    return job
+
+
+@pytest.fixture()
+def api(sqlite_site):
+    from starlette.testclient import TestClient
+
+    return TestClient(sqlite_site.app), _tokens(sqlite_site)
+
+
+def test_no_token_or_a_wrong_one_is_401_in_json(api):
+    client, tokens = api
+    for method, path in ENDPOINTS:
+        for headers in ({}, _bearer("spd_wrong"), _bearer(tokens["yizhong"] + "x"), {"Authorization": "Basic eDp5"}):
+            response = getattr(client, method)(path, headers=headers)
+            assert response.status_code == 401, (method, path, headers, response.text)
+            assert "API 令牌" in response.json()["detail"]
+    assert client.get("/api/nothing", headers=_bearer(tokens["yizhong"])).json()["detail"].startswith("找不到")
+
+
+def test_check_generate_poll_download_with_unit_isolation(api, city, tmp_path):
+    from sp_docs.jobs.annex2 import annex2
+
+    client, tokens = api
+    a, b, admin = tokens["yizhong"], tokens["erzhong"], tokens["admin"]
+    bad = _check(client, a, MISTAKES).json()
+    assert bad["valid"] is False and bad["errors"] > 0 and len(bad["problems"]) == bad["errors"] + bad["warnings"]
+    assert {"level": "错误", "sheet": "教师", "row": "15", "column": "出生年月（如1985.03）"}.items() <= \
+        next(p for p in bad["problems"] if p["sheet"] == "教师" and p["row"] == "15").items()
+    assert client.post("/api/documents/annex1", headers=_bearer(a), json={}).status_code == 409  # no valid data yet
+    good = _check(client, a).json()
+    assert good["valid"] is True and good["errors"] == 0 and f"双培对象 {len(city.trainees)} 人" in good["summary"]
+    assert _check(client, admin).status_code == 403  # the admin has no unit
+
+    job = _generate(client, a, "annex2", {"year": 2025})
+    assert {f["name"] for f in job["files"]} >= {f"附件2_实施情况汇总表_{UNIT_A}_2025.{s}" for s in ("xlsx", "pdf")}
+    written, view = annex2(CITY, UNIT_A, tmp_path, year=2025, formats=["xlsx"])  # what the CLI makes
+    assert view.rows and xlsx_rows(_file(client, a, job, ".xlsx")) == xlsx_rows(written[0])
+    assert client.post("/api/documents/annex2", headers=_bearer(a), json={}).status_code == 400  # year missing
+    assert client.post("/api/documents/annex2", headers=_bearer(a), json={"year": "x"}).status_code == 422
+    assert client.post("/api/documents/plan", headers=_bearer(a), json={}).status_code == 404
+
+    ledgers = _generate(client, a, "ledgers", {})
+    assert any(f["name"].endswith(".docx") for f in ledgers["files"])
+    mentors = _generate(client, a, "mentors", {})
+    text = "\n".join(p.text for p in Document(io.BytesIO(_file(client, a, mentors, ".docx"))).paragraphs)
+    assert "结对" in text or "帮带" in text
+    annex1 = _generate(client, a, "annex1", {})
+    assert load_workbook(io.BytesIO(_file(client, a, annex1, ".xlsx"))).sheetnames
+
+    # another unit sees none of it; the admin sees everything
+    assert client.get(job["url"], headers=_bearer(b)).status_code == 404
+    assert client.get(job["files"][0]["url"], headers=_bearer(b)).status_code == 404
+    assert client.get(job["url"], headers=_bearer(admin)).json()["status"] == "done"
+    assert client.get(job["files"][0]["url"], headers=_bearer(admin)).status_code == 200
+    zips = [f for f in ledgers["files"] if f["name"].endswith(".zip")]
+    if zips:
+        assert zipfile.ZipFile(io.BytesIO(_file(client, a, ledgers, ".zip"))).namelist()
+
+    audit = _audit(client.app)
+    assert any(r[0] == "上传" and "（API）" in r[1] for r in audit) and any(r[0] == "生成" and "（API）" in r[1] for r in audit)
+    assert any(r[0] == "下载" and "（API）" in r[1] for r in audit)
+
+
+def _audit(app) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from sp_docs.web.models import AuditEntry
+
+    with app.state.services.db.session() as db:
+        return [(e.action, e.detail) for e in db.scalars(select(AuditEntry))]
+
+
+def test_submit_list_board_and_rollup(api, city, tmp_path):
+    from sp_docs.jobs.annex2 import annex2
+
+    client, tokens = api
+    a, b, admin = tokens["yizhong"], tokens["erzhong"], tokens["admin"]
+    assert client.post("/api/submissions", headers=_bearer(a), json={"year": 2025}).status_code == 409  # no data
+    _check(client, a)
+    sent = client.post("/api/submissions", headers=_bearer(a), json={"year": 2025})
+    assert sent.status_code == 201, sent.text
+    item = sent.json()
+    written, view = annex2(CITY, UNIT_A, tmp_path, year=2025, formats=["xlsx"])  # what the CLI makes
+    assert item["status_label"] == "已报送" and item["unit"] == UNIT_A and item["rows"] == len(view.rows) > 0
+    assert xlsx_rows(client.get(item["file"]["url"], headers=_bearer(a)).content) == xlsx_rows(written[0])
+    cli_cells = {str(c) for row in xlsx_rows(written[0]) for c in row if c}
+    own = {t.name for t in city.trainees if t.unit == UNIT_A} & cli_cells
+    assert client.post("/api/submissions", headers=_bearer(a), json={"year": 2025}).status_code == 409  # once
+    assert [s["id"] for s in client.get("/api/submissions?year=2025", headers=_bearer(a)).json()["submissions"]] \
+        == [item["id"]]
+    assert client.get("/api/submissions", headers=_bearer(b)).json()["submissions"] == []
+    assert client.get(item["file"]["url"], headers=_bearer(b)).status_code == 404
+    assert client.post("/api/submissions", headers=_bearer(admin), json={"year": 2025}).status_code == 403
+
+    # bureau endpoints: a unit without sub-units gets 403, the admin the board and the roll-up
+    assert client.get("/api/submissions/board?year=2025", headers=_bearer(a)).status_code == 403
+    assert client.post("/api/rollup", headers=_bearer(b), json={"year": 2025}).status_code == 403
+    board = {r["unit"]: r["status_label"] for r in
+             client.get("/api/submissions/board?year=2025", headers=_bearer(admin)).json()["units"]}
+    assert board == {UNIT_A: "已报送", UNIT_B: "未报送"}
+    assert [s["id"] for s in client.get("/api/submissions", headers=_bearer(admin)).json()["submissions"]] == [item["id"]]
+    started = client.post("/api/rollup", headers=_bearer(admin), json={"year": 2025})
+    assert started.status_code == 202, started.text
+    job = client.get(started.json()["url"], headers=_bearer(admin)).json()
+    assert job["status"] == "done", job
+    assert client.get(job["url"], headers=_bearer(a)).status_code == 404  # the admin's roll-up is not a unit's
+    rolled = next(f for f in job["files"] if f["name"] == "全市汇总表_2025.xlsx")
+    names = {str(c) for row in xlsx_rows(client.get(rolled["url"], headers=_bearer(admin)).content) for c in row if c}
+    assert own and own <= names
+
+
+def test_openapi_lists_every_endpoint_with_bearer_security(api):
+    client, _tokens_ = api
+    schema = client.get("/api/openapi.json").json()
+    paths = {(m, p) for p, ops in schema["paths"].items() for m in ops}
+    assert paths == {("post", "/api/check"), ("post", "/api/documents/{kind}"), ("get", "/api/jobs/{public}"),
+                     ("get", "/api/files/{public}"), ("post", "/api/submissions"), ("get", "/api/submissions"),
+                     ("get", "/api/submissions/board"), ("post", "/api/rollup")}
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert all(op.get("security") for ops in schema["paths"].values() for op in ops.values())
+    assert not any(p.startswith("/data") for p in schema["paths"])  # the HTML pages are not part of it
+
+
+def test_token_from_the_browser_needs_csrf_and_replaces_the_old_one(sqlite_site):
+    browser = sqlite_site.client("yizhong")
+    assert browser.post("/account/token", data={"csrf_token": "wrong"}).status_code == 400
+    page = browser.post("/account/token", data={"csrf_token": csrf_of(browser, "/account/token")})
+    first = re.search(r'<code id="api-token">(spd_[^<]+)</code>', page.text).group(1)
+    assert browser.get("/api/submissions", headers=_bearer(first)).status_code == 200
+    assert first not in browser.get("/account/token").text  # shown once
+    second = re.search(r'<code id="api-token">(spd_[^<]+)</code>', browser.post(
+        "/account/token", data={"csrf_token": csrf_of(browser, "/account/token")}).text).group(1)
+    assert browser.get("/api/submissions", headers=_bearer(first)).status_code == 401
+    assert browser.get("/api/submissions", headers=_bearer(second)).status_code == 200
+
+
+def test_token_from_the_cli_is_printed_once_and_stored_hashed(tmp_path, runner):
+    from sqlalchemy import select
+
+    from sp_docs.cli import main
+    from sp_docs.web.models import ApiToken
+    from webhelpers import make_app
+
+    data = str(tmp_path / "svc")
+    runner.invoke(main, ["accounts", "add", "--data", data, "--username", "yizhong", "--unit", UNIT_A,
+                         "--password-stdin"], input="unit-pass-a1\n")
+    result = runner.invoke(main, ["accounts", "token", "--data", data, "--username", "yizhong"])
+    assert result.exit_code == 0, result.output
+    token = re.search(r"^(spd_\S+)$", result.output, re.M).group(1)
+    missing = runner.invoke(main, ["accounts", "token", "--data", data, "--username", "nobody"])
+    assert missing.exit_code != 0 and "没有用户名为“nobody”的账号" in missing.output and "Traceback" not in missing.output
+    from starlette.testclient import TestClient
+
+    app = make_app(tmp_path / "svc")
+    try:
+        with app.state.services.db.session() as db:
+            stored = db.scalars(select(ApiToken)).all()
+            assert len(stored) == 1 and token not in stored[0].token_hash and len(stored[0].token_hash) == 64
+        assert TestClient(app).get("/api/submissions", headers=_bearer(token)).json() == {"submissions": []}
+    finally:
+        app.state.services.close()

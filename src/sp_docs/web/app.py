@@ -113,11 +113,11 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
         return JSONResponse({"detail": f"请求参数不正确或缺少：{where}。请对照 /api/openapi.json 修改后重试。"},
                             status_code=422)
 
-    from . import (routes_admin, routes_api, routes_auth, routes_certificates, routes_documents, routes_questionnaire,
-                   routes_submissions, routes_unit)
+    from . import (routes_admin, routes_api, routes_auth, routes_bureau, routes_certificates, routes_documents,
+                   routes_questionnaire, routes_submissions, routes_unit)
 
     for module in (routes_auth, routes_unit, routes_documents, routes_questionnaire, routes_certificates,
-                   routes_submissions, routes_admin, routes_api):
+                   routes_submissions, routes_bureau, routes_admin, routes_api):
         app.include_router(module.router)
     return app
 

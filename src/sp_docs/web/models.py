@@ -154,6 +154,7 @@ class Submission(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(16), default="generated")  # generated | uploaded (own 附件2)
     account: Mapped[Account] = relationship()
     file: Mapped[StoredFile] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -169,3 +170,15 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     account: Mapped[Account] = relationship()
+
+
+class YearClosure(Base):
+    """A year closed for 报送: for every unit (``unit_id`` None: by an admin) or for a
+    parent unit's sub-units.  Reopening deletes the row (the audit log keeps both)."""
+    __tablename__ = "year_closures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    closed_by: Mapped[str] = mapped_column(String(64), default="")
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unit: Mapped[Unit | None] = relationship()

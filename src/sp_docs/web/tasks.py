@@ -22,7 +22,8 @@ log = logging.getLogger("sp_docs.web")
 
 KIND_TITLES = {"annex2": "附件2 实施情况汇总表", "annex1": "附件1 三年实施计划指导性任务表",
                "ledgers": "附件3 培养台账", "mentors": "结对帮带名单", "plan": "实施方案",
-               "certificates": "荣誉证书", "rollup": "全市汇总表"}
+               "certificates": "荣誉证书", "rollup": "全市汇总表", "report": "统计报告",
+               "city_annex1": "附件1（含计划缺口）"}
 
 
 @dataclass
@@ -137,6 +138,49 @@ def _rollup(ctx: TaskContext) -> list[Path]:
     return [path]
 
 
+def _rules_copy(ctx: TaskContext) -> Path | None:
+    """The overseer's rule settings kept in the job's inputs (YAML text), as a file."""
+    if not ctx.params.get("rules_yaml"):
+        return None
+    path = ctx.outdir / "rules" / "规则设置.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(ctx.params["rules_yaml"], encoding="utf-8")
+    return path
+
+
+def _report(ctx: TaskContext) -> list[Path]:
+    """统计报告 (``sp-docs report``) of the overseer's data, with its pages as previews."""
+    from ..jobs.report import report
+
+    rules = _rules_copy(ctx)
+    ctx.progress.start(2, "统计报告")
+    written, view = report(ctx.workbook, ctx.params.get("scope") or None, ctx.outdir / "out", rules_file=rules)
+    ctx.messages.append(f"{view.title}（截至 {view.as_of}）")
+    ctx.progress.advance(1)
+    for path in written:
+        if path.suffix == ".pdf":
+            ctx.previews = page_images(path, ctx.outdir / "preview")
+    ctx.progress.advance(1)
+    return written
+
+
+def _city_annex1(ctx: TaskContext) -> list[Path]:
+    """附件1 of the overseer's data compared with the yearly minimum of its rule settings."""
+    from ..jobs.annex1 import annex1, read_minimum
+
+    minimum = read_minimum(_rules_copy(ctx))
+    written, view = annex1(ctx.workbook, ctx.outdir / "out", unit=ctx.params.get("scope") or None, by_year=True,
+                           minimum=minimum)
+    if not minimum:
+        ctx.messages.append("规则设置中没有“plan_minimum”（每年最低数），未对照最低数；请在报送页上传规则设置")
+    else:
+        ctx.messages.append("每年最低数：" + "，".join(f"{'骨干教师培养成党员' if k == 'to_member' else '党员教师培养成骨干'} "
+                                                f"{v} 人" for k, v in minimum.items()))
+        ctx.messages += view.shortfall_lines or ["各年度计划均达到最低数，没有计划缺口。"]
+    ctx.messages += getattr(view, "warnings", []) or []
+    return written
+
+
 def _has_unit(workbook: Path, name: str) -> bool:
     from ..jobs import load_valid
 
@@ -159,7 +203,7 @@ def page_images(pdf: Path, folder: Path, dpi: int = 60, last: int | None = None)
 
 KINDS: dict[str, Callable[[TaskContext], list[Path]]] = {
     "annex2": _annex2, "annex1": _annex1, "mentors": _mentors, "ledgers": _ledgers, "plan": _plan,
-    "certificates": _certificates, "rollup": _rollup}
+    "certificates": _certificates, "rollup": _rollup, "report": _report, "city_annex1": _city_annex1}
 
 
 class Worker:

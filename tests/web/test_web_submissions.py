@@ -7,7 +7,7 @@ from html import unescape
 
 from helpers import xlsx_rows
 from webhelpers import ROOT, csrf_of, upload
-from webhelpers import sqlite_site  # noqa: F401 - fixtures
+from webhelpers import database_url, site, sqlite_site  # noqa: F401 - fixtures
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 
@@ -63,3 +63,165 @@ def test_submit_withdraw_return_dashboard_and_rollup(sqlite_site, city):
     returned_only = annex2.build(city, "青川市实验小学", 2025).rows  # returned: not in the roll-up
     assert not any(r.name in names for r in returned_only if r.name not in {e.name for e in expected})
     assert a.get(unescape(rolled)).status_code == 404
+
+
+def _post(client, path: str, **data):
+    return client.post(path, data={"csrf_token": csrf_of(client, "/submissions"), **data})
+
+
+def test_closing_a_year_stops_submit_withdraw_and_upload_until_reopened(site):
+    from sp_docs.web.accounts import add_account, get_or_create_unit
+
+    with site.app.state.services.db.session() as db:
+        get_or_create_unit(db, "西岭县第一中学", "西岭县教育局")
+        add_account(db, "xiling", "unit-pass-x1", unit_name="西岭县教育局")
+        add_account(db, "xlyz", "unit-pass-x2", unit_name="西岭县第一中学")
+    a, b = site.client("yizhong"), site.client("erzhong")
+    upload(a, CITY)
+    upload(b, CITY)
+    _post(a, "/submissions/submit", year="2025")
+    admin = site.client("admin")
+    assert ">关闭年度</button>" in admin.get("/submissions?year=2025").text
+    assert _post(a, "/submissions/close", year="2025").status_code == 404  # a unit without sub-units
+    _post(admin, "/submissions/close", year="2025")
+    board = admin.get("/submissions?year=2025").text
+    assert "2025年的报送已关闭" in board and ">重新开放</button>" in board and ">退回</button>" not in board
+
+    page = a.get("/submissions?year=2025").text
+    assert "2025年的报送已由管理员关闭" in page and ">撤回</button>" not in page and ">报送</button>" not in page
+    withdraw = re.search(r'action="(/submissions/[^/]+/withdraw)"', admin.get("/submissions?year=2025").text)
+    assert withdraw is None  # nothing to withdraw from the admin's page either
+    own = _own_submission(site, "青川市第一中学")
+    refused = _post(a, f"/submissions/{own}/withdraw")
+    assert refused.status_code == 409 and "2025年的报送已由管理员关闭，不能再报送、撤回或上传附件2" in refused.text
+    refused = _post(b, "/submissions/submit", year="2025")
+    assert refused.status_code == 409 and "已由管理员关闭" in refused.text
+    assert _post(admin, f"/submissions/{own}/return", comment="改").status_code == 409
+    assert "已报送" in a.get("/submissions?year=2025").text  # nothing changed
+    assert ">报送</button>" in b.get("/submissions?year=2024").text  # another year stays open
+
+    # a parent unit closes for its sub-units; it cannot lift the admin's closure
+    county, school = site.client("xiling", "unit-pass-x1"), site.client("xlyz", "unit-pass-x2")
+    assert _post(county, "/submissions/reopen", year="2025").status_code == 409
+    _post(county, "/submissions/close", year="2024")
+    assert "由上级单位“西岭县教育局”关闭" in school.get("/submissions?year=2024").text
+    assert ">报送</button>" in b.get("/submissions?year=2024").text  # not under 西岭县教育局
+    _post(county, "/submissions/reopen", year="2024")
+    assert ">报送</button>" in school.get("/submissions?year=2024").text
+
+    _post(admin, "/submissions/reopen", year="2025")
+    assert ">撤回</button>" in a.get("/submissions?year=2025").text
+    assert _post(a, f"/submissions/{own}/withdraw").status_code == 200
+    assert "未报送" in a.get("/submissions?year=2025").text
+    actions = [e for e in _audit(site) if e[0] in ("关闭年度", "重新开放年度")]
+    assert actions == [("关闭年度", "2025年报送"), ("关闭年度", "2024年报送"), ("重新开放年度", "2024年报送"),
+                       ("重新开放年度", "2025年报送")]
+
+
+def _own_submission(site, unit: str) -> str:
+    from sqlalchemy import select
+
+    from sp_docs.web.models import Submission, Unit
+
+    with site.app.state.services.db.session() as db:
+        unit_id = db.scalar(select(Unit.id).where(Unit.name == unit))
+        return db.scalars(select(Submission.public_id).where(Submission.unit_id == unit_id)
+                          .order_by(Submission.id.desc())).first()
+
+
+def _audit(site) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from sp_docs.web.models import AuditEntry
+
+    with site.app.state.services.db.session() as db:
+        return [(e.action, e.detail) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def _own_annex2(tmp_path, unit="青川市第一中学", year=2025, edit=None) -> bytes:
+    """The 附件2 the CLI makes, optionally edited by hand (openpyxl) like a unit would."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from sp_docs.jobs.annex2 import annex2
+
+    written, _view = annex2(CITY, unit, tmp_path / f"a2_{unit}_{year}", year=year, formats=["xlsx"], force=True)
+    if edit is None:
+        return written[0].read_bytes()
+    wb = load_workbook(written[0])
+    edit(wb.active)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _upload_own(client, content: bytes, year="2025", name="我们自己的附件2.xlsx"):
+    return client.post("/submissions/upload", data={"csrf_token": csrf_of(client, "/submissions"), "year": year},
+                       files={"annex2": (name, content)})
+
+
+def _problems(html: str) -> list[list[str]]:
+    table = html.split('id="upload-problems"', 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    return [[unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+
+
+def test_a_unit_uploads_its_own_annex2_checked_like_merge_and_kept_exactly(sqlite_site, city, tmp_path):
+    from sp_docs.documents import annex2
+
+    a = sqlite_site.client("yizhong")
+    page = a.get("/submissions?year=2025").text
+    assert ">自填的附件2 工作簿</label>" in page and ">上传并报送</button>" in page
+
+    def bad_track(ws):
+        ws["D6"] = 3
+
+    refused = _upload_own(a, _own_annex2(tmp_path, edit=bad_track))
+    assert refused.status_code == 400 and "“我们自己的附件2.xlsx”未能报送" in refused.text
+    assert ["附件2", "6", "“双培”类别应为 1 或 2，填写的是“3”"] in _problems(refused.text)
+
+    def no_unit_line(ws):
+        ws["A3"] = None
+
+    problems = _problems(_upload_own(a, _own_annex2(tmp_path, edit=no_unit_line)).text)
+    assert any("请在表头上方加一行“单位名称：青川市第一中学”" in p[2] for p in problems)
+    other = _problems(_upload_own(a, _own_annex2(tmp_path, unit="青川市实验小学")).text)
+    assert any("“单位名称”写的是“青川市实验小学”，不是本单位“青川市第一中学”" in p[2] for p in other)
+    wrong_year = _problems(_upload_own(a, _own_annex2(tmp_path), year="2024").text)
+    assert ["附件2", "5", f"“完成年度”为 2025，而报送的是 2024 年的附件2：请改正或删去这一行（"
+            f"{annex2.build(city, '青川市第一中学', 2025).rows[0].name}）"] in wrong_year
+    data_workbook = _problems(_upload_own(a, CITY.read_bytes(), name="city.xlsx").text)
+    assert any("不是附件2 汇总表" in p[2] for p in data_workbook)
+    renamed = _problems(_upload_own(a, b"just some text, not a workbook").text)
+    assert any("不是有效的 xlsx 文件" in p[2] for p in renamed)
+    csv = _upload_own(a, b"a,b\n", name="附件2.csv")
+    assert csv.status_code == 400 and "只能上传 .xlsx 工作簿" in csv.text
+    assert "未报送" in a.get("/submissions?year=2025").text and not _stored_submission_files(sqlite_site)
+
+    good = _own_annex2(tmp_path)
+    sent = _upload_own(a, good)
+    assert sent.status_code == 200 and "已报送" in sent.text and "（自填）" in sent.text
+    link = re.search(r'<a href="(/files/[^"]+)" download>我们自己的附件2\.xlsx</a>', sent.text).group(1)
+    assert a.get(unescape(link)).content == good  # the exact file
+    assert sqlite_site.client("erzhong").get(unescape(link)).status_code == 404
+    again = _upload_own(a, good)
+    assert again.status_code == 409 and "请先“撤回”" in again.text
+
+    admin = sqlite_site.client("admin")
+    assert _board(admin.get("/submissions?year=2025").text)["青川市第一中学"][1] == "已报送"
+    job = _post(admin, "/submissions/rollup", year="2025")
+    rolled = re.search(r'<a href="(/files/[^"]+)" download>全市汇总表_2025\.xlsx</a>', job.text).group(1)
+    rows = xlsx_rows(admin.get(unescape(rolled)).content)
+    expected = annex2.build(city, "青川市第一中学", 2025).rows
+    table = [r for r in rows if r and r[1] == "青川市第一中学"]
+    assert [r[2] for r in table] == [e.name for e in expected]
+
+
+def _stored_submission_files(site) -> list:
+    from sqlalchemy import select
+
+    from sp_docs.web.models import StoredFile
+
+    with site.app.state.services.db.session() as db:
+        return list(db.scalars(select(StoredFile.id).where(StoredFile.role == "submission")))

@@ -225,3 +225,115 @@ def _stored_submission_files(site) -> list:
 
     with site.app.state.services.db.session() as db:
         return list(db.scalars(select(StoredFile.id).where(StoredFile.role == "submission")))
+
+
+RULES = ROOT / "data_examples" / "rules.yaml"
+
+
+def _findings_table(html: str) -> dict[str, int]:
+    table = html.split("<caption>规则检查", 1)[1].split("</table>", 1)[0].split("<tbody>", 1)[1]
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>(\d+)</td>", table)
+    return {unescape(unit): int(count) for unit, count in rows}
+
+
+def _files(html: str) -> dict[str, str]:
+    return {unescape(t): unescape(h) for h, t in re.findall(r'<a href="(/files/[^"]+)" download>([^<]+)</a>', html)}
+
+
+def test_dashboard_rule_findings_report_and_annex1_of_the_city_data(sqlite_site, city):
+    import io
+    import zipfile
+
+    from helpers import pdf_text
+    from sp_docs.documents import annex1
+    from sp_docs.jobs.annex1 import read_minimum
+    from sp_docs.rules.config import load_settings
+    from sp_docs.rules.programme import run_rules
+    from sp_docs.web.accounts import add_account
+
+    with sqlite_site.app.state.services.db.session() as db:
+        add_account(db, "shiju", "unit-pass-s1", unit_name="青川市教育工委")
+    admin, a = sqlite_site.client("admin"), sqlite_site.client("yizhong")
+    page = admin.get("/submissions").text
+    assert "还没有可用的数据" in page and "默认规则" in page
+    assert _post(admin, "/bureau/jobs/report").status_code == 409
+    assert _post(a, "/bureau/jobs/report").status_code == 404 and a.get("/bureau/findings.xlsx").status_code == 404
+    upload(sqlite_site.client("shiju", "unit-pass-s1"), CITY)
+    bad = admin.post("/bureau/rules", data={"csrf_token": csrf_of(admin, "/submissions")},
+                     files={"rules": ("规则.yaml", b"quarterly_talks:\n  per_quarter: many\n")})
+    assert bad.status_code == 400 and "规则设置无法使用" in bad.text and "per_quarter" in bad.text
+    admin.post("/bureau/rules", data={"csrf_token": csrf_of(admin, "/submissions")},
+               files={"rules": ("rules.yaml", RULES.read_bytes())})
+
+    page = admin.get("/submissions").text
+    assert "使用的数据：<strong>city.xlsx</strong>" in page and ">rules.yaml</a>" in page
+    report = run_rules(city, load_settings(RULES))
+    expected = {unit: sum(len(f) for _, f in rules) for unit, rules in report.by_unit(city)}
+    assert expected and _findings_table(page) == expected
+    first = report.findings[0]
+    assert unescape(first.message) in unescape(page)
+    workbook = admin.get("/bureau/findings.xlsx")
+    rows = xlsx_rows(workbook.content, "问题清单")
+    assert sorted((r[0], r[6]) for r in rows[1:]) == sorted((f.unit, f.message) for f in report.findings)
+
+    job = _post(admin, "/bureau/jobs/report")
+    assert "已完成" in job.text, job.text[-1500:]
+    files = _files(job.text)
+    assert set(files) >= {"统计报告_青川市.pdf", "统计报告_青川市_数据.xlsx"}
+    text = pdf_text(admin.get(files["统计报告_青川市.pdf"]).content)
+    assert "青川市“双培”工程统计报告" in text and f"{len(city.trainees)} 人" in text
+    assert re.search(r'alt="统计报告 第1页"', job.text)
+    zipped = next(n for n in files if n.endswith(".zip"))
+    assert sorted(zipfile.ZipFile(io.BytesIO(admin.get(files[zipped]).content)).namelist()) == \
+        sorted(n for n in files if not n.endswith(".zip"))
+    assert a.get(files["统计报告_青川市.pdf"]).status_code == 404
+
+    job = _post(admin, "/bureau/jobs/annex1")
+    assert "已完成" in job.text, job.text[-1500:]
+    lines = annex1.build(city, None, minimum=read_minimum(RULES), by_year=True).shortfall_lines
+    assert lines and all(unescape(line) in unescape(job.text) for line in lines)
+    xlsx = next(h for n, h in _files(job.text).items() if n.endswith(".xlsx"))
+    cells = {str(c) for row in xlsx_rows(admin.get(xlsx).content) for c in row if c}
+    assert any(lines[0] in c for c in cells)
+
+
+def test_a_parent_unit_sees_its_own_sub_units_findings(sqlite_site, city):
+    from sp_docs.rules.programme import run_rules
+    from sp_docs.web.accounts import add_account, get_or_create_unit
+
+    with sqlite_site.app.state.services.db.session() as db:
+        for school in ("东湖区实验小学", "东湖区第三中学"):
+            get_or_create_unit(db, school, "东湖区教育局")
+        add_account(db, "donghu", "unit-pass-d1", unit_name="东湖区教育局")
+    county = sqlite_site.client("donghu", "unit-pass-d1")
+    upload(county, CITY)
+    page = county.get("/submissions").text
+    report = run_rules(city, None)
+    expected = {unit: sum(len(f) for _, f in rules) for unit, rules in report.by_unit(city)
+                if unit in {"东湖区教育局", "东湖区实验小学", "东湖区第三中学"}}
+    assert _findings_table(page) == expected and "青川市第一中学" not in _findings_table(page)
+    assert set(_board(page)) == {"东湖区实验小学", "东湖区第三中学"}
+    job = _post(county, "/bureau/jobs/report")
+    assert "统计报告_东湖区教育局.pdf" in _files(job.text)
+
+
+def test_the_admin_makes_certificates_for_a_whole_city_list(sqlite_site, city):
+    import io
+    import zipfile
+
+    from helpers import pdf_text
+
+    admin = sqlite_site.client("admin")
+    page = admin.get("/certificates")
+    assert page.status_code == 200 and ">表彰名单</label>" in page.text
+    assert 'href="/certificates"' in admin.get("/submissions").text
+    data = {"csrf_token": csrf_of(admin, "/certificates"), "issuer": "中共青川市委教育工作委员会", "date": "2025-09-10",
+            "year": "", "prefix": "", "design": "正式", "paper": "A4横向"}
+    job = admin.post("/certificates", data=data, files={"award_list": ("全市表彰名单.xlsx", CITY.read_bytes())})
+    assert "已完成" in job.text, job.text[-1500:]
+    files = _files(job.text)
+    text = pdf_text(admin.get(files["荣誉证书_全市表彰名单.pdf"]).content).replace(" ", "")
+    assert city.awards and all(a.name.replace(" ", "") in text for a in city.awards)
+    zipped = zipfile.ZipFile(io.BytesIO(admin.get(next(h for n, h in files.items() if n.endswith(".zip"))).content))
+    assert "荣誉证书_全市表彰名单.pdf" in zipped.namelist()
+    assert sqlite_site.client("yizhong").get(files["荣誉证书_全市表彰名单.pdf"]).status_code == 404

@@ -20,7 +20,11 @@ MISTAKES = ROOT / "tests" / "fixtures" / "mistakes.xlsx"
 UNIT_A, UNIT_B = "青川市第一中学", "青川市第二中学"
 ENDPOINTS = [("post", "/api/check"), ("post", "/api/documents/annex2"), ("get", "/api/jobs/x"),
              ("get", "/api/files/x"), ("post", "/api/submissions"), ("get", "/api/submissions"),
-             ("get", "/api/submissions/board?year=2025"), ("post", "/api/rollup")]
+             ("get", "/api/submissions/board?year=2025"), ("post", "/api/rollup"),
+             ("post", "/api/submissions/x/withdraw"), ("post", "/api/submissions/x/return"),
+             ("post", "/api/submissions/upload"), ("post", "/api/years/2025/close"), ("post", "/api/years/2025/reopen"),
+             ("post", "/api/bureau/report"), ("post", "/api/bureau/annex1"), ("get", "/api/bureau/findings"),
+             ("post", "/api/certificates")]
 
 
 def _tokens(site) -> dict[str, str]:
@@ -171,7 +175,11 @@ def test_openapi_lists_every_endpoint_with_bearer_security(api):
     paths = {(m, p) for p, ops in schema["paths"].items() for m in ops}
     assert paths == {("post", "/api/check"), ("post", "/api/documents/{kind}"), ("get", "/api/jobs/{public}"),
                      ("get", "/api/files/{public}"), ("post", "/api/submissions"), ("get", "/api/submissions"),
-                     ("get", "/api/submissions/board"), ("post", "/api/rollup")}
+                     ("get", "/api/submissions/board"), ("post", "/api/rollup"),
+                     ("post", "/api/submissions/{public}/withdraw"), ("post", "/api/submissions/{public}/return"),
+                     ("post", "/api/submissions/upload"), ("post", "/api/years/{year}/close"),
+                     ("post", "/api/years/{year}/reopen"), ("post", "/api/bureau/{kind}"), ("get", "/api/bureau/findings"),
+                     ("post", "/api/certificates")}
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert all(op.get("security") for ops in schema["paths"].values() for op in ops.values())
     assert not any(p.startswith("/data") for p in schema["paths"])  # the HTML pages are not part of it
@@ -215,3 +223,140 @@ def test_token_from_the_cli_is_printed_once_and_stored_hashed(tmp_path, runner):
         assert TestClient(app).get("/api/submissions", headers=_bearer(token)).json() == {"submissions": []}
     finally:
         app.state.services.close()
+
+
+def _send(client, token, year=2025) -> dict:
+    sent = client.post("/api/submissions", headers=_bearer(token), json={"year": year})
+    assert sent.status_code == 201, sent.text
+    return sent.json()
+
+
+def test_withdraw_return_and_close_a_year(api):
+    client, tokens = api
+    a, b, admin = tokens["yizhong"], tokens["erzhong"], tokens["admin"]
+    _check(client, a)
+    item = _send(client, a)
+    withdraw, back = f"/api/submissions/{item['id']}/withdraw", f"/api/submissions/{item['id']}/return"
+    assert client.post(withdraw, headers=_bearer(b)).status_code == 404  # another unit's
+    assert client.post(back, headers=_bearer(b), json={"comment": "x"}).status_code == 404
+    assert client.post(back, headers=_bearer(a), json={"comment": "x"}).status_code == 403  # not its own bureau
+    assert client.post(withdraw, headers=_bearer(admin)).status_code == 403  # only the unit withdraws
+    done = client.post(withdraw, headers=_bearer(a))
+    assert done.status_code == 201 and done.json()["status_label"] == "未报送"
+    assert client.post(withdraw, headers=_bearer(a)).status_code == 409  # not the newest any more
+
+    item = _send(client, a)
+    back = f"/api/submissions/{item['id']}/return"
+    assert client.post(back, headers=_bearer(admin), json={"comment": "  "}).status_code == 400
+    returned = client.post(back, headers=_bearer(admin), json={"comment": "请补充出生年月"})
+    assert returned.status_code == 201 and returned.json()["status_label"] == "已退回"
+    mine = client.get("/api/submissions?year=2025", headers=_bearer(a)).json()["submissions"][0]
+    assert mine["status_label"] == "已退回" and mine["comment"] == "请补充出生年月" and mine["decided_by"] == "admin"
+
+    item = _send(client, a)
+    assert client.post("/api/years/2025/close", headers=_bearer(a)).status_code == 403
+    assert client.post("/api/years/2025/close", headers=_bearer(admin)).json() == {"year": 2025, "closed": True}
+    board = client.get("/api/submissions/board?year=2025", headers=_bearer(admin)).json()
+    assert board["closed"] is True and all(u["closed"] for u in board["units"])
+    refused = client.post(f"/api/submissions/{item['id']}/withdraw", headers=_bearer(a))
+    assert refused.status_code == 409 and "已由管理员关闭" in refused.json()["detail"]
+    refused = client.post("/api/submissions", headers=_bearer(b), json={"year": 2025})
+    assert refused.status_code == 409  # no data yet
+    assert client.post(f"/api/submissions/{item['id']}/return", headers=_bearer(admin),
+                       json={"comment": "x"}).status_code == 409
+    assert client.post("/api/years/2025/reopen", headers=_bearer(b)).status_code == 403
+    assert client.post("/api/years/2025/reopen", headers=_bearer(admin)).json() == {"year": 2025, "closed": False}
+    assert client.post("/api/years/2025/reopen", headers=_bearer(admin)).status_code == 409  # nothing to reopen
+    assert client.post(f"/api/submissions/{item['id']}/withdraw", headers=_bearer(a)).status_code == 201
+    audit = _audit(client.app)
+    assert ("关闭年度", "2025年报送（API）") in audit and ("重新开放年度", "2025年报送（API）") in audit
+
+
+def test_closed_year_refuses_a_submission(api):
+    client, tokens = api
+    a, admin = tokens["yizhong"], tokens["admin"]
+    _check(client, a)
+    client.post("/api/years/2025/close", headers=_bearer(admin))
+    refused = client.post("/api/submissions", headers=_bearer(a), json={"year": 2025})
+    assert refused.status_code == 409 and "2025年的报送已由管理员关闭" in refused.json()["detail"]
+    assert _send(client, a, 2024)["status_label"] == "已报送"  # another year is open
+
+
+def _annex2_bytes(tmp_path, unit=UNIT_A, year=2025) -> bytes:
+    from sp_docs.jobs.annex2 import annex2
+
+    written, _ = annex2(CITY, unit, tmp_path / unit, year=year, formats=["xlsx"], force=True)
+    return written[0].read_bytes()
+
+
+def test_upload_own_annex2(api, tmp_path):
+    client, tokens = api
+    a, b, admin = tokens["yizhong"], tokens["erzhong"], tokens["admin"]
+    good = _annex2_bytes(tmp_path)
+
+    def send(token, content, year="2025", name="自填附件2.xlsx"):
+        return client.post("/api/submissions/upload", headers=_bearer(token), data={"year": year},
+                           files={"annex2": (name, content)})
+
+    assert send(admin, good).status_code == 403
+    wrong = send(b, good)  # unit A's table sent by unit B
+    assert wrong.status_code == 400
+    assert any("不是本单位“青川市第二中学”" in p["message"] for p in wrong.json()["problems"])
+    wrong_year = send(a, good, year="2024").json()
+    assert any(p["row"] == "5" and "“完成年度”为 2025" in p["message"] for p in wrong_year["problems"])
+    assert send(a, good, name="附件2.ods").status_code == 400
+    assert send(a, good, year="1999").status_code == 422
+    sent = send(a, good)
+    assert sent.status_code == 201, sent.text
+    item = sent.json()
+    assert item["source"] == "uploaded" and item["file"]["name"] == "自填附件2.xlsx" and item["rows"] == 5
+    assert client.get(item["file"]["url"], headers=_bearer(a)).content == good
+    assert client.get(item["file"]["url"], headers=_bearer(b)).status_code == 404
+    assert client.get(item["file"]["url"], headers=_bearer(admin)).content == good
+    assert send(a, good).status_code == 409  # already submitted
+
+
+def test_bureau_jobs_findings_and_certificates(api, city):
+    from sp_docs.rules.programme import run_rules
+
+    client, tokens = api
+    a, b, admin = tokens["yizhong"], tokens["erzhong"], tokens["admin"]
+    assert client.post("/api/bureau/report", headers=_bearer(admin)).status_code == 409  # no data yet
+    assert client.get("/api/bureau/findings", headers=_bearer(admin)).status_code == 409
+    _check(client, a)  # 青川市第一中学 has no parent here: a top-level unit, so the admin's data
+    assert client.post("/api/bureau/report", headers=_bearer(a)).status_code == 403
+    assert client.get("/api/bureau/findings", headers=_bearer(b)).status_code == 403
+    assert client.post("/api/bureau/nothing", headers=_bearer(admin)).status_code == 404
+    found = client.get("/api/bureau/findings", headers=_bearer(admin)).json()
+    report = run_rules(city, None)
+    assert found["data"] == "数据.xlsx" and found["total"] == len(report.findings)
+    assert {u["unit"]: u["count"] for u in found["units"]} == \
+        {unit: sum(len(f) for _, f in rules) for unit, rules in report.by_unit(city)}
+
+    started = client.post("/api/bureau/report", headers=_bearer(admin))
+    assert started.status_code == 202, started.text
+    job = client.get(started.json()["url"], headers=_bearer(admin)).json()
+    assert job["status"] == "done", job
+    from helpers import pdf_text
+
+    text = pdf_text(_file(client, admin, job, ".pdf"))
+    assert "“双培”工程统计报告" in text and f"{len(city.trainees)} 人" in text
+    assert client.get(job["url"], headers=_bearer(a)).status_code == 404  # the admin's job
+    annex1 = client.get(client.post("/api/bureau/annex1", headers=_bearer(admin)).json()["url"],
+                        headers=_bearer(admin)).json()
+    assert annex1["status"] == "done" and any("默认" in m or "plan_minimum" in m for m in annex1["messages"])
+
+    def certify(token, **fields):
+        return client.post("/api/certificates", headers=_bearer(token), data={"issuer": "中共青川市委教育工作委员会",
+                           "date": "2025-09-10", **fields}, files={"award_list": ("名单.xlsx", CITY.read_bytes())})
+
+    assert certify(admin, design="<script>").status_code == 400
+    started = certify(admin)
+    assert started.status_code == 202, started.text
+    job = client.get(started.json()["url"], headers=_bearer(admin)).json()
+    assert job["status"] == "done", job
+    pdf = pdf_text(_file(client, admin, job, "荣誉证书_名单.pdf")).replace(" ", "")
+    assert city.awards and all(x.name.replace(" ", "") in pdf for x in city.awards)
+    assert client.get(job["url"], headers=_bearer(b)).status_code == 404
+    own = client.get(certify(b).json()["url"], headers=_bearer(b)).json()
+    assert own["status"] == "done" and client.get(own["url"], headers=_bearer(a)).status_code == 404

@@ -48,7 +48,7 @@ def test_database_is_sqlite_in_wal_mode_with_the_newest_revision(tmp_path):
     try:
         with app.state.services.db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"  # the newest revision
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"  # the newest revision
     finally:
         app.state.services.close()
     assert (tmp_path / "svc" / "sp-docs.sqlite3").is_file() and (tmp_path / "svc" / "files").is_dir()

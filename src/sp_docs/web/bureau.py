@@ -105,9 +105,10 @@ def check_return(path: Path, unit: str, year: int, shown: str) -> ReturnCheck:
     """Read ``path`` as ``sp-docs merge`` reads a returned 附件2 and say whether it can be
     submitted as ``unit``'s return for ``year``: readable, a 附件2, every row counted,
     the 单位名称 line naming the unit, every 完成年度 that year."""
-    from ..sources.returns import read_returns
+    from ..sources.returns import UnitMatcher, read_returns
 
-    rows, _matcher, result = read_returns([path], [unit])
+    rows, _matcher, result = read_returns([path], None)  # names as typed: no close matches here
+    own = UnitMatcher([unit])
     check = ReturnCheck(rows=len(rows))
     no_unit_line = False
     for issue in result.issues:
@@ -123,7 +124,7 @@ def check_return(path: Path, unit: str, year: int, shown: str) -> ReturnCheck:
         else:
             check.notices.append(entry)
     for row in rows:
-        if row.reporter != unit and not no_unit_line:
+        if own.exact(row.reporter) is None and not no_unit_line:
             check.errors.append({"sheet": row.sheet, "row": "", "message":
                                  f"“单位名称”写的是“{row.reporter}”，不是本单位“{unit}”：只能报送本单位的附件2"})
             break

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
@@ -22,7 +22,8 @@ from .auth import audit, find_api_account
 from .common import MEDIA_TYPES, client_address, download, services
 from .models import Job, StoredFile, Submission, Unit
 from .routes_documents import DOCUMENT_KINDS, start_job
-from .routes_submissions import STATUS, latest, overseen_units, record_submission
+from .routes_submissions import (STATUS, clean_comment, latest, overseen_units, record_own_return, record_submission,
+                                 return_submission, set_year_closed, withdraw_submission)
 from .routes_unit import clean_original_name, current_upload, record_upload, visible_filter
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -99,6 +100,7 @@ def _job_json(job: Job) -> dict:
 def _submission_json(item: Submission) -> dict:
     return {"id": item.public_id, "unit": item.unit.name, "year": item.year, "status": item.status,
             "status_label": STATUS[item.status], "rows": item.rows, "account": item.account.username,
+            "source": item.source,
             "created_at": item.created_at.isoformat(), "comment": item.comment, "decided_by": item.decided_by,
             "file": _file_json(item.file)}
 
@@ -179,10 +181,14 @@ async def submit(body: SubmitRequest, who: Caller = Depends(caller)):
     previous = latest(who.db, who.account.unit_id, body.year)
     if previous is not None and previous.status == "submitted":
         raise ApiError(409, f"{body.year}年已经报送；要重新报送请先在“报送”页撤回。")
+    from .bureau import Refused
+
     try:
         item = await record_submission(who.svc, who.db, who.account, upload, body.year, who.address, VIA)
     except SpDocsError as exc:
         raise ApiError(400, f"未能报送：{exc}") from exc
+    except Refused as exc:
+        raise _refused(exc) from None
     return _submission_json(item)
 
 
@@ -204,13 +210,16 @@ def _overseen(who: Caller) -> list[Unit]:
 
 @router.get("/submissions/board", summary="报送情况（上级单位、管理员）")
 async def board(year: int, who: Caller = Depends(caller)):
+    from .bureau import closure_for, own_closure
+
     rows = []
     for unit in _overseen(who):
         item = latest(who.db, unit.id, year)
         rows.append({"unit": unit.name, "status": item.status if item else "none",
                      "status_label": STATUS[item.status] if item else "未报送",
+                     "closed": closure_for(who.db, unit.id, year) is not None,
                      "submission": _submission_json(item) if item else None})
-    return {"year": year, "units": rows}
+    return {"year": year, "closed": own_closure(who.db, who.account, year) is not None, "units": rows}
 
 
 @router.post("/rollup", summary="生成全市汇总表（上级单位、管理员）", status_code=202)
@@ -225,6 +234,176 @@ async def rollup(body: RollupRequest, who: Caller = Depends(caller)):
     who.db.commit()
     who.svc.runner.submit(job.id)
     return result
+
+
+class ReturnRequest(BaseModel):
+    comment: str = Field(..., max_length=500, description="退回意见（必填）")
+
+
+def _visible_submission(who: Caller, public: str) -> Submission:
+    item = who.db.scalar(select(Submission).where(Submission.public_id == public))
+    if item is None or not can_see(who.db, who.account, item.unit_id):
+        raise _not_found()
+    return item
+
+
+def _refused(exc) -> ApiError:
+    return ApiError(exc.status, exc.message)
+
+
+@router.post("/submissions/{public}/withdraw", summary="撤回报送", status_code=201)
+async def withdraw(public: str, who: Caller = Depends(caller)):
+    """Withdraws the unit's newest submission (only the submitting unit; not when the year is closed)."""
+    from .bureau import Refused, require_open
+
+    item = _visible_submission(who, public)
+    if item.unit_id != who.account.unit_id:
+        raise ApiError(403, "只有报送单位自己可以撤回报送。")
+    if item.status != "submitted" or latest(who.db, item.unit_id, item.year) is not item:
+        raise ApiError(409, "这份报送已撤回或已退回，不能再撤回（只能撤回最新的一次报送）。")
+    try:
+        require_open(who.db, item.unit_id, item.year)
+    except Refused as exc:
+        raise _refused(exc) from None
+    withdrawn = withdraw_submission(who.db, who.account, item)
+    audit(who.db, who.account, "撤回报送", f"{item.year}年附件2{VIA}", who.address)
+    return _submission_json(withdrawn)
+
+
+@router.post("/submissions/{public}/return", summary="退回报送（上级单位、管理员）", status_code=201)
+async def send_back(public: str, body: ReturnRequest, who: Caller = Depends(caller)):
+    """Returns a sub-unit's submission with a comment; the unit sees it as 已退回."""
+    from .bureau import Refused
+
+    item = _visible_submission(who, public)
+    if item.unit_id not in {u.id for u in overseen_units(who.db, who.account)}:
+        raise ApiError(403, "只有管理员和上级单位可以退回报送（单位不能退回自己的报送）。")
+    comment = clean_comment(body.comment)
+    if not comment:
+        raise ApiError(400, "退回时请在 comment 中写明需要修改的地方。")
+    try:
+        returned = return_submission(who.db, who.account, item, comment)
+    except Refused as exc:
+        raise _refused(exc) from None
+    audit(who.db, who.account, "退回报送", f"{item.unit.name} {item.year}年：{comment}{VIA}", who.address)
+    return _submission_json(returned)
+
+
+@router.post("/submissions/upload", summary="上传自填的附件2 并报送", status_code=201,
+             responses={400: {"description": "工作簿不能用作附件2：detail 和 problems（工作表、行、问题）"}})
+async def upload_own(year: int = Form(..., ge=2000, le=2100, description="报送的年度"),
+                     annex2: UploadFile = File(..., description="本单位填好的附件2 .xlsx"),
+                     who: Caller = Depends(caller)):
+    """A unit's own filled 附件2 workbook instead of the generated one: read as ``sp-docs merge``
+    reads returns; the exact file is kept and used by the roll-up."""
+    from .bureau import Refused
+    from .routes_unit import clean_original_name
+
+    _unit_account(who)
+    content = await annex2.read(who.svc.settings.max_upload + 1)
+    name = clean_original_name(annex2.filename or "")
+    try:
+        outcome = await record_own_return(who.svc, who.db, who.account, content, name, year, who.address, VIA)
+    except Refused as exc:
+        raise _refused(exc) from None
+    if not isinstance(outcome, Submission):
+        return JSONResponse({"detail": f"“{name}”不能用作附件2，请按 problems 改正后重新上传。",
+                             "problems": outcome.errors}, status_code=400)
+    return _submission_json(outcome)
+
+
+@router.post("/years/{year}/close", summary="关闭年度（上级单位、管理员）")
+async def close_year(year: int, who: Caller = Depends(caller)):
+    """After closing, the units (the admin: all; a parent unit: its sub-units) cannot submit,
+    withdraw or upload a 附件2 for ``year``."""
+    return _close_or_reopen(who, year, True)
+
+
+@router.post("/years/{year}/reopen", summary="重新开放年度（上级单位、管理员）")
+async def reopen_year(year: int, who: Caller = Depends(caller)):
+    return _close_or_reopen(who, year, False)
+
+
+def _close_or_reopen(who: Caller, year: int, closing: bool) -> dict:
+    from .bureau import Refused
+
+    _overseen(who)
+    if not 2000 <= year <= 2100:
+        raise ApiError(400, "年度应在 2000–2100 之间。")
+    try:
+        set_year_closed(who.db, who.account, year, closing, who.address, VIA)
+    except Refused as exc:
+        raise _refused(exc) from None
+    return {"year": year, "closed": closing}
+
+
+@router.post("/bureau/{kind}", summary="统计报告、附件1（含计划缺口）（上级单位、管理员）", status_code=202)
+async def dashboard_job(kind: str, who: Caller = Depends(caller)):
+    """``report`` 统计报告 (PDF with charts + figures XLSX) or ``annex1`` 附件1 with the shortfalls
+    against the minimum of the uploaded rule settings, from the overseer's data."""
+    from .bureau import Refused
+    from .routes_bureau import DASHBOARD_KINDS, start_dashboard_job
+
+    if kind not in DASHBOARD_KINDS:
+        raise ApiError(404, f"没有这种作业：{kind}（可选 {', '.join(DASHBOARD_KINDS)}）")
+    _overseen(who)
+    try:
+        job = start_dashboard_job(who.request, who.db, who.account, kind, VIA)
+    except Refused as exc:
+        raise _refused(exc) from None
+    return _started(who, job)
+
+
+def _started(who: Caller, job: Job) -> dict:
+    result = _job_json(job)
+    who.db.commit()
+    who.svc.runner.submit(job.id)
+    return result
+
+
+@router.get("/bureau/findings", summary="规则检查结果（按单位）（上级单位、管理员）")
+async def findings(who: Caller = Depends(caller)):
+    from .bureau import dashboard_of
+
+    _overseen(who)
+    board = await dashboard_of(who.svc, who.db, who.account)
+    if board["city_upload"] is None:
+        raise ApiError(409, "还没有可用的数据：没有规则检查结果。")
+    if board["findings_error"]:
+        raise ApiError(400, board["findings_error"])
+    return {"data": board["city_upload"].original_name, "total": board["findings_total"],
+            "units": [{"unit": unit, "count": count,
+                       "findings": [{"rule": title, "message": f.message, "value": f.value, "required": f.required}
+                                    for title, found in rules for f in found]}
+                      for unit, count, rules in board["findings"]]}
+
+
+@router.post("/certificates", summary="生成荣誉证书（作业）", status_code=202)
+async def certificates(award_list: UploadFile = File(..., description="表彰名单 .xlsx"),
+                       issuer: str = Form("", max_length=200, description="颁发单位"),
+                       date: str = Form("", max_length=20, description="颁发日期，如 2025-09-10"),
+                       year: str = Form("", max_length=20, description="表彰年度（可空）"),
+                       prefix: str = Form("", max_length=50, description="证书编号前缀（可空）"),
+                       design: str = Form("正式", description="正式 / 简洁 / 套打"),
+                       paper: str = Form("A4横向", description="A4横向 / A4"),
+                       who: Caller = Depends(caller)):
+    """Certificates for every person of the list (PDF, DOCX, one ZIP), as on the 荣誉证书 page."""
+    from .routes_certificates import DESIGNS, PAGES, settings_from
+    from .routes_unit import clean_original_name
+
+    values, settings = settings_from({"issuer": issuer, "date": date, "year": year, "prefix": prefix,
+                                      "design": design, "paper": paper})
+    if values["design"] not in {d for d, _ in DESIGNS} or values["paper"] not in PAGES:
+        raise ApiError(400, f"design 应为 {'、'.join(d for d, _ in DESIGNS)} 之一，paper 应为 {'、'.join(PAGES)} 之一。")
+    limit = who.svc.settings.max_upload
+    content = await award_list.read(limit + 1)
+    if len(content) > limit:
+        raise ApiError(413, f"名单文件太大：不能超过 {limit // (1024 * 1024)} MB。")
+    stored = who.svc.store.save_bytes(content, "xlsx")  # checked like every workbook when the job reads it
+    job = start_job(who.request, who.db, who.account, "certificates",
+                    {"settings": settings, "list_stored": stored,
+                     "list_name": clean_original_name(award_list.filename or "")}, via=VIA)
+    return _started(who, job)
 
 
 @router.get("/openapi.json", include_in_schema=False)

@@ -105,9 +105,11 @@ def _make_return(svc, upload, unit: str, year: int) -> tuple[bytes, str, int]:
 
 async def record_submission(svc, db, account, upload, year: int, address: str, via: str = "") -> Submission:
     """Make the unit's 附件2 for ``year`` from its current data and keep it as a new
-    submission (the page and the API).  Raises SpDocsError (upload path replaced by its name)."""
+    submission (the page and the API).  Raises SpDocsError (upload path replaced by its name),
+    ClosedYear when the year is closed for the unit."""
     from ..errors import SpDocsError
 
+    require_open(db, account.unit_id, year)
     try:
         data, name, rows = await run_in_threadpool(_make_return, svc, upload, account.unit.name, year)
     except SpDocsError as exc:

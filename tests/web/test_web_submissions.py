@@ -337,3 +337,32 @@ def test_the_admin_makes_certificates_for_a_whole_city_list(sqlite_site, city):
     zipped = zipfile.ZipFile(io.BytesIO(admin.get(next(h for n, h in files.items() if n.endswith(".zip"))).content))
     assert "荣誉证书_全市表彰名单.pdf" in zipped.namelist()
     assert sqlite_site.client("yizhong").get(files["荣誉证书_全市表彰名单.pdf"]).status_code == 404
+
+
+def test_migration_0004_keeps_earlier_submissions_and_goes_back(tmp_path, database_url):
+    from alembic import command
+    from sqlalchemy import text
+
+    from sp_docs.web.db import alembic_config, make_engine
+
+    engine = make_engine(database_url or f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    now = "2025-01-02 03:04:05+00:00"
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0003")
+        conn.execute(text("INSERT INTO units (id, name, created_at) VALUES (1, '青川市第一中学', :t)"), {"t": now})
+        conn.execute(text("INSERT INTO accounts (id, username, password_hash, is_admin, unit_id, created_at) "
+                          "VALUES (1, 'yizhong', 'x', false, 1, :t)"), {"t": now})
+        conn.execute(text("INSERT INTO files (id, public_id, unit_id, role, name, stored_name, size, created_at) "
+                          "VALUES (1, 'f1', 1, 'submission', 'a.xlsx', 'a', 1, :t)"), {"t": now})
+        conn.execute(text("INSERT INTO submissions (id, public_id, unit_id, account_id, year, file_id, rows, status, "
+                          "comment, created_at, decided_by) VALUES (1, 's1', 1, 1, 2025, 1, 3, 'submitted', '', :t, '')"),
+                     {"t": now})
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+        assert conn.execute(text("SELECT source FROM submissions")).scalar() == "generated"
+        conn.execute(text("INSERT INTO year_closures (year, unit_id, closed_by, closed_at) VALUES (2025, NULL, 'admin', :t)"),
+                     {"t": now})
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0003")
+        assert conn.execute(text("SELECT rows FROM submissions")).scalar() == 3
+    engine.dispose()

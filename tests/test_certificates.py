@@ -80,11 +80,11 @@ def test_numbers_follow_pattern_restart_each_year_and_keep_a_stable_order(tmp_pa
 
 def test_settings_errors_are_named_all_at_once(tmp_path):
     path = write_settings(tmp_path, 纸张="B9", 设计="fancy", 证书编号={"格式": "{前缀}{__class__}"},
-                          字段位置={"称呼": {"x": "左边"}})
+                          字段位置={"称呼": {"x": "左边"}, "正文": {"字体": "宋体三号", "对齐": "两端"}})
     with pytest.raises(InputError) as info:
         doc.load_settings(path)
     text = str(info.value)
-    for expected in ("纸张", "设计", "__class__", "称呼.x"):
+    for expected in ("纸张", "设计", "__class__", "称呼.x", "字段位置“正文”的字体应为 ", "字段位置“正文”的对齐应为 左、中 或 右"):
         assert expected in text
 
 

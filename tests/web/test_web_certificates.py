@@ -40,3 +40,26 @@ def test_bad_settings_are_explained(sqlite_site):
     assert "失败" in job.text and "颁发日期" in job.text and ">重新生成</button>" in job.text
     refused = _post(client, design="<script>")
     assert refused.status_code == 400 and "请从列表中选择" in refused.text
+
+
+def test_designs_are_previewed_before_any_list(sqlite_site, tmp_path):
+    import io
+
+    from PIL import Image
+
+    client = sqlite_site.client("yizhong")
+    page = client.get("/certificates").text
+    images = re.findall(r'<img src="(/certificates/designs/\d\.png)"[^>]*alt="([^"]+)"', page)
+    assert [alt for _src, alt in images] == [f"“{d}”设计的示例证书" for d in ("正式", "简洁", "套打")]
+    sizes = []
+    for src, _alt in images:
+        response = client.get(src)
+        assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+        picture = Image.open(io.BytesIO(response.content))
+        assert picture.width > picture.height  # A4 landscape
+        sizes.append(len(response.content))
+    assert len(set(sizes)) == 3  # three different pictures, not one image served three times
+    assert client.get("/certificates/designs/7.png").status_code == 404
+    assert client.get("/certificates/designs/0.png?paper=../../etc").status_code == 404
+    anonymous = sqlite_site.client(follow_redirects=False).get("/certificates/designs/0.png")
+    assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]

@@ -17,7 +17,7 @@ STATUS_LABELS = {"queued": "排队中", "running": "进行中", "done": "已完�
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
-def _local_time(value) -> str:
+def local_time(value) -> str:
     if value is None:
         return ""
     if value.tzinfo is None:
@@ -31,7 +31,7 @@ def _size(value: int) -> str:
 
 environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
                           trim_blocks=True, lstrip_blocks=True)
-environment.filters["time"] = _local_time
+environment.filters["time"] = local_time
 environment.filters["size"] = _size
 environment.filters["urlquote"] = lambda text: quote(str(text), safe="")
 environment.globals["STATUS_LABELS"] = STATUS_LABELS

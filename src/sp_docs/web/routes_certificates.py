@@ -7,9 +7,10 @@ import datetime as dt
 from fastapi import APIRouter
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import FileResponse, RedirectResponse
 
-from .common import checked_form, render, require_login, services
+from .common import NotFound, checked_form, render, require_login, services
+from .design_previews import design_preview
 from .routes_documents import recent_jobs, start_job
 from .routes_unit import clean_original_name
 
@@ -47,6 +48,19 @@ def settings_from(form) -> tuple[dict, dict]:
     if values["prefix"]:
         settings["证书编号"] = {"前缀": values["prefix"], "格式": "{前缀}〔{年份}〕{序号}号", "位数": 3}
     return values, {k: v for k, v in settings.items() if v is not None}
+
+
+@router.get("/certificates/designs/{index}.png")
+def design_image(request: Request, index: int, paper: str = PAGES[0]):
+    """A sample certificate of design number ``index`` (made once, then kept)."""
+    with services(request).db.session() as db:
+        require_login(request, db)
+    if not 0 <= index < len(DESIGNS) or paper not in PAGES:
+        raise NotFound()
+    image = design_preview(services(request).settings.work_dir, DESIGNS[index][0], paper, index)
+    if image is None:
+        raise NotFound()
+    return FileResponse(image, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
 @router.post("/certificates")

@@ -148,9 +148,9 @@ async def autosave(request: Request):
         draft = _draft(db, account.unit_id)
         raw = _raw_from_form(form, json.loads(draft.data))
         draft.data, draft.updated_at, draft.account_id = json.dumps(raw, ensure_ascii=False), utcnow(), account.id
-        from .common import _local_time
+        from .common import local_time
 
-        return JSONResponse({"saved": _local_time(draft.updated_at)})
+        return JSONResponse({"saved": local_time(draft.updated_at)})
 
 
 @router.get("/questionnaire/answers.{suffix}")

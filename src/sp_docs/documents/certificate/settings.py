@@ -287,18 +287,14 @@ def _position(box: Box, label: str, spec: dict, where: Location, errors: list[st
                        ("最小字号", "floor"), ("行距", "line_height")):
         if name in spec:
             changes[attr] = _number(spec[name], where, f"{label}.{name}", errors, getattr(box, attr))
-    if "字体" in spec:
-        role = ROLE_NAMES.get(str(spec["字体"]).strip())
-        if role is None:
-            errors.append(f"字段位置“{label}”的字体应为 {'、'.join(ROLE_NAMES)}")
-        else:
-            changes["role"] = role
-    if "对齐" in spec:
-        align = ALIGNS.get(str(spec["对齐"]).strip())
-        if align is None:
-            errors.append(f"字段位置“{label}”的对齐应为 左、中 或 右")
-        else:
-            changes["align"] = align
+    for name, attr, choices, allowed in (("字体", "role", ROLE_NAMES, "、".join(ROLE_NAMES)),
+                                         ("对齐", "align", ALIGNS, "左、中 或 右")):
+        if name in spec:
+            value = choices.get(str(spec[name]).strip())
+            if value is None:
+                errors.append(f"字段位置“{label}”的{name}应为 {allowed}")
+            else:
+                changes[attr] = value
     return replace(box, **changes)
 
 

@@ -26,8 +26,9 @@ def _page(request, db, account, values: dict, error: str = "", status_code: int 
 
 
 def _defaults(account) -> dict:
-    return {"issuer": account.unit.name if account.unit else "", "date": dt.date.today().isoformat(), "year": "", "prefix": "",
-            "design": "正式", "paper": "A4横向"}
+    issuer = account.unit.name if account.unit else ""  # the admin: a city list, issuer typed in
+    return {"issuer": issuer, "date": dt.date.today().isoformat(), "year": "", "prefix": "", "design": "正式",
+            "paper": "A4横向"}
 
 
 @router.get("/certificates")

@@ -63,6 +63,10 @@ def test_submit_withdraw_return_dashboard_and_rollup(sqlite_site, city):
     returned_only = annex2.build(city, "青川市实验小学", 2025).rows  # returned: not in the roll-up
     assert not any(r.name in names for r in returned_only if r.name not in {e.name for e in expected})
     assert a.get(unescape(rolled)).status_code == 404
+    # the admin's data (青川市第一中学 is a top-level unit here) gives the plans: 计划对比 with shortfalls
+    compared = xlsx_rows(admin.get(unescape(rolled)).content, "计划对比")
+    done = [r[4] for r in compared if r[0] == "青川市第一中学" and r[1] == 2025]
+    assert "计划对比" in job.text and len(done) == 2 and sum(done) == len(expected)
 
 
 def _post(client, path: str, **data):

@@ -229,7 +229,10 @@ async def rollup(body: RollupRequest, who: Caller = Depends(caller)):
                if (sub := latest(who.db, unit.id, body.year)) is not None and sub.status == "submitted"]
     if not returns:
         raise ApiError(409, f"{body.year}年还没有单位报送，暂时无法生成全市汇总表。")
-    job = start_job(who.request, who.db, who.account, "rollup", {"year": body.year, "returns": returns}, via=VIA)
+    from .bureau import overseer_upload
+
+    job = start_job(who.request, who.db, who.account, "rollup", {"year": body.year, "returns": returns},
+                    overseer_upload(who.db, who.account), VIA)
     result = _job_json(job)
     who.db.commit()
     who.svc.runner.submit(job.id)

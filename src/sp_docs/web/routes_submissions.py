@@ -17,8 +17,8 @@ from starlette.responses import RedirectResponse
 
 from .accounts import can_see, subtree_ids
 from .auth import audit
-from .bureau import (ClosedYear, Refused, check_return, close_year, closure_for, dashboard_of, own_closure,
-                     reopen_year, require_open)
+from .bureau import (ClosedYear, Refused, check_return, close_year, closure_for, dashboard_of, overseer_upload,
+                     own_closure, reopen_year, require_open)
 from .common import NotFound, checked_form, client_address, render, require_login, services
 from .models import StoredFile, Submission, Unit, utcnow
 from .routes_documents import dataset_of, recent_jobs, start_job
@@ -239,7 +239,8 @@ async def rollup(request: Request):
         if not returns:
             return render(request, "error.html", status_code=400, status=400,
                           message=f"{year}年还没有单位报送，暂时无法生成全市汇总表。")
-        job = start_job(request, db, account, "rollup", {"year": year, "returns": returns})
+        job = start_job(request, db, account, "rollup", {"year": year, "returns": returns},
+                        overseer_upload(db, account))
         job_id, job_public = job.id, job.public_id
     svc.runner.submit(job_id)
     return RedirectResponse(f"/jobs/{job_public}", status_code=303)

@@ -133,8 +133,12 @@ def _rollup(ctx: TaskContext) -> list[Path]:
         paths.append(target)
     if not paths:
         raise SpDocsError(f"{year}年还没有单位报送，无法汇总")
-    path, rolled, _comparison = merge(paths, ctx.outdir / "out" / f"全市汇总表_{year}.xlsx")
+    # the overseer's data, when it has some, gives the unit list and the plans (计划对比)
+    path, rolled, comparison = merge(paths, ctx.outdir / "out" / f"全市汇总表_{year}.xlsx", plan=ctx.workbook)
     ctx.messages.append(rolled.summary())
+    if comparison is not None:
+        ctx.messages.append(f"计划对比 {len(comparison)} 行，其中未完成计划 {sum(1 for p in comparison if p.short)} 行"
+                            "（计划来自报送页所列的数据工作簿）")
     return [path]
 
 

@@ -24,7 +24,7 @@ ENDPOINTS = [("post", "/api/check"), ("post", "/api/documents/annex2"), ("get", 
              ("post", "/api/submissions/x/withdraw"), ("post", "/api/submissions/x/return"),
              ("post", "/api/submissions/upload"), ("post", "/api/years/2025/close"), ("post", "/api/years/2025/reopen"),
              ("post", "/api/bureau/report"), ("post", "/api/bureau/annex1"), ("get", "/api/bureau/findings"),
-             ("post", "/api/certificates")]
+             ("post", "/api/certificates"), ("post", "/api/bureau/rules")]
 
 
 def _tokens(site) -> dict[str, str]:
@@ -179,7 +179,7 @@ def test_openapi_lists_every_endpoint_with_bearer_security(api):
                      ("post", "/api/submissions/{public}/withdraw"), ("post", "/api/submissions/{public}/return"),
                      ("post", "/api/submissions/upload"), ("post", "/api/years/{year}/close"),
                      ("post", "/api/years/{year}/reopen"), ("post", "/api/bureau/{kind}"), ("get", "/api/bureau/findings"),
-                     ("post", "/api/certificates")}
+                     ("post", "/api/certificates"), ("post", "/api/bureau/rules")}
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert all(op.get("security") for ops in schema["paths"].values() for op in ops.values())
     assert not any(p.startswith("/data") for p in schema["paths"])  # the HTML pages are not part of it
@@ -344,7 +344,20 @@ def test_bureau_jobs_findings_and_certificates(api, city):
     assert client.get(job["url"], headers=_bearer(a)).status_code == 404  # the admin's job
     annex1 = client.get(client.post("/api/bureau/annex1", headers=_bearer(admin)).json()["url"],
                         headers=_bearer(admin)).json()
-    assert annex1["status"] == "done" and any("默认" in m or "plan_minimum" in m for m in annex1["messages"])
+    assert annex1["status"] == "done" and any("plan_minimum" in m for m in annex1["messages"])
+    rules = ROOT / "data_examples" / "rules.yaml"
+    assert client.post("/api/bureau/rules", headers=_bearer(a), files={"rules": ("r.yaml", b"x: 1")}).status_code == 403
+    bad = client.post("/api/bureau/rules", headers=_bearer(admin), files={"rules": ("r.yaml", b"mentors: [1\n")})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith("规则设置无法使用")
+    stored = client.post("/api/bureau/rules", headers=_bearer(admin), files={"rules": ("rules.yaml", rules.read_bytes())})
+    assert stored.status_code == 201 and client.get(stored.json()["url"], headers=_bearer(a)).status_code == 404
+    annex1 = client.get(client.post("/api/bureau/annex1", headers=_bearer(admin)).json()["url"],
+                        headers=_bearer(admin)).json()
+    from sp_docs.documents import annex1 as annex1_doc
+    from sp_docs.jobs.annex1 import read_minimum
+
+    lines = annex1_doc.build(city, None, minimum=read_minimum(rules), by_year=True).shortfall_lines
+    assert lines and set(lines) <= set(annex1["messages"])
 
     def certify(token, **fields):
         return client.post("/api/certificates", headers=_bearer(token), data={"issuer": "中共青川市委教育工作委员会",

@@ -107,8 +107,12 @@ def test_closing_a_year_stops_submit_withdraw_and_upload_until_reopened(site):
     # a parent unit closes for its sub-units; it cannot lift the admin's closure
     county, school = site.client("xiling", "unit-pass-x1"), site.client("xlyz", "unit-pass-x2")
     assert _post(county, "/submissions/reopen", year="2025").status_code == 409
+    board = county.get("/submissions?year=2025").text
+    assert "2025年的报送已由管理员关闭" in board and ">关闭年度</button>" not in board
     _post(county, "/submissions/close", year="2024")
     assert "由上级单位“西岭县教育局”关闭" in school.get("/submissions?year=2024").text
+    own_page = county.get("/submissions?year=2024").text  # the county itself still reports upwards
+    assert ">报送</button>" in own_page and ">重新开放</button>" in own_page
     assert ">报送</button>" in b.get("/submissions?year=2024").text  # not under 西岭县教育局
     _post(county, "/submissions/reopen", year="2024")
     assert ">报送</button>" in school.get("/submissions?year=2024").text

@@ -44,8 +44,9 @@ def ancestor_ids(db, unit_id: int) -> list[int]:
 
 
 def closure_for(db, unit_id: int, year: int) -> YearClosure | None:
-    """The closure that closes ``year`` for the unit (the admin's or a parent unit's), if any."""
-    scopes = ancestor_ids(db, unit_id)
+    """The closure that closes ``year`` for the unit (the admin's or a parent unit's), if any.
+    A parent unit's closure is for its sub-units: the parent itself can still submit upwards."""
+    scopes = ancestor_ids(db, unit_id)[1:]
     return db.scalar(select(YearClosure).where(YearClosure.year == year)
                      .where((YearClosure.unit_id.is_(None)) | (YearClosure.unit_id.in_(scopes)))
                      .order_by(YearClosure.unit_id.is_(None).desc(), YearClosure.id).limit(1))

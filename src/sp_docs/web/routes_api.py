@@ -340,6 +340,23 @@ def _close_or_reopen(who: Caller, year: int, closing: bool) -> dict:
     return {"year": year, "closed": closing}
 
 
+@router.post("/bureau/rules", summary="上传规则设置（上级单位、管理员）", status_code=201)
+async def upload_rules(rules: UploadFile = File(..., description="规则设置 YAML（sp-docs rules new 生成）"),
+                       who: Caller = Depends(caller)):
+    """The rule settings for the findings and the 附件1 shortfalls (``plan_minimum``), checked on upload."""
+    from .bureau import Refused
+    from .routes_bureau import MAX_RULES, record_rules
+    from .routes_unit import clean_original_name
+
+    _overseen(who)
+    try:
+        item = await record_rules(who.svc, who.db, who.account, await rules.read(MAX_RULES + 1),
+                                  clean_original_name(rules.filename or "规则.yaml"), who.address, VIA)
+    except Refused as exc:
+        raise _refused(exc) from None
+    return _file_json(item)
+
+
 @router.post("/bureau/{kind}", summary="统计报告、附件1（含计划缺口）（上级单位、管理员）", status_code=202)
 async def dashboard_job(kind: str, who: Caller = Depends(caller)):
     """``report`` 统计报告 (PDF with charts + figures XLSX) or ``annex1`` 附件1 with the shortfalls

@@ -303,7 +303,8 @@ def test_upload_own_annex2(api, tmp_path):
     assert wrong.status_code == 400
     assert any("不是本单位“青川市第二中学”" in p["message"] for p in wrong.json()["problems"])
     wrong_year = send(a, good, year="2024").json()
-    assert any(p["row"] == "5" and "“完成年度”为 2025" in p["message"] for p in wrong_year["problems"])
+    assert any(p["row"] == "5" and p["cell"] == "E5" and "“完成年度”为 2025" in p["message"]
+               for p in wrong_year["problems"])
     assert send(a, good, name="附件2.ods").status_code == 400
     assert send(a, good, year="1999").status_code == 422
     sent = send(a, good)

@@ -187,22 +187,22 @@ def test_a_unit_uploads_its_own_annex2_checked_like_merge_and_kept_exactly(sqlit
 
     refused = _upload_own(a, _own_annex2(tmp_path, edit=bad_track))
     assert refused.status_code == 400 and "“我们自己的附件2.xlsx”未能报送" in refused.text
-    assert ["附件2", "6", "“双培”类别应为 1 或 2，填写的是“3”"] in _problems(refused.text)
+    assert ["附件2", "6", "D6", "“双培”类别应为 1 或 2，填写的是“3”"] in _problems(refused.text)
 
     def no_unit_line(ws):
         ws["A3"] = None
 
     problems = _problems(_upload_own(a, _own_annex2(tmp_path, edit=no_unit_line)).text)
-    assert any("请在表头上方加一行“单位名称：青川市第一中学”" in p[2] for p in problems)
+    assert any("请在表头上方加一行“单位名称：青川市第一中学”" in p[3] for p in problems)
     other = _problems(_upload_own(a, _own_annex2(tmp_path, unit="青川市实验小学")).text)
-    assert any("“单位名称”写的是“青川市实验小学”，不是本单位“青川市第一中学”" in p[2] for p in other)
+    assert any("“单位名称”写的是“青川市实验小学”，不是本单位“青川市第一中学”" in p[3] for p in other)
     wrong_year = _problems(_upload_own(a, _own_annex2(tmp_path), year="2024").text)
-    assert ["附件2", "5", f"“完成年度”为 2025，而报送的是 2024 年的附件2：请改正或删去这一行（"
+    assert ["附件2", "5", "E5", f"“完成年度”为 2025，而报送的是 2024 年的附件2：请改正或删去这一行（"
             f"{annex2.build(city, '青川市第一中学', 2025).rows[0].name}）"] in wrong_year
     data_workbook = _problems(_upload_own(a, CITY.read_bytes(), name="city.xlsx").text)
-    assert any("不是附件2 汇总表" in p[2] for p in data_workbook)
+    assert any("不是附件2 汇总表" in p[3] for p in data_workbook)
     renamed = _problems(_upload_own(a, b"just some text, not a workbook").text)
-    assert any("不是有效的 xlsx 文件" in p[2] for p in renamed)
+    assert any("不是有效的 xlsx 文件" in p[3] for p in renamed)
     csv = _upload_own(a, b"a,b\n", name="附件2.csv")
     assert csv.status_code == 400 and "只能上传 .xlsx 工作簿" in csv.text
     assert "未报送" in a.get("/submissions?year=2025").text and not _stored_submission_files(sqlite_site)

@@ -135,7 +135,44 @@ def check_return(path: Path, unit: str, year: int, shown: str) -> ReturnCheck:
                                  f"“完成年度”为 {row.year}，而报送的是 {year} 年的附件2：请改正或删去这一行（{row.name}）"})
     if result.rows_read != len(rows) + result.excluded:  # the reader's own proof; never expected to fail
         check.errors.append({"sheet": "", "row": "", "message": "读取的行数与计入的行数不一致，请检查工作簿"})
+    add_cells(path, check.errors)
     return check
+
+
+COLUMN_WORDS = ("完成年度", "类别", "姓名", "出生年月")
+
+
+def add_cells(path: Path, entries: list[dict]) -> None:
+    """Give each row problem its cell (``D6``): the column whose header names what the message is about."""
+    for entry in entries:
+        entry.setdefault("cell", "")
+    wanted = [e for e in entries if e["row"] and e["sheet"]]
+    if not wanted:
+        return
+    from openpyxl import load_workbook
+
+    try:  # the file passed the safety checks when it was read as a return
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - no cell then; the row is still named
+        return
+    try:
+        for entry in wanted:
+            word = next((w for w in COLUMN_WORDS if w in entry["message"]), None)
+            if word and entry["sheet"] in workbook.sheetnames:
+                letter = _header_letter(workbook[entry["sheet"]], word)
+                entry["cell"] = f"{letter}{entry['row']}" if letter else ""
+    finally:
+        workbook.close()
+
+
+def _header_letter(sheet, word: str) -> str:
+    from openpyxl.utils import get_column_letter
+
+    for row in sheet.iter_rows(min_row=1, max_row=15):
+        for cell in row:
+            if isinstance(cell.value, str) and word in cell.value and len(cell.value) <= 12:
+                return get_column_letter(cell.column)
+    return ""
 
 
 # -- the data the dashboard uses --------------------------------------------------------

@@ -100,6 +100,8 @@ def test_closing_a_year_stops_submit_withdraw_and_upload_until_reopened(site):
     assert refused.status_code == 409 and "2025年的报送已由管理员关闭，不能再报送、撤回或上传附件2" in refused.text
     refused = _post(b, "/submissions/submit", year="2025")
     assert refused.status_code == 409 and "已由管理员关闭" in refused.text
+    refused = _upload_own(b, CITY.read_bytes())
+    assert refused.status_code == 409 and "已由管理员关闭" in refused.text
     assert _post(admin, f"/submissions/{own}/return", comment="改").status_code == 409
     assert "已报送" in a.get("/submissions?year=2025").text  # nothing changed
     assert ">报送</button>" in b.get("/submissions?year=2024").text  # another year stays open

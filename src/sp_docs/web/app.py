@@ -26,7 +26,6 @@ class Services:
         from .db import Database
         from .storage import FileStore
         from .tasks import Worker, interrupted_on_start
-        from .runner import LocalRunner
 
         settings.prepare()
         self.settings = settings
@@ -34,10 +33,19 @@ class Services:
         self.db.migrate()
         self.store = FileStore(settings.files_dir)
         self.worker = Worker(self.db, self.store, settings)
-        self.runner = runner(self.worker) if runner else LocalRunner(self.worker, settings.workers)
-        for job_id in interrupted_on_start(self.db):
+        queued = interrupted_on_start(self.db, settings.work_dir)  # before any worker can claim a job
+        self.runner = runner(self.worker) if runner else self._process_runner()
+        for job_id in queued:
             self.runner.submit(job_id)
         self.data_cache: dict[int, object] = {}
+
+    def _process_runner(self):
+        from functools import partial
+
+        from .runner import ProcessRunner
+        from .tasks import mark_lost
+
+        return ProcessRunner(self.settings, partial(mark_lost, self.db, self.settings))
 
     def close(self) -> None:
         self.runner.shutdown()

@@ -142,7 +142,8 @@ class ProcessRunner:
 
     def _spawn(self) -> None:
         config = {"data": str(self.settings.data_dir), "database": self.settings.database_url,
-                  "parent": os.getpid(), "memory_mb": self.settings.job_memory_mb}
+                  "parent": os.getpid(), "memory_mb": self.settings.job_memory_mb,
+                  "seconds": self.settings.job_seconds}
         popen = subprocess.Popen([sys.executable, "-m", "sp_docs.web.worker_main"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1, close_fds=True)
         process = _Process(popen, time.monotonic())
@@ -164,8 +165,8 @@ class ProcessRunner:
         for process in self._processes:
             if not self._queue:
                 return
-            if process.job is not None or process.popen.poll() is not None:
-                continue
+            if not process.ready or process.job is not None or process.popen.poll() is not None:
+                continue  # starting (the time limit counts from the hand-over), busy or exiting
             job = self._queue.popleft()
             try:
                 process.popen.stdin.write(f"run {job}\n")

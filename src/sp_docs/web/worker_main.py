@@ -85,7 +85,8 @@ def main() -> int:
     from .storage import FileStore
     from .tasks import Worker
 
-    settings = Settings(config["data"], config.get("database"))
+    settings = Settings(config["data"], config.get("database"), job_memory_mb=config.get("memory_mb") or 0,
+                        job_seconds=config.get("seconds") or 0)
     db = Database(settings.db_url)
     worker = Worker(db, FileStore(settings.files_dir), settings)
     _preload()

@@ -39,7 +39,7 @@ def register(main) -> None:
     @database_option
     @click.option("--demo", is_flag=True, help="载入示例城市（单位、数据、每个单位一个账号和管理员），密码只显示一次")
     @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
-                  help="生成任务的工作进程数，即同时运行的任务数（其余排队）；每个约占 150 MB 内存和一个 CPU 核")
+                  help="生成任务的工作进程数，即同时运行的任务数（其余排队）；每个约占 150–300 MB 内存，忙时占一个 CPU 核")
     @click.option("--job-minutes", default=60, show_default=True, type=click.IntRange(0, 24 * 60),
                   help="一个生成任务最长运行的分钟数，超过即停止（0 为不限）")
     @click.option("--job-memory", default=2048, show_default=True, type=click.IntRange(0, 1 << 20), metavar="MB",
@@ -59,6 +59,8 @@ def register(main) -> None:
         from ..web.app import create_app
         from ..web.config import Settings
 
+        if 0 < job_memory < 512:
+            raise click.UsageError("--job-memory 至少为 512（MB；0 为不限）：生成 PDF 的库需要这么多地址空间")
         settings = Settings(data_dir, database_url, trusted_proxies=list(trusted), workers=workers,
                             job_seconds=job_minutes * 60, job_memory_mb=job_memory)
         app = create_app(settings)

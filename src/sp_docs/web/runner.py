@@ -15,7 +15,6 @@ documents (``sp_docs.web.worker_main.run_one`` is that call with its last guard)
   watch, end of its stdin), runs under the limits (RLIMIT_AS, the render limits in
   its main thread, a time limit per job); a worker that dies mid-job gets its job
   marked 已中断 and is replaced.
-- ``LocalRunner``: threads in the service process (no memory or time limit).
 - ``InlineRunner``: runs the job at once in the caller (tests, the accounts commands).
 """
 from __future__ import annotations
@@ -29,7 +28,6 @@ import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Protocol
 
@@ -208,28 +206,6 @@ class ProcessRunner:
             if process.job is not None:
                 self._lost(process.job, "stopped")
         self._processes.clear()
-
-
-class LocalRunner:
-    """A pool of worker threads in the service process (``workers`` jobs at once;
-    the rest wait in the queue, shown as 排队中).  No memory or time limit: the
-    render limits that need the main thread do not apply — prefer ProcessRunner."""
-
-    def __init__(self, run: Callable[[int], None], workers: int = 1):
-        self._run = run
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="sp-docs-job")
-
-    def submit(self, job_id: int) -> None:
-        self._pool.submit(self._safe_run, job_id)
-
-    def _safe_run(self, job_id: int) -> None:
-        try:
-            self._run(job_id)
-        except Exception:  # noqa: BLE001 - run_job records failures itself; this is the last guard
-            log.exception("job %s crashed", job_id)
-
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 class InlineRunner:

@@ -1,8 +1,9 @@
 """Jobs run in worker processes of the real service (``sp-docs serve`` in a subprocess,
 driven over HTTP with httpx): a worker SIGKILLed mid-job leaves its job 已中断 and is
 replaced; the service SIGKILLed mid-job takes its worker with it, and after a restart the
-job shows 已中断 with 重新生成, which makes the same files (names and text of every PDF,
-DOCX and XLSX) as an uninterrupted run.  With ``--workers 1`` a second job waits 排队中."""
+job shows 已中断.  In both cases 重新生成 makes the same files (names, and the text of every
+PDF, DOCX and XLSX) as an uninterrupted run.  With ``--workers 1`` a second job waits 排队中;
+a job over the time limit is stopped and says why."""
 from __future__ import annotations
 
 import io
@@ -185,33 +186,50 @@ def _rerun(client, job: str) -> str:
     return answer.headers["location"]
 
 
-def test_killed_worker_and_killed_service_then_rerun_makes_the_same_files(service_factory, city):
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """The files of an uninterrupted ledgers job of the unit (the same service code, run inline)."""
     from sp_docs.documents.ledger import ordered_trainees
+    from sp_docs.sources import load_dataset
+    from webhelpers import Site, csrf_of, make_app, upload
 
+    app = make_app(tmp_path_factory.mktemp("reference") / "data")
+    try:
+        client = Site(app).client("yizhong")
+        upload(client, CITY)
+        page = client.post("/documents/ledgers", data={"csrf_token": csrf_of(client), "trainee": ""})
+        assert "已完成" in page.text
+        contents = _contents(client, page.url.path)
+    finally:
+        app.state.services.close()
+    names = [t.name for t in ordered_trainees(load_dataset(CITY)[0], UNIT)]
+    assert names and all(name in contents[f"培养台账_{UNIT}.pdf"] for name in names)
+    assert sum(1 for n in contents if n.endswith(".docx")) == len(names) + 1
+    return contents
+
+
+def test_killed_worker_marks_its_job_interrupted_and_rerun_makes_the_same_files(service_factory, reference):
     service = service_factory(workers=1)
     client = _login(service)
     _upload(client)
-    reference_job = _start_ledgers(client)
-    assert _wait(client, reference_job, _finished)["status"] == "done"
-    reference = _contents(client, reference_job)
-    names = [t.name for t in ordered_trainees(city, UNIT)]
-    combined = f"培养台账_{UNIT}.pdf"
-    assert names and all(name in reference[combined] for name in names)
-    assert sum(1 for n in reference if n.endswith(".docx")) == len(names) + 1
-
-    # a worker killed mid-job: the job is 已中断 at once, a new worker takes its place
     job = _start_ledgers(client)
     _wait(client, job, _running_with_progress)
     (worker,) = service.worker_pids()
     os.kill(worker, signal.SIGKILL)
-    assert _wait(client, job, _finished, 30)["status"] == "interrupted"
+    assert _wait(client, job, _finished, 30)["status"] == "interrupted"  # at once, the service still running
     assert "工作进程意外停止" in client.get(job).text
-    deadline = time.monotonic() + 60
-    while not (service.worker_pids() - {worker}) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert service.worker_pids() - {worker}, "no worker replaced the killed one"
+    rerun = _rerun(client, job)  # a new worker took the killed one's place
+    assert _wait(client, rerun, _finished)["status"] == "done"
+    assert worker not in service.worker_pids() and len(service.worker_pids()) == 1
+    assert _contents(client, rerun) == reference
+    assert not any((service.data / "work").iterdir())  # no half-made work folder left behind
+    client.close()
 
-    # the service killed mid-job: its worker dies with it; after a restart the job is 已中断
+
+def test_killed_service_takes_its_worker_and_the_job_is_interrupted_after_restart(service_factory, reference):
+    service = service_factory(workers=1)
+    client = _login(service)
+    _upload(client)
     job = _start_ledgers(client)
     _wait(client, job, _running_with_progress)
     (worker,) = service.worker_pids()
@@ -227,11 +245,12 @@ def test_killed_worker_and_killed_service_then_rerun_makes_the_same_files(servic
     client = _login(service)
     status = client.get(job + "/status").json()
     assert status["status"] == "interrupted" and status["label"] == "已中断"
+    assert "服务停止时该任务尚未完成" in client.get(job).text
     rerun = _rerun(client, job)
     assert rerun != job
     assert _wait(client, rerun, _finished)["status"] == "done"
     assert _contents(client, rerun) == reference
-    assert not any((service.data / "work").iterdir())  # no half-made work folder left behind
+    assert not any((service.data / "work").iterdir())
     client.close()
 
 

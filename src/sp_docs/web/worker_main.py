@@ -69,8 +69,11 @@ def _preload() -> None:
 
 def main() -> int:
     channel = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
+    commands = os.fdopen(os.dup(0), "r", encoding="utf-8")
     os.dup2(2, 1)  # anything printed goes to the service's stderr, not into the channel
-    line = sys.stdin.readline()
+    with open(os.devnull, "rb") as nothing:  # programs a job starts (pdftoppm) cannot read the commands
+        os.dup2(nothing.fileno(), 0)
+    line = commands.readline()
     if not line.strip():
         return 2
     config = json.loads(line)
@@ -91,7 +94,7 @@ def main() -> int:
     worker = Worker(db, FileStore(settings.files_dir), settings)
     _preload()
     channel.write("ready\n")
-    for command in sys.stdin:
+    for command in commands:
         verb, _, value = command.strip().partition(" ")
         if verb != "run" or not value.isdigit():
             continue

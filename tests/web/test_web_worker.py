@@ -266,6 +266,10 @@ def test_one_worker_runs_one_job_and_the_next_waits_queued(service_factory, city
     assert status["status"] == "queued" and status["label"] == "排队中"
     assert "排队中" in client.get(second).text
     assert len(service.worker_pids()) == 1
+    # an accounts command on the running service's folder leaves its jobs alone
+    listed = subprocess.run(COMMAND + ["accounts", "list", "--data", str(service.data)], env=ENV, text=True,
+                            capture_output=True, check=True)
+    assert USERNAME in listed.stdout
     assert _wait(client, first, _finished)["status"] == "done"
     assert _wait(client, second, _finished)["status"] == "done"
     client.close()

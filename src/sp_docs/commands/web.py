@@ -17,7 +17,7 @@ def _services(data_dir: Path, database_url: str | None):
     from ..web.config import Settings
     from ..web.runner import InlineRunner
 
-    return Services(Settings(data_dir, database_url), runner=InlineRunner)
+    return Services(Settings(data_dir, database_url), runner=InlineRunner, recover=False)  # the service may be running
 
 
 def _read_password(password_stdin: bool) -> str:

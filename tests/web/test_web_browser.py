@@ -1,5 +1,5 @@
 """End to end in Debian's Chromium (Playwright): the service runs once for the module
-(`sp-docs serve` in a subprocess, real worker threads); an admin creates two units, a
+(`sp-docs serve` in a subprocess, real worker processes); an admin creates two units, a
 unit uploads, checks, generates 附件2, ledgers (with progress), the 实施方案; the other
 unit gets 404 on every copied link; XSS, CSRF and password guessing fail; the pages fit
 1366×768 and 390 px and can be used by keyboard."""

@@ -254,17 +254,20 @@ def test_killed_service_takes_its_worker_and_the_job_is_interrupted_after_restar
     client.close()
 
 
-def test_one_worker_runs_one_job_and_the_next_waits_queued(service_factory, city):
+def test_one_worker_runs_one_job_and_the_next_ones_wait_queued(service_factory, city):
     from sp_docs.documents.ledger import ordered_trainees
 
     service = service_factory(workers=1)
     client = _login(service)
     _upload(client)
-    first, second = _start_ledgers(client), _start_ledgers(client, ordered_trainees(city, UNIT)[0].name)
+    one = ordered_trainees(city, UNIT)[0].name
+    first, second, third = _start_ledgers(client), _start_ledgers(client, one), _start_ledgers(client, one)
     _wait(client, first, lambda s: s["status"] == "running")
     status = client.get(second + "/status").json()
-    assert status["status"] == "queued" and status["label"] == "排队中"
+    assert status["status"] == "queued" and status["label"] == "排队中" and status["ahead"] == 0
     assert "排队中" in client.get(second).text
+    assert client.get(third + "/status").json()["ahead"] == 1
+    assert "排队中</strong><span id=\"job-ahead\">（前面还有 1 个任务在排队）" in client.get(third).text
     assert len(service.worker_pids()) == 1
     # an accounts command on the running service's folder leaves its jobs alone
     listed = subprocess.run(COMMAND + ["accounts", "list", "--data", str(service.data)], env=ENV, text=True,
@@ -272,6 +275,7 @@ def test_one_worker_runs_one_job_and_the_next_waits_queued(service_factory, city
     assert USERNAME in listed.stdout
     assert _wait(client, first, _finished)["status"] == "done"
     assert _wait(client, second, _finished)["status"] == "done"
+    assert _wait(client, third, _finished)["status"] == "done"
     client.close()
 
 

@@ -327,6 +327,15 @@ def mark_lost(db, settings, job_id: int, reason: str) -> str:
         return job.status
 
 
+def queued_ahead(db, job: Job) -> int:
+    """How many jobs wait before ``job`` (0 unless it is queued): the queue is first come, first served."""
+    from sqlalchemy import func, select
+
+    if job.status != "queued":
+        return 0
+    return db.scalar(select(func.count()).select_from(Job).where(Job.status == "queued", Job.id < job.id)) or 0
+
+
 def interrupted_on_start(db, work_dir: Path | None = None) -> list[int]:
     """At start: jobs left running by a stopped service are marked interrupted (their
     half-made work folders removed); queued ones are returned to be submitted again."""

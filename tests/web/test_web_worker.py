@@ -22,6 +22,7 @@ import pytest
 
 from helpers import docx_text, pdf_text, xlsx_rows
 from webhelpers import CSRF, ROOT
+from webhelpers import database_url  # noqa: F401 - fixture
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 UNIT, USERNAME, PASSWORD = "青川市第一中学", "yizhong", "worker-unit-a1"
@@ -144,6 +145,8 @@ def _wait(client, job: str, done, seconds: float = 120) -> dict:
         status = client.get(job + "/status").json()
         if done(status):
             return status
+        if _finished(status):
+            pytest.fail(f"{job}: ended as {status} before the awaited state")
         time.sleep(0.2)
     pytest.fail(f"{job}: still {status} after {seconds} s")
 
@@ -279,7 +282,7 @@ def test_one_worker_runs_one_job_and_the_next_ones_wait_queued(service_factory, 
     client.close()
 
 
-def test_a_job_over_the_time_limit_is_stopped_and_says_why(tmp_path):
+def test_a_job_over_the_time_limit_is_stopped_and_says_why(tmp_path, database_url):
     """The runner of ``create_app`` without a runner argument (ProcessRunner, here in the test
     process): a job past ``job_seconds`` has its worker killed, is 失败 with the reason and
     no file, and a new worker takes the next job."""
@@ -287,7 +290,7 @@ def test_a_job_over_the_time_limit_is_stopped_and_says_why(tmp_path):
     from sp_docs.web.config import Settings
     from webhelpers import Site, csrf_of, upload
 
-    app = create_app(Settings(tmp_path / "data", job_seconds=1))
+    app = create_app(Settings(tmp_path / "data", database_url, job_seconds=2))
     try:
         runner = app.state.services.runner
         client = Site(app).client("yizhong")
@@ -295,6 +298,7 @@ def test_a_job_over_the_time_limit_is_stopped_and_says_why(tmp_path):
         page = client.post("/documents/ledgers", data={"csrf_token": csrf_of(client), "trainee": ""})
         job = "/jobs/" + re.search(r'data-status-url="/jobs/([^/"]+)/status"', page.text).group(1)
         (first,) = runner.pids
+        _wait(client, job, lambda s: s["status"] == "running")  # claimed by the worker process
         status = _wait(client, job, _finished)
         assert status["status"] == "failed"
         text = client.get(job).text

@@ -17,7 +17,7 @@ def _services(data_dir: Path, database_url: str | None):
     from ..web.config import Settings
     from ..web.runner import InlineRunner
 
-    return Services(Settings(data_dir, database_url), runner=InlineRunner)
+    return Services(Settings(data_dir, database_url), runner=InlineRunner, recover=False)  # the service may be running
 
 
 def _read_password(password_stdin: bool) -> str:
@@ -39,10 +39,14 @@ def register(main) -> None:
     @database_option
     @click.option("--demo", is_flag=True, help="载入示例城市（单位、数据、每个单位一个账号和管理员），密码只显示一次")
     @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16),
-                  help="同时运行的生成任务数（其余排队）")
+                  help="生成任务的工作进程数，即同时运行的任务数（其余排队）；每个约占 150–300 MB 内存，忙时占一个 CPU 核")
+    @click.option("--job-minutes", default=60, show_default=True, type=click.IntRange(0, 24 * 60),
+                  help="一个生成任务最长运行的分钟数，超过即停止（0 为不限）")
+    @click.option("--job-memory", default=2048, show_default=True, type=click.IntRange(0, 1 << 20), metavar="MB",
+                  help="每个工作进程可用的内存（地址空间，MB；0 为不限）")
     @click.option("--trusted-proxy", "trusted", multiple=True, metavar="IP",
                   help="反向代理（如 nginx）的地址；只信任它发来的 X-Forwarded-Proto/For（可多次给出）")
-    def serve(data_dir, host, port, database_url, demo, workers, trusted):
+    def serve(data_dir, host, port, database_url, demo, workers, job_minutes, job_memory, trusted):
         """启动网页服务：各单位在浏览器中上传数据、检查、填写问卷、生成文档。
 
         \b
@@ -55,7 +59,10 @@ def register(main) -> None:
         from ..web.app import create_app
         from ..web.config import Settings
 
-        settings = Settings(data_dir, database_url, trusted_proxies=list(trusted), workers=workers)
+        if 0 < job_memory < 512:
+            raise click.UsageError("--job-memory 至少为 512（MB；0 为不限）：生成 PDF 的库需要这么多地址空间")
+        settings = Settings(data_dir, database_url, trusted_proxies=list(trusted), workers=workers,
+                            job_seconds=job_minutes * 60, job_memory_mb=job_memory)
         app = create_app(settings)
         if demo:
             from ..web.demo import load_demo

@@ -22,11 +22,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 class Services:
     """One service's database, file store and job runner."""
 
-    def __init__(self, settings: Settings, runner=None):
+    def __init__(self, settings: Settings, runner=None, recover: bool = True):
         from .db import Database
         from .storage import FileStore
         from .tasks import Worker, interrupted_on_start
-        from .runner import LocalRunner
 
         settings.prepare()
         self.settings = settings
@@ -34,10 +33,21 @@ class Services:
         self.db.migrate()
         self.store = FileStore(settings.files_dir)
         self.worker = Worker(self.db, self.store, settings)
-        self.runner = runner(self.worker) if runner else LocalRunner(self.worker, settings.workers)
-        for job_id in interrupted_on_start(self.db):
+        # the service starting: jobs left running are interrupted, before any worker can claim a job
+        # (not for a command that only opens the database while the service runs: recover=False)
+        queued = interrupted_on_start(self.db, settings.work_dir) if recover else []
+        self.runner = runner(self.worker) if runner else self._process_runner()
+        for job_id in queued:
             self.runner.submit(job_id)
         self.data_cache: dict[int, object] = {}
+
+    def _process_runner(self):
+        from functools import partial
+
+        from .runner import ProcessRunner
+        from .tasks import mark_lost
+
+        return ProcessRunner(self.settings, partial(mark_lost, self.db, self.settings))
 
     def close(self) -> None:
         self.runner.shutdown()

@@ -65,7 +65,13 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
     app = FastAPI(title="sp-docs", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _add_security_headers(app, settings)
+    _add_error_handlers(app)
+    _include_routes(app)
+    return app
 
+
+def _add_security_headers(app: FastAPI, settings: Settings) -> None:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         limit = settings.max_upload + 256 * 1024
@@ -85,6 +91,8 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, _exc):
         return _error(request, 404, "找不到这个页面或文件。可能是链接有误，或者它不属于您的单位。请从左侧菜单重新进入。")
@@ -123,13 +131,14 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
         return JSONResponse({"detail": f"请求参数不正确或缺少：{where}。请对照 /api/openapi.json 修改后重试。"},
                             status_code=422)
 
+
+def _include_routes(app: FastAPI) -> None:
     from . import (routes_admin, routes_api, routes_auth, routes_certificates, routes_documents, routes_questionnaire,
                    routes_submissions, routes_unit)
 
     for module in (routes_auth, routes_unit, routes_documents, routes_questionnaire, routes_certificates,
                    routes_submissions, routes_admin, routes_api):
         app.include_router(module.router)
-    return app
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -98,6 +98,13 @@ def equal_line_share(reference: Path, other: Path) -> float:
     return sum(block.size for block in matcher.get_matching_blocks()) / max(len(a), 1)
 
 
+def differing_lines(reference: Path, other: Path) -> list[list[str]]:
+    """The runs of the reference's lines that ``other`` does not have, in order."""
+    a, b = lines(reference), lines(other)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [a[i1:i2] for op, i1, i2, _, _ in matcher.get_opcodes() if op != "equal" and i2 > i1]
+
+
 def font_families(pdf: Path) -> set[str]:
     """Base font names (subset prefix dropped) of every character drawn."""
     with pdfplumber.open(str(pdf)) as doc:

@@ -157,18 +157,17 @@ def test_plan_lines_follow_the_pdf(office_dir, rendered):
     # digits break differently and the text ends a page earlier (docs/office.md gives the figures)
     office = rendered["plan"]
     assert abs(L.page_count(office) - L.page_count(tool)) <= 1
-    assert L.equal_line_share(tool, office) >= 0.80, L.equal_line_share(tool, office)  # measured 0.814
+    assert L.equal_line_share(tool, office) >= 0.815, L.equal_line_share(tool, office)  # measured 0.825
     # the same engine with those two settings read as Word and WPS read them: the pages are the
     # PDF's, and so are the lines, quotes included (the PDF breaks before “ and after ” as Word does)
     as_word = rendered["plan_as_word"]
     assert L.page_count(as_word) == L.page_count(tool)
     share = L.equal_line_share(tool, as_word)
-    assert share >= 0.975, share  # measured 0.979 (190 of 194 lines)
-    # the lines that still differ: one where LibreOffice condenses the last character before digits
-    # less, and 附件3's 类别 row, whose options cell LibreOffice fills with one character fewer
+    assert share >= 0.985, share  # measured 0.990 (192 of 194 lines)
+    # the lines that still differ: a paragraph where LibreOffice condenses the last character before
+    # digits less (附件3's 类别 options stand one a line in both formats and no longer differ)
     unexplained = [block for block in L.differing_lines(tool, as_word)
-                   if not any(ch.isdigit() for line in block for ch in line)
-                   and not any("（）" in line for line in block)]
+                   if not any(ch.isdigit() for line in block for ch in line)]
     assert not unexplained, unexplained
 
 
@@ -178,9 +177,9 @@ def test_plan_layout_follows_the_pdf(office_dir, rendered):
         assert abs(L.line_top(office, 0, start) - L.line_top(tool, 0, start)) < 2 * L.MM, start
     red_tool, red_office = L.horizontal_rules(tool, 0), L.horizontal_rules(office, 0)
     assert len(red_office) == 1 and abs(red_office[0][0] - red_tool[0][0]) < 2 * L.MM
-    annex3 = helpers.pdf_pages_text(office)[-1].replace(" ", "").replace("\n", "")
-    # the 类别 row grows to hold both options (the second wraps; pdfplumber interleaves the cells' lines)
-    assert "（）骨干教师培养成共产党员（）党员教师培养成教学" in annex3 and annex3.count("骨干") == 2
+    for pdf in (tool, office):  # the 类别 row: one option a line, next to the label's two lines
+        annex3 = helpers.pdf_pages_text(pdf)[-1].replace(" ", "").splitlines()
+        assert "“双培双树”（）骨干教师培养成共产党员" in annex3 and "类别（）党员教师培养成教学骨干" in annex3, annex3
     last = L.rules(office, L.page_count(office) - 1)[-3:]  # the 版记's three rules
     left, right = 28 * L.MM, (210 - 26) * L.MM
     assert all(abs(x0 - left) < 2 * L.MM and abs(x1 - right) < 2 * L.MM for *_, x0, x1 in last), last

@@ -32,7 +32,11 @@ TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 def _title(document, lines: list[str], **fmt):
     """A 公文标题 paragraph with the view-model's title lines as explicit line breaks, so Word
     breaks the title where GB/T 9704 wants it (trapezoid/diamond, no word split)."""
-    paragraph = _para(document, "公文标题", **fmt)
+    return _add_lines(_para(document, "公文标题", **fmt), lines)
+
+
+def _add_lines(paragraph, lines: list[str]):
+    """``lines`` as runs joined by explicit line breaks (w:br)."""
     for n, line in enumerate(lines):
         run = paragraph.add_run(line)
         if n < len(lines) - 1:
@@ -195,18 +199,20 @@ def _annex3(document, view) -> float:
 
     def row(values, height=26):
         r = table.add_row()
-        ooxml.row_height_at_least(r, height)  # grows with its text (the “双培”类别 line wraps)
+        ooxml.row_height_at_least(r, height)  # grows with its text
         used.append(height)
         for cell, text in zip(r.cells, values):
             _set_style(cell.paragraphs[0], document.styles["表格文字"])
             if text:
-                cell.paragraphs[0].add_run(text)
+                _add_lines(cell.paragraphs[0], text if isinstance(text, list) else [text])
             ooxml.set_cell_vertical_center(cell)
         return r
 
     row(["培养人", "", "职务", ""])
     row(["培养对象", "", "培养建档时间", ""])
-    tracks = row([a3["track_label"], a3["tracks"], "", ""], height=46)
+    # one option a line, as plan.html breaks them: the options cell is just under 29 characters wide,
+    # and LibreOffice fills it with one character fewer than the PDF (“……教学 / 骨干” against “……教学骨 / 干”)
+    tracks = row([a3["track_label"], a3["tracks"].split("　　"), "", ""], height=46)
     tracks.cells[1].merge(tracks.cells[3])
     first = None
     for i in range(a3["record_rows"]):

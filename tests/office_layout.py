@@ -30,17 +30,53 @@ def fontconfig_env(workdir: Path) -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
-def convert_all(paths: list[Path], outdir: Path, env: dict[str, str]) -> dict[Path, Path]:
+def convert_all(paths: list[Path], outdir: Path, env: dict[str, str], target: str = "pdf") -> dict[Path, Path]:
     """One LibreOffice start for many files (it is slow on a loaded machine); own profile."""
     binary = shutil.which("soffice") or shutil.which("libreoffice")
     outdir.mkdir(parents=True, exist_ok=True)
     subprocess.run([binary, f"-env:UserInstallation=file://{outdir / 'lo-profile'}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, paths)],
+                    "--convert-to", target, "--outdir", str(outdir), *map(str, paths)],
                    check=True, capture_output=True, timeout=600, env=env)
-    result = {path: outdir / (path.stem + ".pdf") for path in paths}
+    result = {path: outdir / f"{path.stem}.{target}" for path in paths}
     missing = [str(p) for p in result.values() if not p.is_file()]
     assert not missing, missing
     return result
+
+
+# LibreOffice 7.4 reads two paragraph settings of a DOCX differently from Word and WPS: it takes
+# w:overflowPunct="0" (no punctuation hanging past the margin) as "hanging allowed" (writerfilter
+# maps it to ParaIsHangingPunctuation = !value; its own DOCX export writes the opposite), and it
+# ignores w:autoSpaceDE/DN="0" (no extra space between Chinese and digits), adding a fifth of the
+# font size at each change of script.  ``convert_as_word_reads`` lays the DOCX out with the two
+# settings as the file states them: DOCX → ODT, the default paragraph style's
+# style:punctuation-wrap and style:text-autospace set to what the DOCX says, ODT → PDF.
+_WORD_READING = {'style:text-autospace="ideograph-alpha"': 'style:text-autospace="none"',
+                 'style:punctuation-wrap="hanging"': 'style:punctuation-wrap="simple"'}
+
+
+def convert_as_word_reads(paths: list[Path], outdir: Path, env: dict[str, str]) -> dict[Path, Path]:
+    """Like ``convert_all``, with the DOCX's punctuation and autospace settings applied as Word reads them."""
+    import zipfile
+
+    odts = convert_all(paths, outdir / "odt", env, target="odt")
+    patched = []
+    for source, odt in odts.items():
+        target = outdir / "odt-word" / (source.stem + ".odt")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(odt) as package, zipfile.ZipFile(target, "w") as out:
+            for item in package.infolist():
+                data = package.read(item.filename)
+                if item.filename == "styles.xml":
+                    text = data.decode("utf-8")
+                    for old, new in _WORD_READING.items():
+                        assert old in text, (old, source)
+                        text = text.replace(old, new)
+                    data = text.encode("utf-8")
+                out.writestr(item, data, compress_type=zipfile.ZIP_STORED if item.filename == "mimetype"
+                             else zipfile.ZIP_DEFLATED)
+        patched.append(target)
+    pdfs = convert_all(patched, outdir / "word", env)
+    return {source: pdfs[odt] for source, odt in zip(odts, patched)}
 
 
 def page_count(pdf: Path) -> int:
@@ -60,6 +96,13 @@ def equal_line_share(reference: Path, other: Path) -> float:
     a, b = lines(reference), lines(other)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks()) / max(len(a), 1)
+
+
+def differing_lines(reference: Path, other: Path) -> list[list[str]]:
+    """The runs of the reference's lines that ``other`` does not have, in order."""
+    a, b = lines(reference), lines(other)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [a[i1:i2] for op, i1, i2, _, _ in matcher.get_opcodes() if op != "equal" and i2 > i1]
 
 
 def font_families(pdf: Path) -> set[str]:
@@ -110,3 +153,21 @@ def page_number_sides(pdf: Path) -> list[str]:
             third = p.width / 3
             sides.append("left" if centre < third else "right" if centre > 2 * third else "center")
     return sides
+
+
+def rules(pdf: Path, page: int, min_width: float = 300) -> list[tuple[float, float, float, float]]:
+    """(top, bottom, x0, x1) in pt of the long horizontal rules on ``page``, top to bottom, however
+    they are drawn: stroked lines, thin filled rectangles, or a CSS border's frame (WeasyPrint
+    fills the ring between the border box and the padding box: its edges, 0.35 mm apart, are
+    joined into one rule)."""
+    with pdfplumber.open(str(pdf)) as doc:
+        edges = sorted((e["top"], e["x0"], e["x1"]) for e in doc.pages[page].horizontal_edges
+                       if e["x1"] - e["x0"] >= min_width)
+    found: list[list[float]] = []
+    for y, x0, x1 in edges:
+        if found and y - found[-1][1] < 0.6 * MM:
+            last = found[-1]
+            last[1], last[2], last[3] = max(last[1], y), min(last[2], x0), max(last[3], x1)
+        else:
+            found.append([y, y, x0, x1])
+    return [tuple(rule) for rule in found]

@@ -22,12 +22,9 @@ PACKAGE = SRC / "sp_docs"
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 
-# The web service (issue 11) is still being split by its owner: its command and app factory.
+# Nothing is over the limits; these allow-lists stay empty.
 OVERSIZE_MODULES: set[str] = set()
-OVERSIZE_FUNCTIONS = {
-    ("sp_docs.commands.web", "register"),
-    ("sp_docs.web.app", "create_app"),
-}
+OVERSIZE_FUNCTIONS: set[tuple[str, str]] = set()
 # generated database migrations are data, not code to keep small
 SIZE_EXEMPT = ("sp_docs.web.migrations",)
 ALLOWED_LAYER_BREAKS: set[tuple[str, str]] = set()

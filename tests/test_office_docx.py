@@ -132,8 +132,11 @@ def rendered(office_dir, tmp_path_factory):
             "mentors": _one(office_dir / "mentors", "*.docx"),
             "certificates": _one(office_dir / "certificates", "*.docx")}
     singles = sorted((office_dir / "ledgers" / "培养台账_Word").glob("*.docx"))
-    pdfs = L.convert_all([*docs.values(), *singles], work, L.fontconfig_env(work / "fc"))
-    return {key: pdfs[path] for key, path in docs.items()} | {"singles": [pdfs[p] for p in singles]}
+    env = L.fontconfig_env(work / "fc")
+    pdfs = L.convert_all([*docs.values(), *singles], work, env)
+    as_word = L.convert_as_word_reads([docs["plan"]], work / "as-word", env)
+    return {key: pdfs[path] for key, path in docs.items()} | {"singles": [pdfs[p] for p in singles],
+                                                              "plan_as_word": as_word[docs["plan"]]}
 
 
 def test_plan_fonts_per_role(rendered):
@@ -147,28 +150,61 @@ def test_plan_fonts_per_role(rendered):
         sorted({(c["text"], round(c["x1"] - c["x0"], 1), c["size"]) for c in quotes})  # full width, as in the PDF
 
 
+def test_plan_lines_follow_the_pdf(office_dir, rendered):
+    tool = _one(office_dir / "plan", "*.pdf")
+    # LibreOffice 7.4 as it opens the file: it reads w:overflowPunct="0" as "hang punctuation" and
+    # ignores w:autoSpaceDE/DN="0" (tests/office_layout.py), so lines ending in a comma or holding
+    # digits break differently and the text ends a page earlier (docs/office.md gives the figures)
+    office = rendered["plan"]
+    assert abs(L.page_count(office) - L.page_count(tool)) <= 1
+    assert L.equal_line_share(tool, office) >= 0.815, L.equal_line_share(tool, office)  # measured 0.825
+    # the same engine with those two settings read as Word and WPS read them: the pages are the
+    # PDF's, and so are the lines, quotes included (the PDF breaks before “ and after ” as Word does)
+    as_word = rendered["plan_as_word"]
+    assert L.page_count(as_word) == L.page_count(tool)
+    share = L.equal_line_share(tool, as_word)
+    assert share >= 0.985, share  # measured 0.990 (192 of 194 lines)
+    # the lines that still differ: a paragraph where LibreOffice condenses the last character before
+    # digits less (附件3's 类别 options stand one a line in both formats and no longer differ)
+    unexplained = [block for block in L.differing_lines(tool, as_word)
+                   if not any(ch.isdigit() for line in block for ch in line)]
+    assert not unexplained, unexplained
+
+
 def test_plan_layout_follows_the_pdf(office_dir, rendered):
     tool, office = _one(office_dir / "plan", "*.pdf"), rendered["plan"]
-    # LibreOffice 7.4 reads neither w:autoSpaceDE/DN (space around digits) nor w:overflowPunct=0 the
-    # way Word does, so lines with digits or a closing comma break differently (docs/office.md) and
-    # a page may end a few lines earlier or later than in the PDF
-    assert abs(L.page_count(office) - L.page_count(tool)) <= 1
-    share = L.equal_line_share(tool, office)
-    assert share >= 0.72, share
     for start in ("中共青川市", "关于印发"):  # 发文机关标志, title
         assert abs(L.line_top(office, 0, start) - L.line_top(tool, 0, start)) < 2 * L.MM, start
     red_tool, red_office = L.horizontal_rules(tool, 0), L.horizontal_rules(office, 0)
     assert len(red_office) == 1 and abs(red_office[0][0] - red_tool[0][0]) < 2 * L.MM
-    annex3 = helpers.pdf_pages_text(office)[-1].replace(" ", "").replace("\n", "")
-    # the 类别 row grows to hold both options (the second wraps; pdfplumber interleaves the cells' lines)
-    assert "（）骨干教师培养成共产党员（）党员教师培养成教学" in annex3 and annex3.count("骨干") == 2
-    last = L.horizontal_rules(office, L.page_count(office) - 1)[-3:]  # the 版记's three rules
+    for pdf in (tool, office):  # the 类别 row: one option a line, next to the label's two lines
+        annex3 = helpers.pdf_pages_text(pdf)[-1].replace(" ", "").splitlines()
+        assert "“双培双树”（）骨干教师培养成共产党员" in annex3 and "类别（）党员教师培养成教学骨干" in annex3, annex3
+    last = L.rules(office, L.page_count(office) - 1)[-3:]  # the 版记's three rules
     left, right = 28 * L.MM, (210 - 26) * L.MM
-    assert all(abs(x0 - left) < 2 * L.MM and abs(x1 - right) < 2 * L.MM for _, x0, x1 in last), last
-    assert abs(last[-1][0] - (297 - 35) * L.MM) < 2 * L.MM, last  # on the bottom of the type area
+    assert all(abs(x0 - left) < 2 * L.MM and abs(x1 - right) < 2 * L.MM for *_, x0, x1 in last), last
+    assert abs(last[-1][1] - (297 - 35) * L.MM) < 2 * L.MM, last  # on the bottom of the type area
+    expected = L.rules(tool, L.page_count(tool) - 1)[-3:]
+    for (top, bottom, *_), (top_pdf, bottom_pdf, *_) in zip(last, expected):  # where the PDF has them
+        assert abs((top + bottom) / 2 - (top_pdf + bottom_pdf) / 2) < 2 * L.MM, (last, expected)
     sides = L.page_number_sides(office)
     assert sides == ["right", "left"] * (len(sides) // 2) + ["right"] * (len(sides) % 2)  # as the PDF: odd right
     assert L.page_number_sides(tool)[:2] == ["right", "left"]
+
+
+def test_plan_colophon_closes_the_type_area(office_dir):
+    """GB/T 9704 7.4.1: the 版记 on the last page, its last rule on the bottom edge of the type area;
+    first and last rules 0.35 mm, the one between 0.25 mm, all as wide as the type area."""
+    tool = _one(office_dir / "plan", "*.pdf")
+    text = helpers.pdf_pages_text(tool)[-1].replace(" ", "")
+    assert "抄送：" in text and "印发" in text
+    colophon = L.rules(tool, L.page_count(tool) - 1)[-3:]
+    assert abs(colophon[-1][1] - (297 - 35) * L.MM) < 0.5 * L.MM, colophon
+    assert [round((bottom - top) / L.MM, 2) for top, bottom, *_ in colophon] == [0.35, 0.25, 0.35], colophon
+    assert all(abs(x0 - 28 * L.MM) < 0.5 * L.MM and abs(x1 - 184 * L.MM) < 0.5 * L.MM
+               for *_, x0, x1 in colophon), colophon
+    cc, printer = (L.line_top(tool, L.page_count(tool) - 1, start) for start in ("抄送", "中共"))
+    assert colophon[0][1] < cc < colophon[1][0] < printer < colophon[2][0]  # each line between its rules
 
 
 def test_ledgers_paginate_like_the_pdf(office_dir, rendered):
@@ -178,8 +214,10 @@ def test_ledgers_paginate_like_the_pdf(office_dir, rendered):
     rows = [r for r in index.iter_rows(min_row=3, values_only=True) if r[0]]
     pages = [L.page_count(pdf) for pdf in rendered["singles"]]
     assert len(pages) == len(rows)
-    same = sum(1 for row, n in zip(rows, pages) if row[5] == n)
-    assert same >= len(rows) - 1, list(zip([r[5] for r in rows], pages))
+    # each Word file has the PDF's page count, so 目录.xlsx's 起始页 and 页数 hold for both
+    assert [row[5] for row in rows] == pages
+    combined = L.page_count(_one(office_dir / "ledgers", "培养台账_*.pdf"))
+    assert L.page_count(rendered["ledgers"]) == combined == rows[-1][4] + rows[-1][5] - 1
     for pdf in rendered["singles"]:
         texts = helpers.pdf_pages_text(pdf)
         assert all("日期·形式" in text.replace(" ", "") for text in texts)  # the header repeats

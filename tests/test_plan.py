@@ -187,6 +187,20 @@ def test_pdf_and_docx_carry_the_same_text(pdf_bytes, docx_bytes, example_view):
         assert squash("".join(row)) in squash(helpers.docx_text(docx_bytes).replace("\t", ""))
 
 
+
+def test_pdf_breaks_before_opening_and_after_closing_quotes(pdf_bytes):
+    """Chinese rules (and Word/WPS/LibreOffice): a line may end before “ or start after ”, never
+    end with “ or start with ”; Pango needs a zero-width space for it, kept out of the text layer."""
+    from sp_docs.render.plan_pdf import quote_breaks
+
+    assert quote_breaks("实施以“双培”工程，“好”。（“甲”）") == "实施以\u200b“双培”\u200b工程，\u200b“好”。（“甲”）"
+    text = helpers.pdf_text(pdf_bytes)
+    assert "\u200b" not in text
+    lines = [line.replace(" ", "") for line in text.splitlines() if line.strip()]
+    assert not [line for line in lines if line[0] in "”’" or line[-1] in "“‘"]
+    # the line before a quote runs to the full 28 characters instead of stopping short of it
+    assert "宣传实施\n“双培双树”工程的重要意义" in "\n".join(lines)
+
 def test_docx_section_styles_and_fonts(docx_bytes):
     document = helpers.docx_document(docx_bytes)
     section = document.sections[0]

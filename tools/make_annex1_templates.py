@@ -176,6 +176,15 @@ def ledger_docx() -> None:
     document = gongwen_document()
     section = document.sections[0]
     ooxml.set_page(section, margins_twips={"top": 1701, "bottom": 1361, "left": 1474, "right": 1361})
+    # the page number inside the 24 mm bottom margin: a footer reaching above it would shorten the
+    # page's text area (Word and LibreOffice both push the body up), and a ledger the PDF fits on
+    # one page would take two
+    section.footer_distance = Mm(10)
+    # no 28.95 pt line grid on a form: LibreOffice fits the grid's whole lines into the text area
+    # and moves the text down by the rest (2–4 mm), which the PDF does not do
+    grid = section._sectPr.find(ooxml.qn("w:docGrid"))
+    if grid is not None:
+        section._sectPr.remove(grid)
     paragraph(document, "{%p for l in ledgers %}", "fang", 10)
     # the PDF's ledger.html: title 18 pt × 1.4 + 4 pt, unit line 12 pt × 1.5 + 6 pt, cells padded 4 pt × 5 pt
     title = paragraph(document, "{{ l.title }}", "title", 18, WD_ALIGN_PARAGRAPH.CENTER)
@@ -185,7 +194,10 @@ def ledger_docx() -> None:
     unit.paragraph_format.space_after = Pt(6)
     compact_lines([title], 25.2)
     compact_lines([unit], 18)
-    widths = [28, 52, 30, 50]
+    # ledger.html's columns (20 % 30 % 19 % 31 % of the 160 mm type area); rows as tall as the PDF's:
+    # the th height (22 pt) or the opinion's 38 mm plus 4 pt padding above and below and the rule
+    widths = [32, 48, 30.4, 49.6]
+    padding = 4 + 4 + 0.75
     table = document.add_table(rows=4, cols=4)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     ooxml.set_table_borders(table)
@@ -204,14 +216,16 @@ def ledger_docx() -> None:
     for r in table.rows:
         ooxml.repeat_header_row(r)
         ooxml.cant_split_row(r)
-        r.height = Pt(22)
-    ooxml.table_cell_margins(table, top_pt=4, bottom_pt=4, left_pt=5, right_pt=5)
+        r.height = Pt(22 + padding)
+    # 4 pt padding above and below, plus the quarter point by which a PDF row (its collapsed
+    # 0.75 pt rule included) is taller than the same row in Word or LibreOffice
+    ooxml.table_cell_margins(table, top_pt=4.15, bottom_pt=4.1, left_pt=5, right_pt=5)
     # every record but the last, then the last one kept with the opinion row: the opinion never
     # starts a page alone under the repeated 日期·形式／培养记录 header
     records = [_record_rows(table, "{%tr for r in l.records[:-1] %}", keep_with_next=False),
                _record_rows(table, "{%tr for r in l.records[-1:] %}", keep_with_next=True)]
     opinion = table.add_row()
-    opinion.height = Mm(38)
+    opinion.height = Mm(38) + Pt(padding)
     table_cell(opinion.cells[0], "培养人意见", "hei", 12)
     cell = opinion.cells[1].merge(opinion.cells[3])
     ooxml.set_run_font(cell.paragraphs[0].add_run("{{ l.opinion }}"), "fang", 12)

@@ -1,5 +1,5 @@
 """End to end in Debian's Chromium (Playwright): the service runs once for the module
-(`sp-docs serve` in a subprocess, real worker threads); an admin creates two units, a
+(`sp-docs serve` in a subprocess, real worker processes); an admin creates two units, a
 unit uploads, checks, generates 附件2, ledgers (with progress), the 实施方案; the other
 unit gets 404 on every copied link; XSS, CSRF and password guessing fail; the pages fit
 1366×768 and 390 px and can be used by keyboard."""
@@ -161,6 +161,8 @@ def test_unit_uploads_checks_and_generates(browser, server):
 
 
 def test_ledgers_show_live_progress_that_survives_a_reload(browser, server):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page = _page(browser, server)
     _login(page, "yizhong")
     page.goto("/documents")
@@ -176,9 +178,13 @@ def test_ledgers_show_live_progress_that_survives_a_reload(browser, server):
         if status == "已完成":
             break
         if progress.count():
-            seen.add((page.locator("#job-stage").inner_text(), progress.get_attribute("value"),
-                      progress.get_attribute("max")))
-            if not reloaded and progress.get_attribute("value") not in (None, "0"):
+            try:
+                now = (page.locator("#job-stage").inner_text(timeout=2000),
+                       progress.get_attribute("value", timeout=2000), progress.get_attribute("max", timeout=2000))
+            except PlaywrightTimeout:  # the job ended and the page reloaded itself in between
+                continue
+            seen.add(now)
+            if not reloaded and now[1] not in (None, "0"):
                 page.reload()  # the progress is the job's, not the page's
                 reloaded = True
                 after = page.locator("#job-stage")

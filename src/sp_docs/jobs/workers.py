@@ -19,7 +19,7 @@ PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.5
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     try:
         import ctypes
 
@@ -41,7 +41,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _initialize(parent: int, then: Callable[[], None] | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(parent)
+    die_with_parent(parent)
     if then is not None:
         then()
 

@@ -21,6 +21,10 @@ from . import ooxml, templates
 BODY_PT = 16
 LINE_PT = 28.95
 COLOPHON_ROW_PT = 28
+# plan.html: table.grid cells are padded 3 pt × 4 pt; the td heights (30/20 pt) exclude it
+CELL_PADDING_PT = {"top_pt": 3, "bottom_pt": 3, "left_pt": 4, "right_pt": 4}
+ROW_EXTRA_PT = 6 + 0.75
+NOTE_PT, NOTE_LINE_PT = 12, 12 * 1.6  # .notes: 12 pt, line-height 1.6, indent 2 em, 8 pt above
 AFTER_REDLINE_PT = 24.7 + 9  # plan.html's .after-redline, plus the glyph's drop in an exact 22 pt line
 TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 
@@ -28,7 +32,11 @@ TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 def _title(document, lines: list[str], **fmt):
     """A 公文标题 paragraph with the view-model's title lines as explicit line breaks, so Word
     breaks the title where GB/T 9704 wants it (trapezoid/diamond, no word split)."""
-    paragraph = _para(document, "公文标题", **fmt)
+    return _add_lines(_para(document, "公文标题", **fmt), lines)
+
+
+def _add_lines(paragraph, lines: list[str]):
+    """``lines`` as runs joined by explicit line breaks (w:br)."""
     for n, line in enumerate(lines):
         run = paragraph.add_run(line)
         if n < len(lines) - 1:
@@ -150,9 +158,12 @@ def _notice(document, view, seal: Path | None) -> None:
 
 
 def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=None):
+    """A table of the annexes as plan.html draws it: cells padded 3 pt × 4 pt, rows at least
+    ``row_height`` (the td height plus its padding) and growing with their text."""
     table = document.add_table(rows=1, cols=len(columns))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     ooxml.set_table_borders(table)
+    ooxml.table_cell_margins(table, **CELL_PADDING_PT)
     for cell, text in zip(table.rows[0].cells, columns):
         _set_style(cell.paragraphs[0], document.styles["表格文字"])
         ooxml.set_run_font(cell.paragraphs[0].add_run(text), header_role, 12)
@@ -162,7 +173,7 @@ def _table(document, columns, rows, widths_mm, *, header_role="hei", row_height=
         row = table.add_row()
         ooxml.cant_split_row(row)
         if row_height:
-            row.height = Pt(row_height)
+            ooxml.row_height_at_least(row, row_height)
         for cell, text in zip(row.cells, values):
             _set_style(cell.paragraphs[0], document.styles["表格文字"])
             cell.paragraphs[0].add_run(str(text))
@@ -188,18 +199,20 @@ def _annex3(document, view) -> float:
 
     def row(values, height=26):
         r = table.add_row()
-        ooxml.row_height_at_least(r, height)  # grows with its text (the “双培”类别 line wraps)
+        ooxml.row_height_at_least(r, height)  # grows with its text
         used.append(height)
         for cell, text in zip(r.cells, values):
             _set_style(cell.paragraphs[0], document.styles["表格文字"])
             if text:
-                cell.paragraphs[0].add_run(text)
+                _add_lines(cell.paragraphs[0], text if isinstance(text, list) else [text])
             ooxml.set_cell_vertical_center(cell)
         return r
 
     row(["培养人", "", "职务", ""])
     row(["培养对象", "", "培养建档时间", ""])
-    tracks = row([a3["track_label"], a3["tracks"], "", ""], height=46)
+    # one option a line, as plan.html breaks them: the options cell is just under 29 characters wide,
+    # and LibreOffice fills it with one character fewer than the PDF (“……教学 / 骨干” against “……教学骨 / 干”)
+    tracks = row([a3["track_label"], a3["tracks"].split("　　"), "", ""], height=46)
     tracks.cells[1].merge(tracks.cells[3])
     first = None
     for i in range(a3["record_rows"]):
@@ -307,19 +320,28 @@ def _attachment_list(document, attachments) -> None:
 def _annex1(document, a1) -> None:
     _annex_head(document, a1.label, a1.title_lines)
     _para(document, "公文正文")
-    _table(document, a1.columns, a1.rows, [30, 45, 45, 30], row_height=30)
-    for note in a1.notes:
-        _para(document, "版记", f"注：{note}")
+    # table-layout: fixed with no column widths → four equal columns, as in the PDF
+    _table(document, a1.columns, a1.rows, [TYPE_AREA_WIDTH_MM / 4] * 4, row_height=30 + ROW_EXTRA_PT)
+    for n, note in enumerate(a1.notes):
+        _note(document, f"注：{note}", first=n == 0)
 
 
 def _annex2(document, a2) -> None:
     _annex_head(document, a2.label, a2.title_lines)
     line = _para(document, "版记", f"{a2.subtitle_left}\t{a2.subtitle_right}")
     line.paragraph_format.tab_stops.add_tab_stop(Mm(156), alignment=2)
-    _table(document, a2.columns, a2.rows, a2.widths_mm, row_height=22)
-    _para(document, "版记", "注：")
+    _table(document, a2.columns, a2.rows, a2.widths_mm, row_height=20 + ROW_EXTRA_PT)
+    _note(document, "注：", first=True)
     for n, note in enumerate(a2.notes, start=1):
-        _para(document, "版记", f"{n}.{note}", first_line_indent=Pt(28))
+        _note(document, f"{n}.{note}")
+
+
+def _note(document, text: str, *, first: bool = False) -> None:
+    """A note under an annex's table as plan.html's .notes: 12 pt, 1.6 lines, indented 2 em."""
+    note = _para(document, "表格文字", alignment=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_indent=Pt(2 * NOTE_PT),
+                 space_before=Pt(8 if first else 0))
+    ooxml.set_line_spacing_exact(note, NOTE_LINE_PT)
+    note.add_run(text)
 
 
 def _colophon_spacer(document, view, used: float) -> None:

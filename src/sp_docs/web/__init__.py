@@ -9,7 +9,7 @@ functions; nothing below ``jobs/`` imports this package.  Layout:
 - ``accounts`` passwords (Argon2), units and their sub-units, who may see what
 - ``auth``     sessions, CSRF tokens, login throttling
 - ``storage``  the file store (generated names only, never a user's file name)
-- ``runner``   the job runner interface (a local thread pool; a queue adapter later)
+- ``runner``   the job runner interface (worker processes: ``worker_main``; a queue can replace it)
 - ``tasks``    what a job does: calls ``jobs/`` and files the results
 - ``app``      the ASGI application;  ``routes_*`` the pages
 """

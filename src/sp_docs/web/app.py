@@ -22,11 +22,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 class Services:
     """One service's database, file store and job runner."""
 
-    def __init__(self, settings: Settings, runner=None):
+    def __init__(self, settings: Settings, runner=None, recover: bool = True):
         from .db import Database
         from .storage import FileStore
         from .tasks import Worker, interrupted_on_start
-        from .runner import LocalRunner
 
         settings.prepare()
         self.settings = settings
@@ -34,10 +33,21 @@ class Services:
         self.db.migrate()
         self.store = FileStore(settings.files_dir)
         self.worker = Worker(self.db, self.store, settings)
-        self.runner = runner(self.worker) if runner else LocalRunner(self.worker, settings.workers)
-        for job_id in interrupted_on_start(self.db):
+        # the service starting: jobs left running are interrupted, before any worker can claim a job
+        # (not for a command that only opens the database while the service runs: recover=False)
+        queued = interrupted_on_start(self.db, settings.work_dir) if recover else []
+        self.runner = runner(self.worker) if runner else self._process_runner()
+        for job_id in queued:
             self.runner.submit(job_id)
         self.data_cache: dict[int, object] = {}
+
+    def _process_runner(self):
+        from functools import partial
+
+        from .runner import ProcessRunner
+        from .tasks import mark_lost
+
+        return ProcessRunner(self.settings, partial(mark_lost, self.db, self.settings))
 
     def close(self) -> None:
         self.runner.shutdown()
@@ -55,7 +65,13 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
     app = FastAPI(title="sp-docs", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.services = services
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _add_security_headers(app, settings)
+    _add_error_handlers(app)
+    _include_routes(app)
+    return app
 
+
+def _add_security_headers(app: FastAPI, settings: Settings) -> None:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         limit = settings.max_upload + 256 * 1024
@@ -75,6 +91,8 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, _exc):
         return _error(request, 404, "找不到这个页面或文件。可能是链接有误，或者它不属于您的单位。请从左侧菜单重新进入。")
@@ -113,13 +131,14 @@ def create_app(settings: Settings, runner=None) -> FastAPI:
         return JSONResponse({"detail": f"请求参数不正确或缺少：{where}。请对照 /api/openapi.json 修改后重试。"},
                             status_code=422)
 
+
+def _include_routes(app: FastAPI) -> None:
     from . import (routes_admin, routes_api, routes_auth, routes_bureau, routes_certificates, routes_documents,
                    routes_questionnaire, routes_submissions, routes_unit)
 
     for module in (routes_auth, routes_unit, routes_documents, routes_questionnaire, routes_certificates,
                    routes_submissions, routes_bureau, routes_admin, routes_api):
         app.include_router(module.router)
-    return app
 
 
 def _error(request: Request, status: int, message: str) -> Response:

@@ -13,7 +13,9 @@ class Settings:
     database_url: str | None = None
     trusted_proxies: list[str] = field(default_factory=list)  # X-Forwarded-* honoured only from these
     max_upload: int = MAX_UPLOAD
-    workers: int = 1  # concurrent batch jobs
+    workers: int = 1  # worker processes = concurrent batch jobs (runner.ProcessRunner)
+    job_seconds: int = 3600  # a job running longer is stopped (0: no limit)
+    job_memory_mb: int = 2048  # address space of one worker process (RLIMIT_AS; 0: no cap)
     session_hours: int = 12
     throttle_failures: int = 5  # failed logins of one user name …
     throttle_minutes: int = 15  # … within this window lock it for the rest of the window

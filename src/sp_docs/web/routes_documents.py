@@ -15,7 +15,7 @@ from .auth import audit
 from .common import NotFound, checked_form, client_address, render, require_login, services
 from .models import Job, Unit
 from .routes_unit import current_upload, visible_filter
-from .tasks import KIND_TITLES
+from .tasks import KIND_TITLES, queued_ahead
 
 router = APIRouter()
 DOCUMENT_KINDS = ("annex2", "annex1", "ledgers", "mentors")
@@ -129,7 +129,7 @@ async def job_page(request: Request, public: str):
         job = visible_job(db, account, public)
         files = [f for f in job.files if f.role != "preview"]
         previews = [f for f in job.files if f.role == "preview"]
-        return render(request, "job.html", job=job, files=files, previews=previews,
+        return render(request, "job.html", job=job, files=files, previews=previews, ahead=queued_ahead(db, job),
                       messages=[m for m in job.message.split("\n") if m])
 
 
@@ -141,7 +141,7 @@ async def job_status(request: Request, public: str):
         _row, account = require_login(request, db)
         job = visible_job(db, account, public)
         return JSONResponse({"status": job.status, "label": STATUS_LABELS[job.status], "stage": job.stage, "done": job.done,
-                             "total": job.total})
+                             "total": job.total, "ahead": queued_ahead(db, job)})
 
 
 @router.post("/jobs/{public}/rerun")

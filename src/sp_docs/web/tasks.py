@@ -211,17 +211,26 @@ KINDS: dict[str, Callable[[TaskContext], list[Path]]] = {
 
 
 class Worker:
-    """Runs one job by id (what any runner calls)."""
+    """Runs one job by id (what any runner calls).  The job is claimed first (queued →
+    running in one ``UPDATE … WHERE status='queued'``), so a job handed over twice runs
+    once; its files and the status 已完成 are written in one transaction at the end."""
 
     def __init__(self, db, store, settings):
         self.db, self.store, self.settings = db, store, settings
 
+    def claim(self, job_id: int) -> bool:
+        from sqlalchemy import update
+
+        with self.db.session() as s:
+            claimed = s.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
+                                .values(status="running", started_at=utcnow()))
+            return claimed.rowcount == 1
+
     def __call__(self, job_id: int) -> None:
+        if not self.claim(job_id):
+            return
         with self.db.session() as s:
             job = s.get(Job, job_id)
-            if job is None or job.status != "queued":
-                return
-            job.status, job.started_at = "running", utcnow()
             unit = s.get(Unit, job.unit_id).name if job.unit_id else ""
             params = json.loads(job.params)
             upload = s.get(Upload, params["upload_id"]) if params.get("upload_id") else None
@@ -240,40 +249,49 @@ class Worker:
             names[str(ctx.inputs["list"])] = params.get("list_name") or "名单"
             names[str(outdir / "list") + "/"] = ""
         try:
-            written = KINDS[params["kind"]](ctx)
+            self._run(job_id, ctx, names)
+        finally:
+            shutil.rmtree(outdir, ignore_errors=True)
+
+    def _run(self, job_id: int, ctx: TaskContext, names: dict[str, str]) -> None:
+        try:
+            written = KINDS[ctx.params["kind"]](ctx)
         except SpDocsError as exc:
-            self._finish(job_id, "failed", _clean(str(exc), names, outdir))
+            self._finish(job_id, "failed", _clean(str(exc), names, ctx.outdir))
+        except MemoryError:  # over the worker's memory cap: say so; the worker process ends after it
+            self._finish(job_id, "failed", MEMORY_MESSAGE.format(mb=self.settings.job_memory_mb))
+            raise
         except Exception as exc:  # noqa: BLE001 - the page says so; the log has the details
             log.exception("job %s failed", job_id)
             self._finish(job_id, "failed", f"内部错误：{type(exc).__name__}。请把这条信息和所用文件报告给维护人员。")
         else:
-            self._file_results(job_id, ctx, written)
             messages = ctx.messages + ctx.progress.notices
-            self._finish(job_id, "done", _clean("\n".join(messages), names, outdir))
-        finally:
-            shutil.rmtree(outdir, ignore_errors=True)
+            self._finish(job_id, "done", _clean("\n".join(messages), names, ctx.outdir), ctx, written)
 
     def _progress(self, job_id: int) -> "WebReporter":
         return WebReporter(self.db, job_id)
 
-    def _file_results(self, job_id: int, ctx: TaskContext, written: list[Path]) -> None:
-        with self.db.session() as s:
-            job = s.get(Job, job_id)
-            documents = [p for p in written if p.is_file()]
-            for path in documents:
-                self._add(s, job, path.name, path.read_bytes(), "document")
-            if len(documents) > 1:
-                self._add(s, job, safe_filename(job.title.replace(" ", "_")) + "_全部文件.zip", zip_files(documents), "zip")
-            for number, path in enumerate(ctx.previews, start=1):
-                self._add(s, job, f"第{number}页.png", path.read_bytes(), "preview")
+    def _file_results(self, s, job: Job, ctx: TaskContext, written: list[Path]) -> None:
+        documents = [p for p in written if p.is_file()]
+        for path in documents:
+            self._add(s, job, path.name, path.read_bytes(), "document")
+        if len(documents) > 1:
+            self._add(s, job, safe_filename(job.title.replace(" ", "_")) + "_全部文件.zip", zip_files(documents), "zip")
+        for number, path in enumerate(ctx.previews, start=1):
+            self._add(s, job, f"第{number}页.png", path.read_bytes(), "preview")
 
     def _add(self, s, job: Job, name: str, data: bytes, role: str) -> None:
         stored = self.store.save_bytes(data, Path(name).suffix)
         s.add(StoredFile(unit_id=job.unit_id, job=job, role=role, name=name, stored_name=stored, size=len(data)))
 
-    def _finish(self, job_id: int, status: str, message: str) -> None:
+    def _finish(self, job_id: int, status: str, message: str, ctx: TaskContext | None = None,
+                written: list[Path] | None = None) -> None:
+        """The end of a job, in one transaction: a job killed before it commits has no
+        file and stays 进行中 (then 已中断); one that commits is 已完成 with all its files."""
         with self.db.session() as s:
             job = s.get(Job, job_id)
+            if ctx is not None:
+                self._file_results(s, job, ctx, written or [])
             job.status, job.message, job.finished_at = status, message, utcnow()
             if status == "done":
                 job.done = job.total = max(job.total, 1)
@@ -330,13 +348,51 @@ def _clean(text: str, names: dict[str, str], outdir: Path) -> str:
     return text.replace(str(outdir) + "/", "").replace(str(outdir), "")
 
 
-def interrupted_on_start(db) -> list[int]:
-    """At start: jobs left running by a stopped service are marked interrupted; queued
-    ones are returned to be submitted again."""
+MEMORY_MESSAGE = ("生成占用的内存超过上限（{mb} MB），已停止，没有生成文件。请分批生成（如按单位或按人），"
+                  "或请管理员用 sp-docs serve --job-memory 调高上限。")
+LOST_MESSAGES = {
+    "stopped": "服务停止时该任务尚未完成，没有生成文件。请点击“重新生成”。",
+    "crashed": "生成该任务的工作进程意外停止（可能是内存不足或被系统终止），没有生成文件。请点击“重新生成”；"
+               "如果再次发生，请把这条信息和所用文件报告给维护人员。",
+    "timeout": "生成时间超过上限（{minutes} 分钟），已停止，没有生成文件。请分批生成（如按单位或按人），"
+               "或请管理员用 sp-docs serve --job-minutes 调高上限。",
+}
+
+
+def mark_lost(db, settings, job_id: int, reason: str) -> str:
+    """A running job whose worker stopped (``reason`` in LOST_MESSAGES): 已中断 — or 失败
+    for a timeout — with its inputs kept for 重新生成; its work folder is removed.
+    Returns the job's status (``queued``: it had not started)."""
+    with db.session() as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            return ""
+        if job.status == "running":
+            job.status = "failed" if reason == "timeout" else "interrupted"
+            job.message = LOST_MESSAGES[reason].format(minutes=max(1, round(settings.job_seconds / 60)))
+            job.finished_at = utcnow()
+            shutil.rmtree(settings.work_dir / job.public_id, ignore_errors=True)
+        return job.status
+
+
+def queued_ahead(db, job: Job) -> int:
+    """How many jobs wait before ``job`` (0 unless it is queued): the queue is first come, first served."""
+    from sqlalchemy import func, select
+
+    if job.status != "queued":
+        return 0
+    return db.scalar(select(func.count()).select_from(Job).where(Job.status == "queued", Job.id < job.id)) or 0
+
+
+def interrupted_on_start(db, work_dir: Path | None = None) -> list[int]:
+    """At start: jobs left running by a stopped service are marked interrupted (their
+    half-made work folders removed); queued ones are returned to be submitted again."""
     from sqlalchemy import select
 
     with db.session() as s:
         for job in s.scalars(select(Job).where(Job.status == "running")):
             job.status, job.finished_at = "interrupted", utcnow()
-            job.message = "服务停止时该任务尚未完成，没有生成文件。请点击“重新生成”。"
+            job.message = LOST_MESSAGES["stopped"]
+            if work_dir is not None:
+                shutil.rmtree(work_dir / job.public_id, ignore_errors=True)
         return list(s.scalars(select(Job.id).where(Job.status == "queued").order_by(Job.id)))

@@ -10,11 +10,13 @@
     var count = document.getElementById("job-count");
     var label = document.getElementById("job-status");
     var stage = document.getElementById("job-stage");
+    var ahead = document.getElementById("job-ahead");
     function tick() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (s) {
           if (label) label.textContent = s.label;
+          if (ahead) ahead.textContent = s.ahead ? "（前面还有 " + s.ahead + " 个任务在排队）" : "";
           if (stage) stage.textContent = s.stage;
           if (bar && s.total) { bar.max = s.total; bar.value = s.done; }
           if (count && s.total) count.textContent = s.done + "/" + s.total;

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 import jinja2
 
 from . import fonts, templates
+from .fonts import weasy
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -26,6 +27,7 @@ def load_weasyprint():
     import sys
 
     if "weasyprint.pdf" in sys.modules:
+        weasy.apply()
         return sys.modules["weasyprint"]
     import ctypes.util
 
@@ -42,6 +44,7 @@ def load_weasyprint():
         import weasyprint.pdf  # noqa: F401
     finally:
         ctypes.util.find_library = original
+    weasy.apply()
     return weasyprint
 
 

@@ -158,3 +158,32 @@ def test_a_second_plan_in_one_process_is_the_same_pdf(tmp_path, monkeypatch):
     (first,), (second,) = (list((tmp_path / n).glob("*.pdf")) for n in ("a", "b"))
     assert first.read_bytes() == second.read_bytes()
     assert [len(p) for p in pdf_chars(first.read_bytes())] == [len(p) for p in pdf_chars(second.read_bytes())]
+
+
+_PROBE = """
+import json, sys
+from sp_docs.render.pdf import load_weasyprint
+load_weasyprint()
+before = sorted(m for m in ('fontTools.subset.cff', 'fontTools.varLib.instancer.names', 'fontTools.designspaceLib')
+                if m in sys.modules)
+from weasyprint.pdf import fonts
+from fontTools import subset
+options = subset.Options(retain_gids=True)  # the real subsetter, imported now
+from fontTools.varLib.instancer import instantiateVariableFont, OverlapMode
+real = sys.modules['fontTools.varLib.instancer']
+print(json.dumps({'before': before, 'options': options.retain_gids, 'real': hasattr(real, 'instantiateVariableFont')
+                  and not getattr(real, 'sp_docs_stand_in', False), 'mode': OverlapMode.__name__,
+                  'wp': fonts.instantiateVariableFont.__name__}))
+"""
+
+
+def test_fonttools_subsetter_and_instancer_are_imported_when_first_used():
+    import json
+
+    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["before"] == []  # not imported with WeasyPrint
+    assert found["options"] is True and found["real"] is True and found["mode"] == "OverlapMode"
+    assert found["wp"] == "instantiateVariableFont"

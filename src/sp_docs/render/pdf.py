@@ -31,6 +31,7 @@ def load_weasyprint():
         return sys.modules["weasyprint"]
     import ctypes.util
 
+    weasy.defer_font_tools()
     original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:

@@ -14,15 +14,26 @@ memory and CPU, the same PDF (``tests/test_weasy_fonts.py`` compares the bytes).
   allocated as the open array type ``T[]`` of length ``n`` (parsed once), which
   cffi defines to be the same thing.
 
-Both are applied once per process by ``apply()`` (``render.pdf.load_weasyprint``
-calls it); if WeasyPrint's internals are not what this module expects, nothing
-is changed.  ``SP_DOCS_WEASY_PATCH=off`` switches both off (for comparisons).
+* **fontTools' subsetter and variable-font instancer imported when used.**
+  WeasyPrint imports both at start (0.12–0.15 s of CPU of a cold start) but calls
+  them only without HarfBuzz's subsetter, for variable fonts and for colour
+  glyphs.  ``defer_font_tools()``, run before WeasyPrint is imported, puts
+  stand-ins in their place that import the real modules on first use.
+
+``apply()`` (after the import) and ``defer_font_tools()`` (before it) are called
+by ``render.pdf.load_weasyprint``; if WeasyPrint's internals are not what this
+module expects, nothing is changed.  ``SP_DOCS_WEASY_PATCH=off`` switches all
+three off (for comparisons).
 """
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import re
+import sys
 import threading
+import types
 
 _ARRAY_RE = re.compile(r"^\s*([A-Za-z_][\w ]*?)\s*\[\s*(\d+)\s*\]\s*$")
 _APPLIED: list[bool] = []
@@ -101,11 +112,67 @@ def _expected(ffi_module, fonts_module, stream_module) -> bool:
             and callable(getattr(getattr(ffi_module, "ffi", None), "new", None)))
 
 
+def _switched_off() -> bool:
+    return os.environ.get("SP_DOCS_WEASY_PATCH", "").strip().lower() in ("off", "0", "no", "false")
+
+
+INSTANCER = "fontTools.varLib.instancer"
+
+
+def real_instancer():
+    """The real ``fontTools.varLib.instancer`` (imported now if only the stand-in is there)."""
+    found = sys.modules.get(INSTANCER)
+    if found is not None and getattr(found, "sp_docs_stand_in", False):
+        del sys.modules[INSTANCER]
+        try:
+            return importlib.import_module(INSTANCER)
+        except BaseException:
+            sys.modules.setdefault(INSTANCER, found)
+            raise
+    return importlib.import_module(INSTANCER)
+
+
+def _instancer_stand_in() -> types.ModuleType:
+    stand_in = types.ModuleType(INSTANCER, "Imports fontTools.varLib.instancer when first used (sp-docs).")
+
+    def instantiateVariableFont(*args, **kwargs):  # noqa: N802  (fontTools' name)
+        return real_instancer().instantiateVariableFont(*args, **kwargs)
+
+    stand_in.instantiateVariableFont = instantiateVariableFont
+    def __getattr__(name: str):  # noqa: N807  (module-level __getattr__, PEP 562)
+        if name.startswith("__"):  # the import system asks for __path__ etc.: not a reason to load
+            raise AttributeError(name)
+        return getattr(real_instancer(), name)
+
+    stand_in.__getattr__ = __getattr__
+    stand_in.sp_docs_stand_in = True
+    return stand_in
+
+
+def defer_font_tools() -> None:
+    """Before WeasyPrint is imported: ``fontTools.subset`` loads on first attribute
+    use (``importlib.util.LazyLoader``), ``fontTools.varLib.instancer`` on the first
+    call of ``instantiateVariableFont`` (the one name WeasyPrint imports from it)."""
+    if _switched_off() or "weasyprint.pdf.fonts" in sys.modules:
+        return
+    if "fontTools.subset" not in sys.modules:
+        spec = importlib.util.find_spec("fontTools.subset")
+        if spec is not None and spec.loader is not None:
+            spec.loader = importlib.util.LazyLoader(spec.loader)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules["fontTools.subset"] = module
+            spec.loader.exec_module(module)
+            sys.modules["fontTools"].subset = module
+    if INSTANCER not in sys.modules:
+        sys.modules[INSTANCER] = _instancer_stand_in()
+
+
 def apply() -> bool:
-    """Apply both changes (once per process); False when they are off or not applicable."""
+    """Apply the changes to WeasyPrint's fonts (once per process); False when they are
+    off or not applicable."""
     if _APPLIED:
         return _APPLIED[0]
-    if os.environ.get("SP_DOCS_WEASY_PATCH", "").lower() in ("off", "0", "no"):
+    if _switched_off():
         _APPLIED.append(False)
         return False
     from weasyprint.pdf import fonts as fonts_module

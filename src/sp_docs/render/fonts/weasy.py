@@ -70,6 +70,7 @@ def _object_data(original):
 
     def get_hb_object_data(hb_object, ot_color=None, glyph=None):
         if ot_color is None and getattr(_constructing, "active", False):
+            _constructing.active = False  # only the first call: ``self.file_content = ...``
             return _DEFERRED
         return original(hb_object, ot_color, glyph)
 

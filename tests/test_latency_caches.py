@@ -187,3 +187,22 @@ def test_fonttools_subsetter_and_instancer_are_imported_when_first_used():
     assert found["before"] == []  # not imported with WeasyPrint
     assert found["options"] is True and found["real"] is True and found["mode"] == "OverlapMode"
     assert found["wp"] == "instantiateVariableFont"
+
+
+def test_the_dataset_cache_keeps_a_bounded_amount(workbook, monkeypatch, tmp_path):
+    calls = _counting_loader(monkeypatch)
+    monkeypatch.setattr(dataset_cache, "KEEP_BYTES", 1)  # nothing fits
+    jobs.load_valid(workbook)
+    jobs.load_valid(workbook)
+    assert len(calls) == 2
+    monkeypatch.setattr(dataset_cache, "KEEP_BYTES", 64 * 1024 * 1024)
+    copies = []
+    for i in range(dataset_cache.KEEP + 1):
+        copy = tmp_path / f"copy{i}.xlsx"
+        copy.write_bytes(workbook.read_bytes())
+        copies.append(copy)
+        jobs.load_valid(copy)
+    jobs.load_valid(copies[-1])
+    assert len(calls) == 2 + dataset_cache.KEEP + 1  # the newest is kept …
+    jobs.load_valid(copies[0])
+    assert len(calls) == 2 + dataset_cache.KEEP + 2  # … the oldest was dropped

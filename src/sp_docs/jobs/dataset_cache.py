@@ -6,7 +6,8 @@ Keyed by the resolved path and the file's size, modification and change times
 and inode: a file changed in any way is read again.  Each caller gets its own
 copy (the dataset and its problems are kept pickled), so a job that changes
 the objects it was given changes nothing here.  ``SP_DOCS_CACHE=off`` turns it
-off.  At most ``KEEP`` files are kept, the most recently used.
+off.  At most ``KEEP`` files and ``KEEP_BYTES`` of pickles are kept, the most
+recently used (a city's 10,000-teacher workbook pickles to a few tens of MB).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 KEEP = 4
+KEEP_BYTES = 64 * 1024 * 1024
 _CACHE: OrderedDict[tuple, bytes] = OrderedDict()
 _LOCK = threading.Lock()
 
@@ -54,10 +56,12 @@ def cached(path: Path | str, load: Callable[[Path], tuple]) -> tuple:
         stored = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return result
+    if len(stored) > KEEP_BYTES:
+        return result
     with _LOCK:
         _CACHE[key] = stored
         _CACHE.move_to_end(key)
-        while len(_CACHE) > KEEP:
+        while len(_CACHE) > KEEP or sum(map(len, _CACHE.values())) > KEEP_BYTES:
             _CACHE.popitem(last=False)
     return result  # the cache holds a snapshot: changes to ``result`` do not reach it
 

@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py --scale 0.1     # quick run
     .venv/bin/python benchmarks/run.py --memory-10k    # also: 10,000 certificates, peak memory
     .venv/bin/python benchmarks/run.py --latency       # one school's document: cold start (benchmarks/latency.py)
+    .venv/bin/python benchmarks/run.py --latency-against /tmp/base   # … and another checkout, alternately
 
 A city of 10,000 teachers is built in memory from data_examples/city.xlsx
 (its units copied as 青川市第一中学（2） …, people and records copied with them),
@@ -415,11 +416,13 @@ def main(argv=None) -> int:
     parser.add_argument("--soffice-sample", type=int, default=50, help="用 soffice 转换的 DOCX 份数（默认 50）")
     parser.add_argument("--latency", action="store_true",
                         help="只测单个文档的冷启动耗时与峰值内存（实施方案、附件2、证书，对照 LibreOffice）")
+    parser.add_argument("--latency-against", metavar="文件夹",
+                        help="与 --latency 同用：另一版本的检出（如 git worktree add /tmp/base main），与本版交替测量")
     args = parser.parse_args(argv)
-    if args.latency:
+    if args.latency or args.latency_against:
         from latency import latency
 
-        return latency()
+        return latency(against=Path(args.latency_against) if args.latency_against else None)
     wanted = set(args.only.split(",")) if args.only else None
 
     def want(name: str) -> bool:

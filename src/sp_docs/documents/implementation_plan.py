@@ -120,7 +120,7 @@ class PlanView:
 
 @functools.lru_cache(maxsize=1)
 def clauses() -> dict:
-    return yaml.safe_load(CLAUSES_FILE.read_text(encoding="utf-8"))
+    return yaml.load(CLAUSES_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @functools.lru_cache(maxsize=1)

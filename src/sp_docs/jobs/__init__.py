@@ -80,8 +80,9 @@ def load_valid(path: Path | str) -> tuple[Dataset, Problems]:
     """A dataset with no input errors; its warnings are returned and shown once per
     run through the sink of ``show_reading_warnings``."""
     from ..sources import load_dataset
+    from .dataset_cache import cached
 
-    data, problems = load_dataset(path)
+    data, problems = cached(path, load_dataset)
     problems.raise_if_errors()
     announce_reading_warnings(path, problems)
     return data, problems

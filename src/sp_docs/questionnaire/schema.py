@@ -233,7 +233,7 @@ def _when(raw) -> tuple:
 
 @functools.lru_cache(maxsize=1)
 def questions() -> tuple[Question, ...]:
-    data = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(QUESTIONS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     found = []
     for section in data["sections"]:
         for raw in section["questions"]:

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlparse
 import jinja2
 
 from . import fonts, templates
+from .fonts import weasy
 
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -26,9 +27,11 @@ def load_weasyprint():
     import sys
 
     if "weasyprint.pdf" in sys.modules:
+        weasy.apply()
         return sys.modules["weasyprint"]
     import ctypes.util
 
+    weasy.defer_font_tools()
     original = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
@@ -42,6 +45,7 @@ def load_weasyprint():
         import weasyprint.pdf  # noqa: F401
     finally:
         ctypes.util.find_library = original
+    weasy.apply()
     return weasyprint
 
 
@@ -107,13 +111,39 @@ def make_url_fetcher(allowed_files: set[str], allowed_dirs: list[Path], refused:
     return LocalOnlyFetcher()
 
 
-def render_html(template_name: str, context: dict, *, user_dir: Path | None = None) -> tuple[str, Path]:
-    path = templates.find("html", template_name, user_dir)
-    env = templates.environment([path.parent, templates.builtin_dir() / "html"], label=path)
+_COMPILED: dict[tuple, jinja2.Template] = {}
+_COMPILED_KEEP = 16
+
+
+def _compiled(path: Path, template_name: str, context: dict) -> jinja2.Template:
+    """The template at ``path``, compiled and its fields checked against ``context``'s
+    names — kept for the next render of the same, unchanged file with the same names
+    (compiling the plan's template costs 40–70 ms); a template that tripped a limit
+    is compiled again (a new one has not tripped)."""
+    search = (path.parent, templates.builtin_dir() / "html")
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino, search, frozenset(context))
+    template = _COMPILED.get(key)
+    if template is not None and getattr(template, "_sp_tripped", None) is None:
+        return template
+    env = templates.environment(list(search), label=path)
     source = path.read_text(encoding="utf-8")
     templates.check_fields(source, context, template_name, env)
     try:
-        return env.from_string(source).render(**context), path.parent
+        template = env.from_string(source)
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+        raise templates.describe_render_error(exc, str(path)) from None
+    if len(_COMPILED) >= _COMPILED_KEEP:
+        _COMPILED.clear()
+    _COMPILED[key] = template
+    return template
+
+
+def render_html(template_name: str, context: dict, *, user_dir: Path | None = None) -> tuple[str, Path]:
+    path = templates.find("html", template_name, user_dir)
+    template = _compiled(path, template_name, context)
+    try:
+        return template.render(**context), path.parent
     except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError) as exc:
         raise templates.describe_render_error(exc, str(path)) from None
 

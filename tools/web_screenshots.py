@@ -53,6 +53,14 @@ def login(page, username: str, password: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
+def images_loaded(page) -> None:
+    """Wait until every image has arrived (polled from here: the CSP forbids the page-side eval)."""
+    for _ in range(600):
+        if page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)"):
+            return
+        time.sleep(0.5)
+
+
 def shoot(page, name: str) -> None:
     page.screenshot(path=str(OUT / f"{name}.png"))
     print("docs/web/" + name + ".png")
@@ -88,15 +96,21 @@ def main() -> None:
                 wide.get_by_role("button", name="生成实施方案").click()
                 wide.get_by_role("img", name="实施方案 第1页").wait_for()
                 wide.evaluate("document.querySelector('.pages').scrollIntoView()")
-                wide.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+                images_loaded(wide)
                 shoot(wide, "plan_preview")
+                wide.goto("/certificates")
+                wide.get_by_role("img", name="“正式”设计的示例证书").scroll_into_view_if_needed()
+                images_loaded(wide)
+                shoot(wide, "certificates")
                 wide.goto("/submissions?year=2025")
-                wide.get_by_role("button", name="报送").click()
+                wide.get_by_role("button", name="报送", exact=True).click()
                 admin = browser.new_page(base_url=base, viewport={"width": 1366, "height": 768}, locale="zh-CN")
                 login(admin, "admin", passwords["admin"])
                 shoot(admin, "admin")
                 admin.goto("/submissions?year=2025")
                 shoot(admin, "submissions")
+                admin.screenshot(path=str(OUT / "dashboard.png"), full_page=True)
+                print("docs/web/dashboard.png")
                 narrow = browser.new_page(base_url=base, viewport={"width": 390, "height": 844}, locale="zh-CN",
                                           device_scale_factor=1)
                 login(narrow, "青川市第一中学", passwords["青川市第一中学"])

@@ -24,6 +24,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -62,9 +63,12 @@ class Stats:
 
 
 class Server:
-    def __init__(self, data: Path, workers: int):
+    def __init__(self, data: Path, workers: int, profile: Path | None = None):
         self.data, self.workers = data, workers
         self.command = [sys.executable, "-c", "from sp_docs.cli import main; main()"]
+        self.prefix = [] if profile is None else [
+            str(Path(sys.executable).with_name("py-spy")), "record", "--threads", "--gil", "--rate", "50",
+            "--format", "raw", "-o", str(profile), "--"]
         self.env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         self.process: subprocess.Popen | None = None
 
@@ -77,7 +81,7 @@ class Server:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.log = open(self.data.parent / "server.log", "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(self.command + ["serve", "--data", str(self.data), "--port", str(port),
+        self.process = subprocess.Popen(self.prefix + self.command + ["serve", "--data", str(self.data), "--port", str(port),
                                                         "--workers", str(self.workers)],
                                         env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
@@ -92,14 +96,27 @@ class Server:
         raise LoadError("服务 30 秒内没有响应")
 
     def cpu_seconds(self) -> float:
-        """user + sys of the service process (and its finished children) so far."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        """user + sys of the service process and its children (worker processes, soffice) so far."""
+        total, todo = 0.0, [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                todo += [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                         for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+            if self.prefix:  # stop the service under py-spy, which then writes its profile
+                for child in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split():
+                    os.kill(int(child), signal.SIGINT)
+            else:
+                self.process.terminate()
+            self.process.wait(timeout=60)
         self.log.close()
 
 
@@ -360,11 +377,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="sp-docs serve --workers（同时运行的生成任务数）")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--keep", action="store_true", help="保留临时数据文件夹（服务日志 server.log 在其中）")
+    parser.add_argument("--profile", type=Path, help="用 py-spy 记录服务进程（各线程）的调用栈到此文件（raw 格式）")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="sp-docs-load-"))
     books, city = build_city(args.units)
     expected = expected_rows(books, args.year, folder)
-    server = Server(folder / "data", args.workers)
+    server = Server(folder / "data", args.workers, args.profile)
     server.cli("accounts", "add", "--data", str(server.data), "--username", "admin", "--admin", "--password-stdin",
                stdin=ADMIN_PASSWORD + "\n")
     base = server.start()

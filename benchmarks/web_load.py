@@ -63,13 +63,13 @@ class Stats:
 
 
 class Server:
-    def __init__(self, data: Path, workers: int, profile: Path | None = None):
+    def __init__(self, data: Path, workers: int, profile: Path | None = None, source: Path = ROOT):
         self.data, self.workers = data, workers
         self.command = [sys.executable, "-c", "from sp_docs.cli import main; main()"]
         self.prefix = [] if profile is None else [
             str(Path(sys.executable).with_name("py-spy")), "record", "--threads", "--gil", "--rate", "50",
             "--format", "raw", "-o", str(profile), "--"]
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        self.env = {**os.environ, "PYTHONPATH": str(source / "src")}
         self.process: subprocess.Popen | None = None
 
     def cli(self, *args: str, stdin: str = "") -> None:
@@ -377,12 +377,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=1, help="sp-docs serve --workers（同时运行的生成任务数）")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--keep", action="store_true", help="保留临时数据文件夹（服务日志 server.log 在其中）")
+    parser.add_argument("--source", type=Path, default=ROOT,
+                        help="运行哪一份 sp-docs 源码（含 src/ 的文件夹，默认本仓库；用于比较两个版本）")
     parser.add_argument("--profile", type=Path, help="用 py-spy 记录服务进程（各线程）的调用栈到此文件（raw 格式）")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="sp-docs-load-"))
     books, city = build_city(args.units)
     expected = expected_rows(books, args.year, folder)
-    server = Server(folder / "data", args.workers, args.profile)
+    server = Server(folder / "data", args.workers, args.profile, args.source.resolve())
     server.cli("accounts", "add", "--data", str(server.data), "--username", "admin", "--admin", "--password-stdin",
                stdin=ADMIN_PASSWORD + "\n")
     base = server.start()

@@ -2,7 +2,9 @@
 which units an account may see (its own and every sub-unit; an admin all)."""
 from __future__ import annotations
 
+import os
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,9 +33,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# Argon2 takes ~0.25 s of CPU and 64 MiB a check: 50 logins at once in the request
+# thread pool (40 threads) took 2.4 GB and starved every other request; a few at a
+# time use all the cores and a bounded amount of memory (benchmarks/web_load.py).
+_hashing = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+
+
 def verify_password(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        with _hashing:
+            return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -1,14 +1,12 @@
 """数据: blank workbook, upload + check, upload history; file downloads."""
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import weakref
 
-from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -20,16 +18,6 @@ from .common import MEDIA_TYPES, NotFound, checked_form, client_address, downloa
 from .models import StoredFile, Unit, Upload
 
 router = APIRouter()
-_CHECK_LIMITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one per event loop
-
-
-def _checks() -> CapacityLimiter:
-    """Checks run in worker threads (the page keeps serving others), two at a time: fifty
-    at once in the request thread pool all shared the GIL and all finished late."""
-    loop = asyncio.get_running_loop()
-    if loop not in _CHECK_LIMITERS:
-        _CHECK_LIMITERS[loop] = CapacityLimiter(2)
-    return _CHECK_LIMITERS[loop]
 
 
 def visible_filter(column, visible: set[int] | None):
@@ -118,7 +106,7 @@ async def record_upload(svc, db, account, content: bytes, original: str, address
     from ..jobs.check import check_workbook
 
     stored = svc.store.save_bytes(content, "xlsx")
-    data, problems = await to_thread.run_sync(check_workbook, svc.store.path(stored), limiter=_checks())
+    data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))  # keep serving others
     rows = [problem_row(p, str(svc.store.path(stored)), original) for p in problems]
     summary = ""
     if data is not None:

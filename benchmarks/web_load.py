@@ -95,9 +95,12 @@ class Server:
                 time.sleep(0.1)
         raise LoadError("服务 30 秒内没有响应")
 
-    def cpu_seconds(self) -> float:
-        """user + sys of the service process and its children (worker processes, soffice) so far."""
-        total, todo = 0.0, [self.process.pid]
+    def cpu_seconds(self) -> tuple[float, float]:
+        """user + sys so far of the service process, and of its worker processes (children)."""
+        own, children, todo = 0.0, 0.0, [self.process.pid]
+        if self.prefix:  # under py-spy: the service is py-spy's child
+            todo = [int(c) for c in Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+        service = todo[0]
         while todo:
             pid = todo.pop()
             try:
@@ -106,8 +109,10 @@ class Server:
                          for c in (task / "children").read_text().split()]
             except OSError:
                 continue
-            total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-        return total
+            ticks = [int(v) / os.sysconf("SC_CLK_TCK") for v in fields[11:15]]
+            own += sum(ticks[:2]) if pid == service else 0
+            children += sum(ticks[2:]) if pid == service else sum(ticks)
+        return own, children
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -282,6 +287,11 @@ def expected_rows(books: dict[str, bytes], year: int, folder: Path) -> dict[str,
     return expected
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    return text + " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in text))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -332,15 +342,15 @@ async def simulate(base: str, books: dict[str, bytes], city: bytes, year: int, s
     return {"board": board, "rolled": rolled, "rollup_seconds": rollup_seconds}, wall
 
 
-def report(stats: Stats, outcome: dict, wall: float, cpu: float, loads: list, jobs: dict, recorded: int,
+def report(stats: Stats, outcome: dict, wall: float, cpu: tuple, loads: list, jobs: dict, recorded: int,
            expected: dict[str, list[str]], workers: int) -> bool:
     n = len(expected)
     print(f"\n网页服务负载：{n} 个单位同时操作，生成任务并发数 --workers {workers}，CPU {os.cpu_count()} 核")
     print(f"负载（1/5/15 分钟平均）：开始 {loads[0]}，结束 {loads[1]}")
-    print(f"\n{'步骤':<10}{'次数':>6}{'p50 s':>9}{'p95 s':>9}{'最长 s':>9}")
+    print(f"\n{pad('步骤', 14)}{'次数':>4}{'p50 s':>9}{'p95 s':>9}{'最长 s':>8}")
     for step, values in stats.times.items():
         if values:
-            print(f"{step:<10}{len(values):>6}{statistics.median(values):>9.2f}{percentile(values, 0.95):>9.2f}"
+            print(f"{pad(step, 14)}{len(values):>6}{statistics.median(values):>9.2f}{percentile(values, 0.95):>9.2f}"
                   f"{max(values):>9.2f}")
     for kind, pairs in sorted(jobs.items()):
         waits, runs = [w for w, _ in pairs], [r for _, r in pairs]
@@ -349,7 +359,7 @@ def report(stats: Stats, outcome: dict, wall: float, cpu: float, loads: list, jo
               f"{percentile(runs, 0.95):.2f} s")
     done = len(stats.submitted)
     print(f"\n全程 {wall:.1f} s；吞吐 {done / wall * 60:.1f} 个单位/分钟（登录到报送完成），"
-          f"{stats.requests / wall:.1f} 个请求/s；服务进程 CPU（user+sys）{cpu:.1f} s")
+          f"{stats.requests / wall:.1f} 个请求/s；CPU（user+sys）服务进程 {cpu[0]:.1f} s、工作进程 {cpu[1]:.1f} s")
     print(f"错误 {len(stats.errors)} 个" + "".join(f"\n  {e}" for e in stats.errors[:20]))
     board = outcome["board"]
     shown = sum(1 for name in expected if board.get(name) == "已报送")
@@ -393,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         loads = [" / ".join(f"{v:.2f}" for v in os.getloadavg())]
         cpu_before = server.cpu_seconds()
         outcome, wall = asyncio.run(simulate(base, books, city, args.year, stats))
-        cpu = server.cpu_seconds() - cpu_before
+        cpu = tuple(after - before for after, before in zip(server.cpu_seconds(), cpu_before))
         loads.append(" / ".join(f"{v:.2f}" for v in os.getloadavg()))
     finally:
         server.stop()

@@ -365,8 +365,9 @@ def report(stats: Stats, outcome: dict, wall: float, cpu: tuple, loads: list, jo
     shown = sum(1 for name in expected if board.get(name) == "已报送")
     print(f"报送：成功 {done} 个单位；报送情况显示已报送 {shown} 个；数据库中已报送 {recorded} 个")
     rolled = rolled_rows(outcome["rolled"])
-    lost = [f"{u} 缺 {sorted(set(names) - set(rolled.get(u, [])))}" for u, names in expected.items()
-            if u in stats.submitted and sorted(rolled.get(u, [])) != sorted(names)]
+    lost = [f"{u}：应有 {sorted(expected.get(u, []))}，汇总表中 {sorted(rolled.get(u, []))}"
+            for u in sorted(set(stats.submitted) | set(rolled))
+            if sorted(rolled.get(u, [])) != sorted(expected.get(u, []) if u in stats.submitted else [])]
     mismatch = [u for u, rows in stats.submitted.items() if rows != len(expected[u])]
     total = sum(len(v) for u, v in expected.items() if u in stats.submitted)
     print(f"全市汇总表（{outcome['rollup_seconds']:.1f} s）：{sum(len(v) for v in rolled.values())} 行，"
@@ -405,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         outcome, wall = asyncio.run(simulate(base, books, city, args.year, stats))
         cpu = tuple(after - before for after, before in zip(server.cpu_seconds(), cpu_before))
         loads.append(" / ".join(f"{v:.2f}" for v in os.getloadavg()))
+    except (LoadError, httpx.HTTPError) as exc:
+        print(f"基准未能完成：{type(exc).__name__} {exc}（服务日志：{folder / 'server.log'}）", file=sys.stderr)
+        return 2
     finally:
         server.stop()
     database = server.data / "sp-docs.sqlite3"

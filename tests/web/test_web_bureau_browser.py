@@ -154,7 +154,7 @@ def test_two_units_submit_and_one_does_not(browser, server, city):
         page = _login(browser, server, username)
         page.get_by_label("数据工作簿").set_input_files(str(CITY))
         page.get_by_role("button", name="上传并检查").click()
-        assert page.get_by_text("没有错误", exact=False).first.is_visible()
+        page.get_by_role("status").filter(has_text="没有错误").wait_for()
         _open_year(page, "报送")
         assert page.locator("strong", has_text="未报送").is_visible()
         if username in SUBMITTING:
@@ -206,7 +206,7 @@ def test_returned_submission_reaches_the_unit_with_its_comment(browser, server):
     row = admin.get_by_role("table", name="报送情况").get_by_role("row").filter(has_text=unit)
     row.get_by_label("退回意见").fill(comment)
     row.get_by_role("button", name="退回").click()
-    admin.wait_for_url(re.compile(rf"year={YEAR}"))
+    row.get_by_role("cell", name="已退回", exact=True).wait_for()  # the page after the return
     board = _board(admin)
     assert board[unit] == "已退回" and board[UNITS["yizhong"][0]] == "已报送"
     assert comment in admin.get_by_role("table", name="报送情况").get_by_role("row").filter(has_text=unit).inner_text()

@@ -113,8 +113,8 @@ def _download(page, link) -> tuple[bytes, str]:
 def _open_year(page, menu: str):
     """The 报送 / 报送情况 page of the year (its own 年度 selector)."""
     page.get_by_role("link", name=menu, exact=True).click()
-    page.get_by_label("年度").select_option(str(YEAR))
-    page.get_by_role("button", name="查看").click()
+    page.get_by_label("年度").first.select_option(str(YEAR))  # the page's own year selector comes first
+    page.get_by_role("button", name="查看").first.click()
     page.wait_for_url(re.compile(rf"year={YEAR}"))
 
 
@@ -145,7 +145,7 @@ def test_admin_creates_three_unit_accounts(browser, server):
         page.get_by_label("所属单位").fill(unit)
         page.get_by_label("初始密码").fill(password)
         page.get_by_role("button", name="新建账号").click()
-        assert page.get_by_text(f"已创建账号“{username}”").is_visible()
+        page.get_by_text(f"已创建账号“{username}”").wait_for()
     assert not page.errors
 
 

@@ -34,9 +34,10 @@ def hash_password(password: str) -> str:
 
 
 # Argon2 takes ~0.25 s of CPU and 64 MiB a check: 50 logins at once in the request
-# thread pool (40 threads) took 2.4 GB and starved every other request; a few at a
-# time use all the cores and a bounded amount of memory (benchmarks/web_load.py).
-_hashing = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
+# thread pool (40 threads) took 2.4 GB and starved every other request.  Checks on at
+# most half the cores leave the rest to the pages: on 2 cores, one at a time halved the
+# upload+check p95 of 50 units at once (benchmarks/web_load.py, docs/benchmarks.md).
+_hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
 
 
 def verify_password(stored_hash: str, password: str) -> bool:

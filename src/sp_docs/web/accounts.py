@@ -2,7 +2,9 @@
 which units an account may see (its own and every sub-unit; an admin all)."""
 from __future__ import annotations
 
+import os
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,9 +33,17 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# Argon2 takes ~0.25 s of CPU and 64 MiB a check: 50 logins at once in the request
+# thread pool (40 threads) took 2.4 GB and starved every other request.  Checks on at
+# most half the cores leave the rest to the pages: on 2 cores, one at a time halved the
+# upload+check p95 of 50 units at once (benchmarks/web_load.py, docs/benchmarks.md).
+_hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
+
 def verify_password(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        with _hashing:
+            return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -13,7 +13,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def make_engine(url: str):
     sqlite = url.startswith("sqlite")
-    engine = create_engine(url, pool_pre_ping=True,
+    # SQLite: no cap on pooled connections (a file handle each).  The routes are async and
+    # open sessions on the event loop: a capped pool that is empty blocks the loop until a
+    # connection comes back, and the requests holding them need that loop to finish — with
+    # 50 units at once the service stalled 30 s and answered 500 (benchmarks/web_load.py).
+    pool = {"pool_size": 10, "max_overflow": -1} if sqlite else {}
+    engine = create_engine(url, pool_pre_ping=True, **pool,
                            connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
     if sqlite:
         @event.listens_for(engine, "connect")

@@ -41,6 +41,21 @@ async def login_form(request: Request):
     return _login_page(request)
 
 
+def _check_and_start(svc, username: str, password: str, address: str) -> tuple[str, str]:
+    """(session token, "") or ("", the Chinese reason): Argon2 and every write of the login in
+    one short transaction of its own, in a worker thread (a write lock held across an await
+    on the event loop made other logins wait for SQLite's busy timeout)."""
+    with svc.db.session() as db:
+        account, reason = check_login(db, username, password, address, failures=svc.settings.throttle_failures,
+                                      minutes=svc.settings.throttle_minutes)
+        if account is None:
+            audit(db, None, "登录失败", reason, address, username=username[:64])
+            return "", reason
+        token, _row = start_session(db, account, svc.settings.session_hours)
+        audit(db, account, "登录", "", address)
+    return token, ""
+
+
 @router.post("/login")
 async def login(request: Request):
     form = await request.form(max_files=0, max_fields=10)
@@ -48,16 +63,10 @@ async def login(request: Request):
         raise BadForm()
     svc = services(request)
     username = str(form.get("username") or "").strip()
-    with svc.db.session() as db:
-        account, reason = await run_in_threadpool(  # Argon2 takes a while: keep serving others
-            check_login, db, username, str(form.get("password") or ""), client_address(request),
-            failures=svc.settings.throttle_failures, minutes=svc.settings.throttle_minutes)
-        if account is None:
-            audit(db, None, "登录失败", reason, client_address(request), username=username[:64])
-            status = 429 if "锁定" in reason else 401
-            return _login_page(request, reason, username, status_code=status)
-        token, _row = start_session(db, account, svc.settings.session_hours)
-        audit(db, account, "登录", "", client_address(request))
+    token, reason = await run_in_threadpool(  # Argon2 takes a while: keep serving others
+        _check_and_start, svc, username, str(form.get("password") or ""), client_address(request))
+    if not token:
+        return _login_page(request, reason, username, status_code=429 if "锁定" in reason else 401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_cookie_secure(request),
                         max_age=svc.settings.session_hours * 3600, path="/")

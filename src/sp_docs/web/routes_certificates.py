@@ -71,6 +71,7 @@ async def create(request: Request):
         row, account = require_login(request, db)
         form = await checked_form(request, row)
         values, settings = settings_from(form)
+        values["per_person"] = form.get("per_person") == "1"
         if values["design"] not in {d for d, _ in DESIGNS} or values["paper"] not in PAGES:
             return _page(request, db, account, values, "请从列表中选择“设计”和“纸张”。", 400)
         item = form.get("award_list")
@@ -81,7 +82,8 @@ async def create(request: Request):
             return _page(request, db, account, values, f"名单文件太大：不能超过 {svc.settings.max_upload // (1024 * 1024)} MB。", 413)
         stored = svc.store.save_bytes(content, "xlsx")  # checked like every workbook when the job reads it
         job = start_job(request, db, account, "certificates",
-                        {"settings": settings, "list_stored": stored, "list_name": clean_original_name(item.filename)})
+                        {"settings": settings, "list_stored": stored, "list_name": clean_original_name(item.filename),
+                         "per_person": form.get("per_person") == "1"})
         job_id, public = job.id, job.public_id
     svc.runner.submit(job_id)
     return RedirectResponse(f"/jobs/{public}", status_code=303)

@@ -107,7 +107,8 @@ def _certificates(ctx: TaskContext) -> list[Path]:
     list_copy.parent.mkdir()
     shutil.copyfile(ctx.inputs["list"], list_copy)
     outcome = certificates(list_copy, ctx.outdir / "out", settings_path=settings_file,
-                           formats=["pdf", "docx"], workers=1, progress=ctx.progress)
+                           formats=["pdf", "docx"], per_person=bool(ctx.params.get("per_person")), workers=1,
+                           progress=ctx.progress)
     failures = outcome.batch.failures
     ctx.messages.append(outcome.summary().replace("（见上方说明）", "（见下）"))
     ctx.messages += [f.describe() for f in failures] + outcome.warnings

@@ -10,6 +10,7 @@ for one run.  ``describe()`` lists them (docs/hardening.md has the table).
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import struct
@@ -145,8 +146,33 @@ def load_yaml(text: str, label: str | Path):
         if count > cap:
             raise refuse("YAML 展开别名（&/*）后的节点数", label, "yaml_nodes")
         return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        raise yaml_problem(yaml_syntax_text(exc)) from None
+    except (ValueError, TypeError, OverflowError):  # PyYAML builds dates and numbers itself
+        raise yaml_problem("有无法识别的日期或数值（如 2025-13-45、2025-02-30）：日期请写成 2025-10-31 这样的"
+                           "真实日期，或加引号作为文字") from None
     finally:
         loader.dispose()
+
+
+def yaml_syntax_text(exc) -> str:
+    """A YAML syntax error in Chinese, with its line and column (PyYAML's own text is English)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f"第{mark.line + 1}行第{mark.column + 1}列附近" if mark is not None else "某处"
+    return (f"{where}格式有误（常见原因：冒号后缺空格、引号或括号不成对、缩进不一致、"
+            "用了 Tab 缩进）")
+
+
+def yaml_problem(text: str):
+    """A ``yaml.YAMLError`` whose text is Chinese (callers already catch YAMLError)."""
+    return _yaml_problem_class()(text)
+
+
+@functools.lru_cache(maxsize=None)
+def _yaml_problem_class():
+    import yaml
+
+    return type("YamlProblem", (yaml.YAMLError,), {})
 
 
 def expanded_nodes(root, cap: int) -> int:

@@ -376,3 +376,61 @@ def test_migration_0004_keeps_earlier_submissions_and_goes_back(tmp_path, databa
         command.downgrade(alembic_config(conn), "0003")
         assert conn.execute(text("SELECT rows FROM submissions")).scalar() == 3
     engine.dispose()
+
+
+def _own_return_with_unit_column(tmp_path, unit_in_column: str) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from sp_docs.jobs.annex2 import annex2
+
+    written, _ = annex2(ROOT / "data_examples" / "city.xlsx", "青川市第一中学", tmp_path / "a2", year=2025,
+                        formats=["xlsx"], force=True)
+    book = load_workbook(written[0])
+    sheet = book.active
+    header = next(r for r in range(1, 10) if sheet.cell(r, 2).value == "姓名")
+    column = sheet.max_column + 1
+    sheet.cell(header, column, "单位")
+    for r in range(header + 1, sheet.max_row + 1):
+        if sheet.cell(r, 2).value:
+            sheet.cell(r, column, unit_in_column)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_own_return_cannot_credit_rows_to_another_unit(sqlite_site, tmp_path):
+    client = sqlite_site.client("yizhong")
+    upload(client, ROOT / "data_examples" / "city.xlsx")
+    content = _own_return_with_unit_column(tmp_path, "青川市实验小学")
+    sent = client.post("/submissions/upload", data={"csrf_token": csrf_of(client, "/submissions"), "year": "2025"},
+                       files={"annex2": ("附件2.xlsx", content)})
+    text = unescape(sent.text)
+    assert "“单位”写的是“青川市实验小学”，不是本单位或下属单位" in text
+    from sp_docs.web.models import Submission
+
+    with sqlite_site.app.state.services.db.session() as db:
+        assert db.query(Submission).count() == 0  # nothing submitted
+    own = _own_return_with_unit_column(tmp_path, "青川市第一中学")  # its own name in the column is fine
+    accepted = client.post("/submissions/upload", data={"csrf_token": csrf_of(client, "/submissions"), "year": "2025"},
+                           files={"annex2": ("附件2.xlsx", own)})
+    assert "已报送" in accepted.text
+
+
+def test_a_bad_rules_file_is_explained_in_chinese(sqlite_site):
+    from sp_docs.web.accounts import add_account, get_or_create_unit
+
+    with sqlite_site.app.state.services.db.session() as db:
+        add_account(db, "county", "unit-pass-k1", unit_name="西岭县教育局")
+        get_or_create_unit(db, "西岭县第一中学", "西岭县教育局")
+    client = sqlite_site.client("county", "unit-pass-k1", raise_server_exceptions=False)
+    for content, expected in (("a: [1,\n b: c: d\n", "第2行第6列附近格式有误"),
+                              ("as_of: 2025-13-45\n", "有无法识别的日期或数值")):
+        answer = client.post("/bureau/rules", data={"csrf_token": csrf_of(client, "/submissions")},
+                             files={"rules": ("规则.yaml", content.encode())})
+        text = unescape(answer.text)
+        assert answer.status_code == 400 and expected in text, text[-800:]
+        assert "while parsing" not in text and "month must be" not in text
+    stored = list((sqlite_site.app.state.services.settings.files_dir).rglob("*.yaml"))
+    assert stored == []  # refused files are not kept

@@ -100,10 +100,7 @@ def read_yaml_tables(path: Path) -> list[RawTable]:
     try:
         data = limits.load_yaml(text, path)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"YAML 语法错误 {line}：{problem}", where) from None
+        raise InputError(f"YAML 语法错误：{exc}", where) from None
     if data is None:
         raise InputError("YAML 文件是空的", where)
     if not isinstance(data, dict):

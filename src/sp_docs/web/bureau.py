@@ -80,8 +80,10 @@ def reopen_year(db, account, year: int) -> bool:
     existing = own_closure(db, account, year)
     if existing is None:
         return False
-    db.delete(existing)
-    db.flush()
+    while existing is not None:  # two simultaneous closes may have left two rows
+        db.delete(existing)
+        db.flush()
+        existing = own_closure(db, account, year)
     return True
 
 
@@ -102,10 +104,11 @@ def _place(issue) -> dict:
     return {"sheet": issue.sheet, "row": "" if issue.row in (None, "") else str(issue.row), "message": issue.message}
 
 
-def check_return(path: Path, unit: str, year: int, shown: str) -> ReturnCheck:
+def check_return(path: Path, unit: str, year: int, shown: str, own_units: set[str] | None = None) -> ReturnCheck:
     """Read ``path`` as ``sp-docs merge`` reads a returned 附件2 and say whether it can be
     submitted as ``unit``'s return for ``year``: readable, a 附件2, every row counted,
-    the 单位名称 line naming the unit, every 完成年度 that year."""
+    the 单位名称 line naming the unit, every row's own 单位 (if the sheet has that column)
+    one of ``own_units`` (the unit and its sub-units), every 完成年度 that year."""
     from ..sources.returns import UnitMatcher, read_returns
 
     rows, _matcher, result = read_returns([path], None)  # names as typed: no close matches here
@@ -129,6 +132,12 @@ def check_return(path: Path, unit: str, year: int, shown: str) -> ReturnCheck:
             check.errors.append({"sheet": row.sheet, "row": "", "message":
                                  f"“单位名称”写的是“{row.reporter}”，不是本单位“{unit}”：只能报送本单位的附件2"})
             break
+    allowed = (own_units or set()) | {unit}
+    for row in rows:
+        if row.unit and row.unit != row.reporter and row.unit not in allowed:
+            check.errors.append({"sheet": row.sheet, "row": str(row.row), "message":
+                                 f"“单位”写的是“{row.unit}”，不是本单位或下属单位：只能报送本单位（及下属单位）的人员"
+                                 f"（{row.name}）"})
     for row in rows:
         if row.year is not None and row.year != year:
             check.errors.append({"sheet": row.sheet, "row": str(row.row), "message":

@@ -320,7 +320,8 @@ async def record_own_return(svc, db, account, content: bytes, original: str, yea
     if previous is not None and previous.status == "submitted":
         raise Refused(f"{year}年已经报送；要改交自己的附件2，请先“撤回”。")
     stored = svc.store.save_bytes(content, "xlsx")
-    check = await run_in_threadpool(check_return, svc.store.path(stored), account.unit.name, year, original)
+    own_units = set(db.scalars(select(Unit.name).where(Unit.id.in_(subtree_ids(db, account.unit_id)))))
+    check = await run_in_threadpool(check_return, svc.store.path(stored), account.unit.name, year, original, own_units)
     if not check.ok:
         svc.store.path(stored).unlink(missing_ok=True)
         return check

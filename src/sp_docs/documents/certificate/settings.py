@@ -166,9 +166,7 @@ def _read_file(path: Path, where: Location) -> dict:
     except UnicodeDecodeError:
         raise InputError("设置文件不是 UTF-8 编码，请用 UTF-8 保存", where) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"第{mark.line + 1}行" if mark else ""
-        raise InputError(f"设置文件 YAML 语法错误 {line}：{getattr(exc, 'problem', '') or exc}", where) from None
+        raise InputError(f"设置文件 YAML 语法错误：{exc}", where) from None
     if loaded is not None and not isinstance(loaded, dict):
         raise InputError("设置文件顶层应为“项目: 值”的映射", where)
     data = loaded or {}

@@ -103,3 +103,17 @@ def test_one_address_guessing_many_names_is_stopped(sqlite_site):
         assert login(client, f"guess{number}", "wrong-password").status_code == 401
     refused = login(client, "erzhong", "unit-pass-b1")
     assert refused.status_code == 429 and "这台电脑的登录失败次数过多" in refused.text
+
+
+def test_an_unexpected_error_is_a_chinese_page_not_a_traceback(sqlite_site):
+    def broken():
+        raise RuntimeError("secret internal detail")
+
+    sqlite_site.app.add_api_route("/test-broken", broken)
+    sqlite_site.app.add_api_route("/api/test-broken", broken)
+    client = sqlite_site.client(raise_server_exceptions=False)
+    page = client.get("/test-broken")
+    assert page.status_code == 500 and "服务器内部错误" in page.text
+    assert "secret internal detail" not in page.text and "Traceback" not in page.text
+    api = client.get("/api/test-broken")
+    assert api.status_code == 500 and "服务器内部错误" in api.json()["detail"]

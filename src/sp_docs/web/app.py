@@ -115,6 +115,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def forbidden(request: Request, _exc):
         return _error(request, 403, "您的账号不能进行这项操作。")
 
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception):
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _error(request, 500, "服务器内部错误，这次操作没有完成。请稍后重试；如果一再出现，请把操作步骤和时间告诉管理员"
+                      "（服务日志中有详细记录）。")
+
     @app.exception_handler(BadForm)
     async def bad_form(request: Request, _exc):
         return _error(request, 400, "表单已过期或来源不明（安全校验未通过），未做任何修改。请返回后刷新页面，再提交一次。")

@@ -6,24 +6,16 @@ unit gets 404 on every copied link; XSS, CSRF and password guessing fail; the pa
 from __future__ import annotations
 
 import http.server
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from functools import partial
 
 import pytest
 
 from helpers import docx_text, pdf_text
-from webhelpers import ROOT
+from webhelpers import ROOT, chromium, require_chromium, serve_in_subprocess
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage"]
 CITY = ROOT / "data_examples" / "city.xlsx"
 MISTAKES = ROOT / "tests" / "fixtures" / "mistakes.xlsx"
 PASSWORDS = {"admin": "browser-admin-1", "yizhong": "browser-unit-a1", "erzhong": "browser-unit-b1"}
@@ -31,49 +23,15 @@ PASSWORDS = {"admin": "browser-admin-1", "yizhong": "browser-unit-a1", "erzhong"
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium must be installed in CI (scripts/setup.sh --test)")
-        pytest.skip("chromium is not installed (bash scripts/setup.sh --test installs it)")
-    data = tmp_path_factory.mktemp("service")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, "-c", "from sp_docs.cli import main; main()"]
-    subprocess.run(command + ["accounts", "add", "--data", str(data), "--username", "admin", "--admin",
-                              "--password-stdin"], input=PASSWORDS["admin"] + "\n", text=True, env=env, check=True,
-                   capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(command + ["serve", "--data", str(data), "--port", str(port), "--workers", "1"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://localhost:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read())
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    require_chromium()
+    yield from serve_in_subprocess(tmp_path_factory.mktemp("service"), ("admin", PASSWORDS["admin"]))
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 def _page(browser, server, width=1366, height=768):

@@ -4,28 +4,20 @@ once; the roll-up made with 生成全市汇总表 and downloaded from the page h
 row; a returned submission (退回 with a comment) reaches the unit with the comment; a city
 certificate list becomes a batch whose progress shows and whose ZIP holds one PDF per person.
 
-The service runs once for the module (`sp-docs serve` in a subprocess, real job threads);
+The service runs once for the module (`sp-docs serve` in a subprocess, real worker processes);
 elements are found by their accessible names, which are the interface the bureau uses."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 import zipfile
 
 import pytest
 
 from helpers import pdf_text, xlsx_rows
-from webhelpers import ROOT
+from webhelpers import ROOT, chromium, require_chromium, serve_in_subprocess
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage"]
 CITY = ROOT / "data_examples" / "city.xlsx"
 YEAR = 2025
 ADMIN = ("admin", "bureau-admin-1")
@@ -38,49 +30,15 @@ PEOPLE = 120  # the certificate list: the first teachers of the example city
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium must be installed in CI (scripts/setup.sh --test)")
-        pytest.skip("chromium is not installed (bash scripts/setup.sh --test installs it)")
-    data = tmp_path_factory.mktemp("bureau")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, "-c", "from sp_docs.cli import main; main()"]
-    subprocess.run(command + ["accounts", "add", "--data", str(data), "--username", ADMIN[0], "--admin",
-                              "--password-stdin"], input=ADMIN[1] + "\n", text=True, env=env, check=True,
-                   capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(command + ["serve", "--data", str(data), "--port", str(port), "--workers", "1"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://localhost:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/login", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(process.stdout.read())
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    require_chromium()
+    yield from serve_in_subprocess(tmp_path_factory.mktemp("bureau"), ADMIN)
 
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 def _page(browser, server):

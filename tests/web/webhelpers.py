@@ -135,3 +135,64 @@ def sqlite_site(tmp_path):
     yield Site(app)
     app.state.services.close()
 
+
+
+# -- a real service and Debian's Chromium, for the browser tests -------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require_chromium() -> None:
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium must be installed in CI (scripts/setup.sh --test)")
+        pytest.skip("chromium is not installed (bash scripts/setup.sh --test installs it)")
+
+
+def serve_in_subprocess(data: Path, admin: tuple[str, str], workers: int = 1):
+    """`sp-docs serve` on a free port with one admin account; yields the base URL, stops it after."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    command = [sys.executable, "-c", "from sp_docs.cli import main; main()"]
+    subprocess.run(command + ["accounts", "add", "--data", str(data), "--username", admin[0], "--admin",
+                              "--password-stdin"], input=admin[1] + "\n", text=True, env=env, check=True,
+                   capture_output=True)
+    port = free_port()
+    process = subprocess.Popen(command + ["serve", "--data", str(data), "--port", str(port), "--workers", str(workers)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://localhost:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/login", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(process.stdout.read())
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def chromium():
+    """Debian's Chromium through Playwright (yields the browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

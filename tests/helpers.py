@@ -83,3 +83,12 @@ def libreoffice_to_pdf(path: Path, outdir: Path) -> Path:
     subprocess.run([binary, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                     "--outdir", str(outdir), str(path)], check=True, capture_output=True, timeout=180)
     return outdir / (path.stem + ".pdf")
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (reads /proc: Linux only)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import process_alive
+
 ROOT = Path(__file__).resolve().parents[1]
 CITY = ROOT / "data_examples" / "city.xlsx"
 
@@ -32,14 +34,6 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def _start_batch(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
     """A ledger batch on two workers, once both workers are running."""
     command = [sys.executable, "-m", "sp_docs.cli", "ledgers", str(CITY), "-o", str(tmp_path / "out"),
@@ -50,7 +44,7 @@ def _start_batch(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and process.poll() is None:
-        workers = {p for p in _children(process.pid) if _alive(p)}
+        workers = {p for p in _children(process.pid) if process_alive(p)}
         if len(workers) >= 2:
             return process, workers
         time.sleep(0.1)
@@ -61,11 +55,11 @@ def _start_batch(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
 def _wait_gone(workers: set[int], seconds: float) -> set[int]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        alive = {p for p in workers if _alive(p)}
+        alive = {p for p in workers if process_alive(p)}
         if not alive:
             return alive
         time.sleep(0.1)
-    return {p for p in workers if _alive(p)}
+    return {p for p in workers if process_alive(p)}
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])

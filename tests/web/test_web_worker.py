@@ -10,7 +10,6 @@ import io
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import docx_text, pdf_text, xlsx_rows
-from webhelpers import CSRF, ROOT
+from helpers import docx_text, pdf_text, process_alive, xlsx_rows
+from webhelpers import CSRF, ROOT, free_port
 from webhelpers import database_url  # noqa: F401 - fixture
 
 CITY = ROOT / "data_examples" / "city.xlsx"
@@ -30,20 +29,6 @@ COMMAND = [sys.executable, "-c", "from sp_docs.cli import main; main()"]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 class Service:
@@ -57,7 +42,7 @@ class Service:
     def start(self) -> "Service":
         import httpx
 
-        port = _free_port()
+        port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             COMMAND + ["serve", "--data", str(self.data), "--port", str(port), "--workers", str(self.workers)],
@@ -79,7 +64,7 @@ class Service:
                 if not entry.name.isdigit() or int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) \
                         != self.process.pid:
                     continue
-                if b"sp_docs.web.worker_main" in (entry / "cmdline").read_bytes() and _alive(int(entry.name)):
+                if b"sp_docs.web.worker_main" in (entry / "cmdline").read_bytes() and process_alive(int(entry.name)):
                     found.add(int(entry.name))
             except OSError:
                 continue
@@ -239,9 +224,9 @@ def test_killed_service_takes_its_worker_and_the_job_is_interrupted_after_restar
     service.process.send_signal(signal.SIGKILL)
     service.process.wait(timeout=10)
     deadline = time.monotonic() + 10
-    while _alive(worker) and time.monotonic() < deadline:
+    while process_alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(worker), "the worker outlived the killed service"
+    assert not process_alive(worker), "the worker outlived the killed service"
     client.close()
 
     service = service_factory(workers=1)
@@ -306,7 +291,7 @@ def test_a_job_over_the_time_limit_is_stopped_and_says_why(tmp_path, database_ur
         deadline = time.monotonic() + 60
         while (not runner.pids or runner.pids == [first]) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert runner.pids and first not in runner.pids and not _alive(first)
+        assert runner.pids and first not in runner.pids and not process_alive(first)
     finally:
         app.state.services.close()
     assert not runner.pids

@@ -17,7 +17,8 @@ def make_engine(url: str):
     # open sessions on the event loop: a capped pool that is empty blocks the loop until a
     # connection comes back, and the requests holding them need that loop to finish — with
     # 50 units at once the service stalled 30 s and answered 500 (benchmarks/web_load.py).
-    pool = {"pool_size": 10, "max_overflow": -1} if sqlite else {}
+    # PostgreSQL: room for 80 (its default max_connections is 100), opened only as needed.
+    pool = {"pool_size": 10, "max_overflow": -1} if sqlite else {"pool_size": 20, "max_overflow": 60}
     engine = create_engine(url, pool_pre_ping=True, **pool,
                            connect_args={"check_same_thread": False, "timeout": 30} if sqlite else {})
     if sqlite:

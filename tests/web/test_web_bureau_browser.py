@@ -193,6 +193,8 @@ def _award_list(path, count: int) -> list[str]:
 
 
 def test_city_certificate_batch_shows_progress_and_zips_one_pdf_per_person(browser, server, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     names = _award_list(tmp_path / "全市表彰名单.xlsx", PEOPLE)
     page = _login(browser, server, "dongsan")
     page.get_by_role("link", name="荣誉证书").click()
@@ -208,8 +210,11 @@ def test_city_certificate_batch_shows_progress_and_zips_one_pdf_per_person(brows
     while time.time() < deadline and status.inner_text() != "已完成":
         progress = page.locator("#job-progress")
         if progress.count():
-            seen.add((status.inner_text(), page.locator("#job-stage").inner_text(), progress.get_attribute("value"),
-                      progress.get_attribute("max")))
+            try:
+                seen.add((status.inner_text(timeout=2000), page.locator("#job-stage").inner_text(timeout=2000),
+                          progress.get_attribute("value", timeout=2000), progress.get_attribute("max", timeout=2000)))
+            except PlaywrightTimeout:  # the job ended and the page reloaded itself in between
+                continue
         page.wait_for_timeout(150)
     assert status.inner_text() == "已完成", page.content()[-2000:]
     assert any(value not in (None, "0") and stage for _s, stage, value, _m in seen), seen

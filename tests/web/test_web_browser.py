@@ -14,7 +14,7 @@ from functools import partial
 import pytest
 
 from helpers import docx_text, pdf_text
-from webhelpers import ROOT, chromium, require_chromium, serve_in_subprocess
+from webhelpers import ROOT, chromium, new_page, require_chromium, serve_in_subprocess
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 MISTAKES = ROOT / "tests" / "fixtures" / "mistakes.xlsx"
@@ -34,19 +34,6 @@ def browser(server):
     yield from chromium()
 
 
-def _page(browser, server, width=1366, height=768):
-    context = browser.new_context(base_url=server, viewport={"width": width, "height": height}, accept_downloads=True,
-                                  locale="zh-CN")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    return page
-
-
 def _login(page, username, password=None):
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
@@ -64,7 +51,7 @@ STATE: dict = {}
 
 
 def test_admin_creates_two_units(browser, server):
-    page = _page(browser, server)
+    page = new_page(browser, server)
     _login(page, "admin")
     assert page.get_by_role("button", name="退出").is_visible()
     page.goto("/admin")
@@ -82,7 +69,7 @@ def test_admin_creates_two_units(browser, server):
 
 
 def test_unit_uploads_checks_and_generates(browser, server):
-    page = _page(browser, server)
+    page = new_page(browser, server)
     _login(page, "yizhong")
     assert page.url.endswith("/data")
     page.get_by_label("数据工作簿").set_input_files(str(MISTAKES))
@@ -121,7 +108,7 @@ def test_unit_uploads_checks_and_generates(browser, server):
 def test_ledgers_show_live_progress_that_survives_a_reload(browser, server):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page = _page(browser, server)
+    page = new_page(browser, server)
     _login(page, "yizhong")
     page.goto("/documents")
     page.get_by_label("培养对象").select_option("")
@@ -163,7 +150,7 @@ def test_ledgers_show_live_progress_that_survives_a_reload(browser, server):
 def test_questionnaire_to_implementation_plan(browser, server):
     from sp_docs.questionnaire.schema import question
 
-    page = _page(browser, server)
+    page = new_page(browser, server)
     _login(page, "yizhong")
     page.get_by_role("link", name="实施方案问卷").click()
     page.get_by_label(question("school_name").title, exact=True).fill("青川市第一中学")
@@ -198,19 +185,19 @@ def _download_href(page, href):
 def test_other_unit_gets_404_on_every_copied_link(browser, server):
     links = STATE["links"]
     assert len([link for link in links if link.startswith("/files/")]) >= 6
-    page = _page(browser, server)
+    page = new_page(browser, server)
     _login(page, "erzhong")
     for link in sorted(links):
         response = page.request.get(server + link)
         assert response.status == 404, link
         assert "找不到" in response.text()
-    owner = _page(browser, server)
+    owner = new_page(browser, server)
     _login(owner, "yizhong")
     assert all(owner.request.get(server + link).status == 200 for link in sorted(links))
 
 
 def test_xss_csrf_and_guessing_fail(browser, server, tmp_path):
-    admin = _page(browser, server)
+    admin = new_page(browser, server)
     _login(admin, "admin")
     admin.goto("/admin")
     admin.get_by_label("单位名称").fill("<img src=x onerror=alert(1)>{{ 7*7 }}")
@@ -227,7 +214,7 @@ def test_xss_csrf_and_guessing_fail(browser, server, tmp_path):
     attacker = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=attacker.serve_forever, daemon=True).start()
     try:
-        victim = _page(browser, server)
+        victim = new_page(browser, server)
         _login(victim, "yizhong")
         before = victim.goto("/documents") and victim.locator("tbody tr").count()
         victim.goto(f"http://localhost:{attacker.server_address[1]}/attack.html")
@@ -239,7 +226,7 @@ def test_xss_csrf_and_guessing_fail(browser, server, tmp_path):
     finally:
         attacker.shutdown()
 
-    guesser = _page(browser, server)
+    guesser = new_page(browser, server)
     for _ in range(5):
         _login(guesser, "erzhong", "not-the-password")
         assert "用户名或密码不正确" in guesser.get_by_role("alert").inner_text()
@@ -250,7 +237,7 @@ def test_xss_csrf_and_guessing_fail(browser, server, tmp_path):
 
 @pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
 def test_pages_fit_the_screen_and_work_by_keyboard(browser, server, width, height):
-    page = _page(browser, server, width, height)
+    page = new_page(browser, server, width, height)
     page.goto("/login")
     assert page.evaluate("document.activeElement.id") == "username"  # autofocus: type at once
     page.keyboard.type("yizhong")

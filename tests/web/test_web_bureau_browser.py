@@ -16,7 +16,7 @@ import zipfile
 import pytest
 
 from helpers import pdf_text, xlsx_rows
-from webhelpers import ROOT, chromium, require_chromium, serve_in_subprocess
+from webhelpers import ROOT, chromium, new_page, require_chromium, serve_in_subprocess
 
 CITY = ROOT / "data_examples" / "city.xlsx"
 YEAR = 2025
@@ -41,19 +41,8 @@ def browser(server):
     yield from chromium()
 
 
-def _page(browser, server):
-    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 768}, accept_downloads=True,
-                                  locale="zh-CN")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
-    return page
-
-
 def _login(browser, server, username):
-    page = _page(browser, server)
+    page = new_page(browser, server)
     page.goto("/login")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(ADMIN[1] if username == ADMIN[0] else UNITS[username][1])

@@ -196,3 +196,18 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def new_page(browser, server: str, width: int = 1366, height: int = 768):
+    """A fresh browser context's page on ``server``, collecting script errors (``page.errors``)
+    and dismissing any dialog (``page.dialogs``)."""
+    context = browser.new_context(base_url=server, viewport={"width": width, "height": height}, accept_downloads=True,
+                                  locale="zh-CN")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return page

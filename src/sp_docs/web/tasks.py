@@ -87,9 +87,7 @@ def _plan(ctx: TaskContext) -> list[Path]:
     written, view = plan(answers_file, ctx.outdir / "out", data_file=data_file)
     ctx.messages += view.warnings
     ctx.progress.start(1, "页面预览")
-    for path in written:
-        if path.suffix == ".pdf":
-            ctx.previews = page_images(path, ctx.outdir / "preview")
+    preview_pdf(ctx, written)
     ctx.progress.advance(1)
     return written
 
@@ -114,9 +112,7 @@ def _certificates(ctx: TaskContext) -> list[Path]:
     ctx.messages += [f.describe() for f in failures] + outcome.warnings
     if not outcome.rendered:
         raise SpDocsError("名单中没有可用的行，未生成证书：" + "；".join(f.describe() for f in failures[:5]))
-    for path in outcome.combined:
-        if path.suffix == ".pdf":
-            ctx.previews = page_images(path, ctx.outdir / "preview", last=3)
+    preview_pdf(ctx, outcome.combined, last=3)
     return outcome.result.written
 
 
@@ -162,9 +158,7 @@ def _report(ctx: TaskContext) -> list[Path]:
     written, view = report(ctx.workbook, ctx.params.get("scope") or None, ctx.outdir / "out", rules_file=rules)
     ctx.messages.append(f"{view.title}（截至 {view.as_of}）")
     ctx.progress.advance(1)
-    for path in written:
-        if path.suffix == ".pdf":
-            ctx.previews = page_images(path, ctx.outdir / "preview")
+    preview_pdf(ctx, written)
     ctx.progress.advance(1)
     return written
 
@@ -191,6 +185,13 @@ def _has_unit(workbook: Path, name: str) -> bool:
 
     data, _ = load_valid(workbook)
     return data.unit(name) is not None
+
+
+def preview_pdf(ctx: TaskContext, paths: list[Path], last: int | None = None) -> None:
+    """The pages of the PDF among ``paths`` (up to ``last``) as the job's preview images."""
+    for path in paths:
+        if path.suffix == ".pdf":
+            ctx.previews = page_images(path, ctx.outdir / "preview", last=last)
 
 
 def page_images(pdf: Path, folder: Path, dpi: int = 60, last: int | None = None) -> list[Path]:

@@ -321,3 +321,16 @@ def test_all_on_folder_with_any_workbook_name(tmp_path, runner):
     assert any((tmp_path / "out" / "附件1").glob("*青川市实验小学*.xlsx"))
     help_text = runner.invoke(main, ["all", "--help"]).output
     assert "city.xlsx" in help_text and "answers.yaml" in help_text and "双培数据.xlsx" in help_text
+
+
+def test_a_unit_name_differing_in_its_number_is_another_unit_not_a_misspelling():
+    # 单位01's return checked against a list holding only 单位11 (a close match by letters) once
+    # credited 单位01's rows to 单位11; a different number is a different unit
+    from sp_docs.sources.returns import UnitMatcher
+
+    matcher = UnitMatcher(["单位11", "青川市第一中学", "青川市实验小学"])
+    assert matcher.match("单位01") == ("单位01", False)
+    assert matcher.match("青川市第二中学") == ("青川市第二中学", False)
+    assert matcher.match("青川市第1中学") == ("青川市第一中学", True)  # 1 and 一 alike
+    assert matcher.match("青川市 第一中学") == ("青川市第一中学", True)
+    assert matcher.match("青川实验小学") == ("青川市实验小学", True)  # a real misspelling still matches

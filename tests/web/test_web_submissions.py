@@ -23,12 +23,15 @@ def _board(html: str) -> dict[str, list[str]]:
 
 def test_submit_withdraw_return_dashboard_and_rollup(sqlite_site, city):
     from sp_docs.documents import annex2
-    from sp_docs.web.accounts import add_account
+    from sp_docs.web.accounts import add_account, get_or_create_unit
 
     with sqlite_site.app.state.services.db.session() as db:
         add_account(db, "sanzhong", "unit-pass-c1", unit_name="青川市实验小学")
+        add_account(db, "shiju", "unit-pass-s1", unit_name="青川市教育工委")
+        get_or_create_unit(db, "青川市第二中学", "青川市教育工委")
     a, b = sqlite_site.client("yizhong"), sqlite_site.client("erzhong")
     upload(a, CITY)
+    upload(sqlite_site.client("shiju", "unit-pass-s1"), CITY)  # the city's own data: the unit list and plans
     upload(sqlite_site.client("sanzhong", "unit-pass-c1"), CITY)
     page = a.post("/submissions/submit", data={"csrf_token": csrf_of(a, "/submissions"), "year": "2025"})
     assert "已报送" in page.text and ">撤回</button>" in page.text
@@ -63,7 +66,7 @@ def test_submit_withdraw_return_dashboard_and_rollup(sqlite_site, city):
     returned_only = annex2.build(city, "青川市实验小学", 2025).rows  # returned: not in the roll-up
     assert not any(r.name in names for r in returned_only if r.name not in {e.name for e in expected})
     assert a.get(unescape(rolled)).status_code == 404
-    # the admin's data (青川市第一中学 is a top-level unit here) gives the plans: 计划对比 with shortfalls
+    # the admin's data (the upload of 青川市教育工委, a unit with sub-units) gives the plans: 计划对比
     compared = xlsx_rows(admin.get(unescape(rolled)).content, "计划对比")
     done = [r[4] for r in compared if r[0] == "青川市第一中学" and r[1] == 2025]
     assert "计划对比" in job.text and len(done) == 2 and sum(done) == len(expected)
@@ -259,10 +262,11 @@ def test_dashboard_rule_findings_report_and_annex1_of_the_city_data(sqlite_site,
     from sp_docs.jobs.annex1 import read_minimum
     from sp_docs.rules.config import load_settings
     from sp_docs.rules.programme import run_rules
-    from sp_docs.web.accounts import add_account
+    from sp_docs.web.accounts import add_account, get_or_create_unit
 
     with sqlite_site.app.state.services.db.session() as db:
         add_account(db, "shiju", "unit-pass-s1", unit_name="青川市教育工委")
+        get_or_create_unit(db, "青川市第二中学", "青川市教育工委")  # the city's account oversees schools
     admin, a = sqlite_site.client("admin"), sqlite_site.client("yizhong")
     page = admin.get("/submissions").text
     assert "还没有可用的数据" in page and "默认规则" in page
@@ -434,3 +438,20 @@ def test_a_bad_rules_file_is_explained_in_chinese(sqlite_site):
         assert "while parsing" not in text and "month must be" not in text
     stored = list((sqlite_site.app.state.services.settings.files_dir).rglob("*.yaml"))
     assert stored == []  # refused files are not kept
+
+
+def test_a_school_at_the_top_of_a_flat_unit_list_is_not_the_city(sqlite_site):
+    # with every unit top-level (no bureau account), the admin's "city data" was the newest upload of
+    # any of them: one school's workbook became the roll-up's unit list and plans
+    from sp_docs.web.accounts import add_account
+
+    with sqlite_site.app.state.services.db.session() as db:
+        add_account(db, "shixiao", "unit-pass-x1", unit_name="青川市实验小学")
+    a = sqlite_site.client("yizhong")
+    upload(a, CITY)
+    upload(sqlite_site.client("shixiao", "unit-pass-x1"), ROOT / "data_examples" / "school.xlsx")
+    a.post("/submissions/submit", data={"csrf_token": csrf_of(a, "/submissions"), "year": "2025"})
+    admin = sqlite_site.client("admin")
+    assert "还没有可用的数据" in admin.get("/submissions").text
+    job = _post(admin, "/submissions/rollup", year="2025")
+    assert "已完成" in job.text and "计划对比" not in job.text, job.text[-1500:]

@@ -116,6 +116,15 @@ def _norm_unit(name: str) -> str:
     return re.sub(r"\s", "", norm.to_halfwidth(name)).removeprefix("中共")
 
 
+_NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+def _numerals(name: str) -> str:
+    """The numbers in a unit name (第一中学 → 一, 单位01 → 〇一; 1 and 一 alike): two names that
+    differ only there are two units (第一中学 / 第二中学), never a misspelling of one another."""
+    return "".join(ch for ch in name.translate(_NUMERALS) if ch in "〇零一二三四五六七八九十百")
+
+
 class UnitMatcher:
     """Match typed unit names to the unit list (exact, then normalised, then close)."""
 
@@ -130,10 +139,11 @@ class UnitMatcher:
         key = _norm_unit(typed)
         if key in self.normalised:
             return self.normalised[key], True
-        close = difflib.get_close_matches(key, list(self.normalised), n=1, cutoff=0.75)
+        alike = [k for k in self.normalised if _numerals(k) == _numerals(key)]
+        close = difflib.get_close_matches(key, alike, n=1, cutoff=0.75)
         if close:
             return self.normalised[close[0]], True
-        contains = [n for k, n in self.normalised.items() if key and (key in k or k in key)]
+        contains = [self.normalised[k] for k in alike if key and (key in k or k in key)]
         if len(contains) == 1:
             return contains[0], True
         return typed, False

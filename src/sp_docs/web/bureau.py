@@ -188,12 +188,15 @@ def _header_letter(sheet, word: str) -> str:
 
 def overseer_upload(db, account) -> Upload | None:
     """The workbook the dashboard's checks, 统计报告 and 附件1 use: a parent unit's own
-    current data; for the admin, the newest valid upload of a top-level unit (a unit
-    without a parent, e.g. the city bureau's own account uploading the city workbook)."""
+    current data; for the admin, the newest valid upload of a top-level unit that has
+    sub-units (e.g. the city bureau's own account uploading the city workbook).  A school
+    at the top of a flat unit list is not the city: its workbook as the roll-up's unit
+    list would make every other school's return look like a misspelt name of its own."""
     if account.unit_id is not None:
         query = select(Upload).where(Upload.unit_id == account.unit_id)
     else:
-        roots = select(Unit.id).where(Unit.parent_id.is_(None))
+        parents = select(Unit.parent_id).where(Unit.parent_id.is_not(None))
+        roots = select(Unit.id).where(Unit.parent_id.is_(None), Unit.id.in_(parents))
         query = select(Upload).where(Upload.unit_id.in_(roots))
     return db.scalar(query.where(Upload.valid.is_(True)).order_by(Upload.id.desc()).limit(1))
 

@@ -40,6 +40,31 @@ def test_wrong_password_says_what_to_do(site):
     assert "用户名或密码不正确" in response.text
 
 
+def test_a_hash_made_with_older_settings_is_rewritten_at_login(sqlite_site):
+    # argon2-cffi's default (64 MiB, 3 passes, 4 lanes), which the service used before
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from sp_docs.web.accounts import needs_rehash
+    from sp_docs.web.models import Account
+
+    db_of = sqlite_site.app.state.services.db.session
+    with db_of() as db:
+        account = db.scalar(select(Account).where(Account.username == "yizhong"))
+        account.password_hash = old = PasswordHasher(time_cost=1, memory_cost=64, parallelism=2).hash("unit-pass-a1")
+    assert needs_rehash(old)
+    assert login(sqlite_site.client(), "yizhong", "unit-pass-a1").status_code == 200
+    with db_of() as db:
+        now = db.scalar(select(Account).where(Account.username == "yizhong")).password_hash
+    assert now != old and not needs_rehash(now) and now.startswith("$argon2id$")
+    assert login(sqlite_site.client(), "yizhong", "unit-pass-a1").status_code == 200
+
+
+def test_an_unknown_user_name_is_refused_like_a_wrong_password(site):
+    response = login(site.client(), "nobody-here", "whatever-123")
+    assert response.status_code == 401 and "用户名或密码不正确" in response.text
+
+
 def test_login_is_throttled_after_five_failures(site):
     client = site.client()
     for _ in range(5):

@@ -14,7 +14,10 @@ from sqlalchemy.orm import Session
 from ..errors import SpDocsError
 from .models import Account, Unit
 
-_hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile)
+# OWASP's Argon2id setting (19 MiB, 2 passes, 1 lane): ~0.06 s of CPU a check against ~0.3 s for
+# argon2-cffi's default (64 MiB, 3 passes, 4 lanes), which made 50 logins at once cost 13 s of the
+# service's CPU.  Hashes made with other settings still verify and are rewritten at the next login.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD = 8
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
 
@@ -38,6 +41,14 @@ def hash_password(password: str) -> str:
 # most half the cores leave the rest to the pages: on 2 cores, one at a time halved the
 # upload+check p95 of 50 units at once (benchmarks/web_load.py, docs/benchmarks.md).
 _hashing = threading.BoundedSemaphore(max(1, (os.cpu_count() or 2) // 2))
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether a hash that just verified was made with other settings than the current ones."""
+    try:
+        return _hasher.check_needs_rehash(stored_hash)
+    except (InvalidHashError, ValueError):
+        return True
 
 
 def verify_password(stored_hash: str, password: str) -> bool:

@@ -3,6 +3,7 @@ CSRF tokens, login throttling and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import secrets
@@ -10,7 +11,7 @@ import secrets
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from .accounts import verify_password
+from .accounts import hash_password, needs_rehash, verify_password
 from .models import Account, AuditEntry, LoginFailure, WebSession, utcnow
 
 COOKIE = "spdocs_session"
@@ -83,11 +84,20 @@ def check_login(db: Session, username: str, password: str, address: str, *, fail
     if address and _address_failures(db, address, minutes) >= failures * ADDRESS_FACTOR:
         return None, f"这台电脑的登录失败次数过多，已暂时锁定。请 {minutes} 分钟后再试。"
     account = db.scalar(select(Account).where(Account.username == username))
-    if account is None or not verify_password(account.password_hash, password or ""):
+    # an unknown user name costs a hash check too, so the answer's timing does not tell names apart
+    if not verify_password(account.password_hash if account else _unknown_user_hash(), password or "") \
+            or account is None:
         db.add(LoginFailure(username=username, address=address[:64]))
         return None, "用户名或密码不正确，请检查后重新输入（注意大小写）。"
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
     db.execute(delete(LoginFailure).where(LoginFailure.username == username))
     return account, ""
+
+
+@functools.lru_cache(maxsize=1)
+def _unknown_user_hash() -> str:
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def audit(db: Session, account: Account | None, action: str, detail: str = "", address: str = "",

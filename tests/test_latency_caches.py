@@ -133,6 +133,38 @@ def test_a_changed_workbook_is_read_again(workbook, monkeypatch):
     assert len(calls) == 3
 
 
+def test_a_trusted_folder_keeps_the_dataset_on_disk_for_other_processes(workbook, monkeypatch, tmp_path):
+    # the web store: the upload check reads the workbook, a worker process loads the pickle beside it
+    calls = _counting_loader(monkeypatch)
+    beside = list(workbook.parent.glob("city.xlsx.*.dataset"))
+    jobs.load_valid(workbook)
+    assert not list(workbook.parent.glob("city.xlsx.*.dataset"))  # an untrusted folder: nothing on disk
+    monkeypatch.setattr(dataset_cache, "_TRUSTED", {workbook.parent.resolve()})
+    dataset_cache.forget()
+    first, _ = jobs.load_valid(workbook)
+    (beside,) = workbook.parent.glob("city.xlsx.*.dataset")
+    dataset_cache.forget()  # another process: nothing in memory
+    second, problems = jobs.load_valid(workbook)
+    assert len(calls) == 2 and pickle.dumps(second) == pickle.dumps(first)
+    assert any(not p.is_error for p in problems)
+    stat = workbook.stat()
+    os.utime(workbook, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))  # changed: read again
+    dataset_cache.forget()
+    jobs.load_valid(workbook)
+    assert len(calls) == 3
+    beside.write_bytes(b"not a pickle")  # a damaged file beside it: read the workbook again
+    dataset_cache.forget()
+    assert jobs.load_valid(workbook)[0].units and len(calls) == 4
+    from sp_docs.web.storage import FileStore
+
+    store = FileStore(tmp_path / "files")
+    name = store.save_bytes(workbook.read_bytes(), "xlsx")
+    jobs.load_valid(store.path(name))
+    assert list(store.path(name).parent.glob("*.dataset"))
+    store.remove(name)
+    assert not list(store.path(name).parent.iterdir())
+
+
 # -- the compiled HTML template -------------------------------------------------------------------
 
 

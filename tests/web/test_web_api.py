@@ -324,7 +324,18 @@ def test_bureau_jobs_findings_and_certificates(api, city):
     a, b, admin = tokens["yizhong"], tokens["erzhong"], tokens["admin"]
     assert client.post("/api/bureau/report", headers=_bearer(admin)).status_code == 409  # no data yet
     assert client.get("/api/bureau/findings", headers=_bearer(admin)).status_code == 409
-    _check(client, a)  # 青川市第一中学 has no parent here: a top-level unit, so the admin's data
+    from sqlalchemy import select
+
+    from sp_docs.web.accounts import add_account, get_or_create_unit
+    from sp_docs.web.auth import create_api_token
+    from sp_docs.web.models import Account
+
+    site = client.app.state.services
+    with site.db.session() as db:  # the city's own account, with a school under it: the admin's data
+        add_account(db, "shiju", "unit-pass-s1", unit_name="青川市教育工委")
+        get_or_create_unit(db, "青川市实验小学", "青川市教育工委")
+        city_token = create_api_token(db, db.scalar(select(Account).where(Account.username == "shiju")))
+    _check(client, city_token)
     assert client.post("/api/bureau/report", headers=_bearer(a)).status_code == 403
     assert client.get("/api/bureau/findings", headers=_bearer(b)).status_code == 403
     assert client.post("/api/bureau/nothing", headers=_bearer(admin)).status_code == 404

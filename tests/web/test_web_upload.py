@@ -94,6 +94,7 @@ def test_user_file_name_is_never_a_path(sqlite_site):
     response = upload(client, CITY, "../../../etc/evil.xlsx")
     assert "没有错误" in response.text
     files = sorted(p.name for p in (sqlite_site.app.state.services.settings.files_dir).rglob("*") if p.is_file())
-    assert files and all(re.fullmatch(r"[0-9a-f]{32}\.xlsx", name) for name in files)
+    # generated names only: the workbook and the dataset read from it (jobs.dataset_cache)
+    assert files and all(re.fullmatch(r"[0-9a-f]{32}\.xlsx(\.[0-9a-f]{16}\.dataset)?", name) for name in files)
     assert "evil.xlsx" in client.get("/data").text  # shown as its base name only
     assert not (sqlite_site.app.state.services.settings.data_dir.parent / "etc").exists()

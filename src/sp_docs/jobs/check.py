@@ -12,9 +12,10 @@ def check_workbook(path: Path | str) -> tuple[Dataset | None, Problems]:
     """The dataset (None when it cannot be read at all) and every problem found."""
     from ..rules.points import check_items
     from ..sources import load_dataset
+    from .dataset_cache import cached
 
     try:
-        data, problems = load_dataset(path)
+        data, problems = cached(path, load_dataset)  # the documents made next read the same file
     except InputError as exc:
         return None, exc.problems
     problems.extend(check_items(data))

@@ -91,7 +91,7 @@ async def import_units(request: Request):
         content = await item.read(svc.settings.max_upload + 1)
         stored = svc.store.save_bytes(content[: svc.settings.max_upload], "xlsx")
         data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))
-        svc.store.path(stored).unlink(missing_ok=True)
+        svc.store.remove(stored)
         if data is None or not data.units:
             reason = "；".join(p.message for p in problems.errors[:3]) or "工作簿中没有“单位”工作表或其中没有单位"
             return _page(request, db, error=f"无法导入：{reason}。请上传 sp-docs 的数据工作簿（含“单位”工作表）。",

@@ -323,7 +323,7 @@ async def record_own_return(svc, db, account, content: bytes, original: str, yea
     own_units = set(db.scalars(select(Unit.name).where(Unit.id.in_(subtree_ids(db, account.unit_id)))))
     check = await run_in_threadpool(check_return, svc.store.path(stored), account.unit.name, year, original, own_units)
     if not check.ok:
-        svc.store.path(stored).unlink(missing_ok=True)
+        svc.store.remove(stored)
         return check
     file = StoredFile(unit_id=account.unit_id, role="submission", name=original, stored_name=stored, size=len(content))
     db.add(file)

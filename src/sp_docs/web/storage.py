@@ -14,7 +14,10 @@ _STORED = re.compile(r"^[0-9a-f]{32}\.(xlsx|docx|pdf|zip|png|yaml)$")
 
 class FileStore:
     def __init__(self, root: Path):
+        from ..jobs.dataset_cache import trust_folder
+
         self.root = Path(root)
+        trust_folder(self.root)  # only the service writes here: datasets may be kept beside the files
 
     def path(self, stored_name: str) -> Path:
         if not _STORED.match(stored_name):
@@ -34,6 +37,14 @@ class FileStore:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(target, data)
         return name
+
+    def remove(self, stored_name: str) -> None:
+        """Delete a stored file and what was kept beside it (its dataset, ``jobs.dataset_cache``)."""
+        from ..jobs.dataset_cache import remove_beside
+
+        path = self.path(stored_name)
+        path.unlink(missing_ok=True)
+        remove_beside(path)
 
     def save_file(self, source: Path, suffix: str) -> str:
         """Move ``source`` (a finished file in the work folder) into the store."""

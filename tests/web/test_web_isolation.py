@@ -75,3 +75,25 @@ def test_markup_and_template_text_appear_literally(site):
     result = upload(user, CITY, "<img src=x onerror=alert(1)>{{ 7*7 }}.xlsx")
     assert "&lt;img src=x onerror=alert(1)&gt;{{ 7*7 }}.xlsx" in result.text
     assert "<img src=x" not in result.text
+
+
+def test_can_see_walks_up_the_tree_as_the_subtree_says(sqlite_site):
+    # can_see answers from the unit upwards (no reading of the whole unit list per request);
+    # it must agree with subtree_ids for every account and unit of a three-level tree
+    from sqlalchemy import select
+
+    from sp_docs.web.accounts import add_account, can_see, get_or_create_unit, subtree_ids
+    from sp_docs.web.models import Account, Unit
+
+    with sqlite_site.app.state.services.db.session() as db:
+        get_or_create_unit(db, "西岭县第一中学", "西岭县教育局")
+        get_or_create_unit(db, "西岭县第二中学", "西岭县教育局")
+        get_or_create_unit(db, "西岭县教育局", "青川市教育工委")
+        add_account(db, "xianju", "unit-pass-x1", unit_name="西岭县教育局")
+        add_account(db, "shiju", "unit-pass-s1", unit_name="青川市教育工委")
+        units = [u.id for u in db.scalars(select(Unit))] + [None]
+        for account in db.scalars(select(Account)):
+            visible = None if account.is_admin else (subtree_ids(db, account.unit_id) if account.unit_id else set())
+            for unit_id in units:
+                expected = visible is None or (unit_id is not None and unit_id in visible)
+                assert can_see(db, account, unit_id) == expected, (account.username, unit_id)

@@ -161,5 +161,17 @@ def visible_unit_ids(db: Session, account: Account) -> set[int] | None:
 
 def can_see(db: Session, account: Account, unit_id: int | None) -> bool:
     """``unit_id`` None: something of no unit (an admin's roll-up): admins only."""
-    visible = visible_unit_ids(db, account)
-    return visible is None or (unit_id is not None and unit_id in visible)
+    if account.is_admin:
+        return True
+    if unit_id is None or account.unit_id is None:
+        return False
+    # up from the unit to the top (every request asks this: no reading of the whole unit list)
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in seen:
+        if current == account.unit_id:
+            return True
+        seen.add(current)
+        unit = db.get(Unit, current)
+        current = unit.parent_id if unit is not None else None
+    return False

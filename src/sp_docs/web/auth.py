@@ -9,7 +9,7 @@ import hmac
 import secrets
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .accounts import hash_password, needs_rehash, verify_password
 from .models import Account, AuditEntry, LoginFailure, WebSession, utcnow
@@ -39,7 +39,8 @@ def start_session(db: Session, account: Account, hours: int) -> tuple[str, WebSe
 def find_session(db: Session, token: str | None) -> WebSession | None:
     if not token or len(token) > 100:
         return None
-    row = db.get(WebSession, _hash(token))
+    # one query for the session, its account and the account's unit (every request asks for all three)
+    row = db.get(WebSession, _hash(token), options=[joinedload(WebSession.account).joinedload(Account.unit)])
     if row is None:
         return None
     if _aware(row.expires_at) < utcnow():

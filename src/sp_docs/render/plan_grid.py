@@ -25,7 +25,6 @@ OFFICE_SCALE = 0.98  # the DOCX sets 3号 characters 98 % wide (w:w), so that ea
 BODY_PT = 16.0
 LETTER_SPACING_PT = -0.22  # plan.html's body
 PDF_CELL_PT = BODY_PT + LETTER_SPACING_PT
-HANG_ID = "hp"
 
 
 def _advance(char: str, role: str) -> float:
@@ -54,10 +53,10 @@ class Marker:
         self.squeeze = squeeze or {}
         self.count = 0
 
-    def mark(self, char: str) -> tuple[Markup, tuple[float, int] | None]:
+    def mark(self) -> tuple[float, int] | None:
         n = self.count
         self.count += 1
-        return Markup('<span id="%s%d">%s</span>') % (HANG_ID, n, char), self.squeeze.get(n)
+        return self.squeeze.get(n)
 
 
 def _tokens(text: str, role: str | None):
@@ -72,28 +71,29 @@ def _tokens(text: str, role: str | None):
 
 def grid_markup(text, marker: Marker, *, role: str | None = "fang"):
     """``text`` as HTML: each half-width run padded to its grid cells (unless ``role`` is None:
-    text off the grid); each punctuation mark that may end a line numbered by ``marker``, and the
-    line it ends squeezed where the office suites let it hang past the margin."""
+    text off the grid); the punctuation marks that may end a line numbered by ``marker`` (an empty
+    span before the text holds the first number and the count), and each line that ends in a mark
+    the office suites hang past the margin squeezed to hold it."""
     if not isinstance(text, str) or not text:
         return text
+    first = marker.count
     pieces: list[Markup] = []
     sizes: list[int] = []  # characters in each piece
     squeezed: list[tuple[int, tuple[float, int]]] = []  # (index of the mark's piece, squeeze)
     for token, half in _tokens(text, role):
         sizes.append(len(token))
         if half:
+            for _ in range(sum(c in HANGING for c in token)):
+                marker.mark()  # numbered, never squeezed: a mark inside a run stays with the run
             pad = run_padding(token, role)
-            inner = Markup("").join(escape(c) if c not in HANGING else marker.mark(c)[0] for c in token)
-            pieces.append(Markup('<span class="hw" style="margin: 0 %.2fpt">%s</span>') % (pad / 2, inner)
-                          if pad > 0.05 else inner)
-        elif token in HANGING:
-            markup, squeeze = marker.mark(token)
-            pieces.append(markup)
+            pieces.append(Markup('<span class="hw" style="margin: 0 %.2fpt">%s</span>') % (pad / 2, token)
+                          if pad > 0.05 else escape(token))
+        else:
+            squeeze = marker.mark() if token in HANGING else None
+            pieces.append(escape(token))
             if squeeze:
                 squeezed.append((len(pieces) - 1, squeeze))
-        else:
-            pieces.append(escape(token))
-    for end, (points, chars) in reversed(squeezed):
+    for end, (points, chars, *_) in reversed(squeezed):
         start, count = end + 1, 0
         while start > 0 and count + sizes[start - 1] <= chars:
             start -= 1
@@ -101,34 +101,28 @@ def grid_markup(text, marker: Marker, *, role: str | None = "fang"):
         spacing = LETTER_SPACING_PT - points / max(count, 1)
         pieces[start:end + 1] = [Markup('<span class="squeeze" style="letter-spacing: %.2fpt">%s</span>')
                                  % (spacing, Markup("").join(pieces[start:end + 1]))]
-    return Markup("").join(pieces)
+    anchor = Markup('<span data-m="%d" data-n="%d"></span>') % (first, marker.count - first)
+    return (anchor if marker.count > first else Markup("")) + Markup("").join(pieces)
 
 
 # -- finding the marks that hang in a layout ---------------------------------------------------
 
-def _hang_id(box) -> int | None:
+def _anchor(box) -> tuple[int, int] | None:
+    """(first mark number, marks) of a paragraph's anchor span, else None."""
     element = getattr(box, "element", None)
-    ident = element.get("id") if element is not None and hasattr(element, "get") else None
-    if ident and ident.startswith(HANG_ID) and ident[len(HANG_ID):].isdigit():
-        return int(ident[len(HANG_ID):])
-    return None
+    get = getattr(element, "get", None)
+    found = get("data-m") if get else None
+    return (int(found), int(get("data-n"))) if found and found.isdigit() else None
 
 
-def _leaves(box, hang: int | None = None):
-    """(leaf box, hang id of the mark it draws or None) in line order."""
+def _leaves(box):
+    """The boxes of a line in order: text boxes and anchors (empty inline boxes)."""
     children = getattr(box, "children", None)
-    if not children:
-        yield box, hang
+    if not children or _anchor(box) is not None:
+        yield box
         return
     for child in children:
-        yield from _leaves(child, _hang_id(child) if _hang_id(child) is not None else hang)
-
-
-def _boxes(box):
-    """Every box inside ``box`` (with the hang id of the mark it belongs to, or None)."""
-    for child in getattr(box, "children", None) or []:
-        yield child, _hang_id(child)
-        yield from _boxes(child)
+        yield from _leaves(child)
 
 
 def _paragraph_lines(page_box):
@@ -144,30 +138,77 @@ def _paragraph_lines(page_box):
     yield from walk(page_box)
 
 
-def _text_length(line) -> int:
-    return sum(len(getattr(leaf, "text", "") or "") for leaf, _ in _leaves(line))
+def _ems(text: str) -> float:
+    return sum(0 if c == "\u200b" else 0.5 if ord(c) < 0x7F else 1 for c in text)
 
 
-def hang_spots(document) -> dict[int, tuple[float, int]]:
+def _line_end(line) -> float:
+    def boxes(box):
+        for child in getattr(box, "children", None) or []:
+            yield child
+            yield from boxes(child)
+    return max((b.position_x + b.margin_width() for b in boxes(line)), default=line.position_x)
+
+
+class _Paragraph:
+    """What the lines seen so far tell about one paragraph: its first mark number and count,
+    the marks before the current line."""
+
+    def __init__(self):
+        self.first: int | None = None
+        self.marks = 0
+        self.seen = 0
+        self.done = False
+
+    def count(self, line) -> None:
+        for leaf in _leaves(line):
+            anchor = _anchor(leaf)
+            if anchor is not None:
+                self.first, self.marks = anchor
+            elif self.first is not None:
+                self.seen += sum(c in HANGING for c in getattr(leaf, "text", "") or "")
+
+
+def _spot(paragraph: _Paragraph, room: float, line_chars: int, following):
+    """(mark number, squeeze) when ``following`` starts with text that fits in ``room`` and then
+    a mark that may hang; else None."""
+    carried = 0
+    for leaf in _leaves(following):
+        text = getattr(leaf, "text", "") or ""
+        hit = next((i for i, c in enumerate(text) if c in HANGING), None)
+        if hit is None:
+            carried += len(text)
+            continue
+        total = _ems(text) or 1
+        width = leaf.position_x - following.position_x + leaf.width * _ems(text[:hit]) / total
+        mark = leaf.width * _ems(text[hit]) / total
+        number = paragraph.seen
+        if 0 < width <= room + 0.5 and paragraph.first is not None and number < paragraph.marks:
+            return paragraph.first + number, (width + mark - room + 0.3, line_chars + carried + hit + 1,
+                                              paragraph.first)
+        return None
+    return None
+
+
+def hang_spots(document) -> dict[int, tuple[float, int, int]]:
     """Marks that the office suites would hang in this layout (the next line of the paragraph
     starts with text that fits on this line, followed by a mark that may hang): by how much (pt)
-    the line must be squeezed to hold that text and the mark, and its characters up to the mark."""
-    found: dict[int, tuple[float, int]] = {}
-    done = set()  # a paragraph's later lines move once one mark hangs: one mark a paragraph a round
-    lines = [line for page in document.pages for line in _paragraph_lines(page._page_box)]
-    for (element, block, line), (next_element, _, following) in zip(lines, lines[1:]):
-        if element is None or element is not next_element or id(element) in done:
-            continue
-        right = block.content_box_x() + block.width
-        end = max((box.position_x + box.margin_width() for box, _ in _boxes(line)), default=right)
-        carried = 0  # characters of the next line before the mark
-        for leaf, hang in _leaves(following):
-            if hang is not None:
-                width = leaf.position_x - following.position_x
-                room = right - end
-                if 0 < width <= room + 0.5:
-                    found[hang] = (width + leaf.margin_width() - room + 0.3, _text_length(line) + carried + 1)
-                    done.add(id(element))
-                break
-            carried += len(getattr(leaf, "text", "") or "")
+    the line must be squeezed to hold that text and the mark, its characters up to the mark, and
+    the paragraph's first mark number.  One mark a paragraph: its later lines move once it is
+    squeezed."""
+    found: dict[int, tuple[float, int, int]] = {}
+    paragraphs: dict[int, _Paragraph] = {}
+    previous = None
+    for element, block, line in (item for page in document.pages for item in _paragraph_lines(page._page_box)):
+        paragraph = paragraphs.setdefault(id(element), _Paragraph())
+        if previous is not None and previous[0] is element and element is not None and not paragraph.done:
+            _, last_block, last = previous
+            room = last_block.content_box_x() + last_block.width - _line_end(last)
+            chars = sum(len(getattr(leaf, "text", "") or "") for leaf in _leaves(last))
+            spot = _spot(paragraph, room, chars, line)
+            if spot is not None:
+                found[spot[0]] = spot[1]
+                paragraph.done = True
+        paragraph.count(line)
+        previous = (element, block, line)
     return found

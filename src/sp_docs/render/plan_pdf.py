@@ -104,26 +104,50 @@ def _notice_pages(document) -> int | None:
 MAX_HANG_ROUNDS = 12
 
 
-def _layout(view, squeeze: dict, *, tight: bool, user_dir: Path | None, allowed: set[str]):
+_TABLES = re.compile(r"<table\b.*?</table>|<img\b[^>]*>", re.S)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(?:(?!</p>).)*</p>", re.S)
+_ANCHOR = re.compile(r'data-m="(\d+)"')
+
+
+def _probe_html(html: str, paragraphs: set[int] | None) -> str:
+    """``html`` without tables and seal, and with only the ``paragraphs`` (by their first mark
+    number; None: all) of running text: they break their lines as in the whole document."""
+    html = _TABLES.sub("", html)
+    if paragraphs is None:
+        return html
+
+    def keep(match):
+        anchor = _ANCHOR.search(match.group())
+        return match.group() if anchor and int(anchor.group(1)) in paragraphs else ""
+    return _PARAGRAPH.sub(keep, html)
+
+
+def _layout(view, squeeze: dict, *, tight: bool, user_dir: Path | None, allowed: set[str], probe=False):
+    """The document laid out; a ``probe`` (True or a set of paragraphs, see ``_probe_html``) only
+    to find where the lines of the running text break."""
     context = pdf_context(view, squeeze)
     context["tight"] = tight
     html, base_dir = pdf.render_html("plan.html", context, user_dir=user_dir)
+    if probe is not False:
+        html = _probe_html(html, None if probe is True else probe)
     return pdf.html_to_document(html, base_dir, allowed_files=allowed)
 
 
 def _squeezed_layout(view, *, tight: bool, user_dir: Path | None, allowed: set[str], squeeze=None):
     """The layout whose lines end where Word, WPS and LibreOffice end them on the DOCX's grid: each
-    line that ends there in a hanging mark is squeezed to hold it; one more layout for each such
-    line of a paragraph (the lines after it move)."""
+    line that ends there in a hanging mark is squeezed to hold it.  The lines are found in probes:
+    the running text without the tables, then only the paragraphs just squeezed (their later lines
+    move), until none changes; then the document is laid out once."""
     squeeze = dict(squeeze or {})
-    document = _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed)
+    probe = True
     for _ in range(MAX_HANG_ROUNDS):
-        more = {n: pt for n, pt in plan_grid.hang_spots(document).items() if n not in squeeze}
+        document = _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed, probe=probe)
+        more = {n: spot for n, spot in plan_grid.hang_spots(document).items() if n not in squeeze}
         if not more:
             break
         squeeze.update(more)
-        document = _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed)
-    return document, squeeze
+        probe = {spot[2] for spot in more.values()}
+    return _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed), squeeze
 
 
 def render_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:

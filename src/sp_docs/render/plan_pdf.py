@@ -51,8 +51,9 @@ def _blocks(blocks, marker: plan_grid.Marker) -> list[dict]:
 def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
     """The running text on the grid, with break opportunities at quotes (body, headings, notes,
     抄送, 附件3's 类别 cell); titles keep their computed lines, the 附件 list and <title> the names
-    as given.  Text in the DOCX's tables (抄送, 类别) is neither padded nor hung (LibreOffice hangs
-    no punctuation in a table); the notes under the annex tables are off the grid but hang."""
+    as given.  Text in the DOCX's tables (抄送, 类别) is neither padded nor squeezed (LibreOffice
+    hangs no punctuation in a table); the notes under the annex tables are off the grid, but their
+    lines are squeezed where the office suites hang a mark (render/plan_grid.py)."""
     grid = plan_grid.grid_markup
     if "recipients" in context:
         context["recipients"] = grid(quote_breaks(context["recipients"]), marker)

@@ -187,6 +187,38 @@ def test_plan_docx_is_on_the_character_grid(office_dir):
     assert "snapToGrid" not in normal and '<w:w w:val="98"/>' in normal and 'w:firstLine="630"' in normal
 
 
+def _rows(pdf: Path):
+    """(page, characters left to right) of each 3号 text line of the PDF."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        for n, page in enumerate(doc.pages):
+            rows: dict[int, list[dict]] = {}
+            for char in page.chars:
+                if abs(char["size"] - 16) < 0.1 and char["top"] < page.height * 0.85:
+                    rows.setdefault(round(char["top"]), []).append(char)
+            for _, chars in sorted(rows.items()):
+                yield n, sorted(chars, key=lambda c: c["x0"])
+
+
+def test_plan_pdf_lies_on_the_docx_grid(office_dir):
+    """The PDF breaks lines as the DOCX's grid does: a half-width run takes whole character cells
+    (“9” in “每年9月” one cell), and a line that ends in a mark the office suites hang is
+    squeezed to hold it, inside the type area (GB/T 9704: nothing past 184 mm)."""
+    from sp_docs.render import plan_grid
+
+    cell = plan_grid.PDF_CELL_PT
+    rows = list(_rows(_one(office_dir / "plan", "*.pdf")))
+    assert all(chars[-1]["x1"] < 184 * L.MM + 1 for _, chars in rows)
+    texts = ["".join(c["text"] for c in chars) for _, chars in rows]
+    row = rows[next(i for i, t in enumerate(texts) if "每年9月" in t)][1]
+    at = "".join(c["text"] for c in row).index("每年9月")
+    assert abs(row[at + 3]["x0"] - row[at + 1]["x0"] - 2 * cell) < 0.3  # 年 → 月 across one cell of “9”
+    squeezed = [chars for _, chars in rows if len(chars) > 20 and chars[-1]["text"] in plan_grid.HANGING
+                and (chars[-1]["x0"] - chars[-21]["x0"]) / 20 < cell - 0.3]
+    assert squeezed and all(chars[-1]["x1"] <= 184 * L.MM + 0.5 for chars in squeezed)
+
+
 def test_plan_layout_follows_the_pdf(office_dir, rendered):
     tool, office = _one(office_dir / "plan", "*.pdf"), rendered["plan"]
     for start in ("中共青川市", "关于印发"):  # 发文机关标志, title

@@ -1,11 +1,11 @@
 """The 实施方案 PDF set on the DOCX's character grid, so that Word, WPS, LibreOffice and the PDF
 break the same lines.
 
-The DOCX lays its body on a 22 × 28 character grid (w:docGrid linesAndChars).  On that grid the
-office suites give every Chinese character one cell and every run of half-width text (digits,
+The DOCX lays its body on a 22 × 28 character grid (w:docGrid linesAndChars).  On that grid
+LibreOffice 7.4 gives every Chinese character one cell and every run of half-width text (digits,
 Latin letters, ASCII punctuation, and the — … “ ” that follow them) a whole number of cells,
-centred; and at the end of a line they let 。，、；：！？ hang past the margin (their default;
-the DOCX names no other).  The PDF breaks its lines in the same places: each half-width run is
+centred (measured; Word and WPS lay out on the same grid); and at the end of a line Word, WPS and
+LibreOffice let 。，、；：！？ hang past the margin (their default; the DOCX names no other).  The PDF breaks its lines in the same places: each half-width run is
 padded to its cells (``grid_markup``), and where the office suites hang a mark the PDF keeps the
 mark on the line by setting the line's last characters a little closer (GB/T 9704: nothing past
 the type area).  Those lines are found in the PDF's own layout (``hang_spots``) and squeezed in a
@@ -47,13 +47,13 @@ def run_padding(run: str, role: str = "fang") -> float:
 class Marker:
     """Numbers the punctuation marks that may end a line, in the order the context is built, and
     knows which lines end in one of them and must be squeezed in this layout: (pt to squeeze out,
-    characters of the line up to the mark)."""
+    characters of the line up to the mark, the paragraph's first mark) as ``hang_spots`` finds them."""
 
-    def __init__(self, squeeze: dict[int, tuple[float, int]] | None = None):
+    def __init__(self, squeeze: dict[int, tuple] | None = None):
         self.squeeze = squeeze or {}
         self.count = 0
 
-    def mark(self) -> tuple[float, int] | None:
+    def mark(self) -> tuple | None:
         n = self.count
         self.count += 1
         return self.squeeze.get(n)

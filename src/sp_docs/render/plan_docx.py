@@ -33,7 +33,8 @@ TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
 # wide (15.68 pt) to take one cell, and indents are whole cells.  On the grid LibreOffice adds no
 # space between Chinese and digits (it ignores w:autoSpaceDE/DN="0", which Word follows).
 GRID_CELL_TWIPS = 315
-GRID_STYLES = ("公文正文", "主送机关", "一级标题", "二级标题", "三级标题", "四级标题", "署名日期", "附件说明")
+GRID_STYLES = ("公文正文", "主送机关", "一级标题", "二级标题", "三级标题", "四级标题", "署名日期", "附件说明",
+               "附件标识")
 BODY_CHAR_SCALE = 98
 
 

@@ -60,11 +60,13 @@ class Marker:
 
 
 def _tokens(text: str, role: str | None):
-    """(text, is a half-width run) pieces of ``text``: single characters and half-width runs."""
+    """(text, False / "pad" / "run") pieces of ``text``: single characters, and half-width runs to
+    pad or not.  A run that ends the paragraph is not padded (LibreOffice pads a run when the text
+    goes on after it)."""
     pos = 0
     for match in (_HALF_RUN.finditer(text) if role else ()):
         yield from ((c, False) for c in text[pos:match.start()])
-        yield match.group(), True
+        yield match.group(), "pad" if match.end() < len(text) else "run"
         pos = match.end()
     yield from ((c, False) for c in text[pos:])
 
@@ -85,7 +87,7 @@ def grid_markup(text, marker: Marker, *, role: str | None = "fang"):
         if half:
             for _ in range(sum(c in HANGING for c in token)):
                 marker.mark()  # numbered, never squeezed: a mark inside a run stays with the run
-            pad = run_padding(token, role)
+            pad = run_padding(token, role) if half == "pad" else 0.0
             pieces.append(Markup('<span class="hw" style="margin: 0 %.2fpt">%s</span>') % (pad / 2, token)
                           if pad > 0.05 else escape(token))
         else:

@@ -67,6 +67,10 @@ def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
         if notes:
             context[annex] = {**context[annex], "notes": [grid(quote_breaks(note), marker, role=None)
                                                           for note in notes]}
+    for annex in ("annex1", "annex2", "annex3"):  # 附件1: the digit takes a grid cell, as in the DOCX
+        if isinstance(context.get(annex), dict) and context[annex].get("label"):
+            label = grid(context[annex]["label"], plan_grid.Marker(), role="hei")
+            context[annex] = {**context[annex], "label": label}
     if "cc" in context:
         context["cc"] = quote_breaks(context["cc"])
     if isinstance(context.get("annex3"), dict):  # the 类别 cell: “双培双树” / 类别, not “双培双 / 树”类别

@@ -44,14 +44,30 @@ def convert_all(paths: list[Path], outdir: Path, env: dict[str, str], target: st
 
 
 # LibreOffice 7.4 reads two paragraph settings of a DOCX differently from Word and WPS: it takes
-# w:overflowPunct="0" (no punctuation hanging past the margin) as "hanging allowed" (writerfilter
-# maps it to ParaIsHangingPunctuation = !value; its own DOCX export writes the opposite), and it
-# ignores w:autoSpaceDE/DN="0" (no extra space between Chinese and digits), adding a fifth of the
-# font size at each change of script.  ``convert_as_word_reads`` lays the DOCX out with the two
-# settings as the file states them: DOCX → ODT, the default paragraph style's
-# style:punctuation-wrap and style:text-autospace set to what the DOCX says, ODT → PDF.
-_WORD_READING = {'style:text-autospace="ideograph-alpha"': 'style:text-autospace="none"',
-                 'style:punctuation-wrap="hanging"': 'style:punctuation-wrap="simple"'}
+# w:overflowPunct="0" (no punctuation hanging past the margin) as "hanging allowed" and "1" as "not
+# allowed" (writerfilter maps it to ParaIsHangingPunctuation = !value; its own DOCX export writes
+# the opposite), and it ignores w:autoSpaceDE/DN="0" (no extra space between Chinese and digits),
+# adding a fifth of the font size at each change of script (except on a character grid, where it
+# adds none).  Left out, both mean the same to all three (hanging allowed, space added).
+# ``convert_as_word_reads`` lays the DOCX out with the settings the file states as Word reads them:
+# DOCX → ODT, the default paragraph style's style:punctuation-wrap and style:text-autospace set to
+# what the DOCX's default paragraph properties say, ODT → PDF.
+WORD_READING = {"overflowPunct": ('style:punctuation-wrap="hanging"', 'style:punctuation-wrap="simple"'),
+                 "autoSpaceDE": ('style:text-autospace="ideograph-alpha"', 'style:text-autospace="none"')}
+
+
+def word_reading_patches(docx: Path) -> list[tuple[str, str]]:
+    """The ODT replacements that apply the DOCX's explicit "off" settings of ``WORD_READING``
+    (as its docDefaults state them) the way Word reads them."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(docx) as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+    defaults = re.search(r"<w:pPrDefault>(.*?)</w:pPrDefault>", styles, re.S)
+    stated = defaults.group(1) if defaults else ""
+    return [patch for name, patch in WORD_READING.items()
+            if re.search(r'<w:%s w:val="(0|false|off)"/>' % name, stated)]
 
 
 def convert_as_word_reads(paths: list[Path], outdir: Path, env: dict[str, str]) -> dict[Path, Path]:
@@ -63,12 +79,13 @@ def convert_as_word_reads(paths: list[Path], outdir: Path, env: dict[str, str]) 
     for source, odt in odts.items():
         target = outdir / "odt-word" / (source.stem + ".odt")
         target.parent.mkdir(parents=True, exist_ok=True)
+        patches = word_reading_patches(source)
         with zipfile.ZipFile(odt) as package, zipfile.ZipFile(target, "w") as out:
             for item in package.infolist():
                 data = package.read(item.filename)
                 if item.filename == "styles.xml":
                     text = data.decode("utf-8")
-                    for old, new in _WORD_READING.items():
+                    for old, new in patches:
                         assert old in text, (old, source)
                         text = text.replace(old, new)
                     data = text.encode("utf-8")

@@ -136,7 +136,8 @@ def rendered(office_dir, tmp_path_factory):
     pdfs = L.convert_all([*docs.values(), *singles], work, env)
     as_word = L.convert_as_word_reads([docs["plan"]], work / "as-word", env)
     return {key: pdfs[path] for key, path in docs.items()} | {"singles": [pdfs[p] for p in singles],
-                                                              "plan_as_word": as_word[docs["plan"]]}
+                                                              "plan_as_word": as_word[docs["plan"]],
+                                                              "plan_docx": docs["plan"]}
 
 
 def test_plan_fonts_per_role(rendered):
@@ -150,25 +151,72 @@ def test_plan_fonts_per_role(rendered):
         sorted({(c["text"], round(c["x1"] - c["x0"], 1), c["size"]) for c in quotes})  # full width, as in the PDF
 
 
+_AUTOSPACE_OFF = L.WORD_READING["autoSpaceDE"]
+
+
 def test_plan_lines_follow_the_pdf(office_dir, rendered):
     tool = _one(office_dir / "plan", "*.pdf")
-    # LibreOffice 7.4 as it opens the file: it reads w:overflowPunct="0" as "hang punctuation" and
-    # ignores w:autoSpaceDE/DN="0" (tests/office_layout.py), so lines ending in a comma or holding
-    # digits break differently and the text ends a page earlier (docs/office.md gives the figures)
+    # LibreOffice 7.4 as it opens the file.  The body lies on a 22 × 28 character grid, where
+    # LibreOffice adds no space between Chinese and digits (it ignores w:autoSpaceDE/DN="0") and
+    # gives each half-width run whole cells, as the PDF does; the file states no w:overflowPunct, so
+    # LibreOffice, Word and WPS all let 。，、；：！？ hang at the end of a line, and the PDF squeezes
+    # those lines to hold the mark (docs/office.md gives the figures)
     office = rendered["plan"]
-    assert abs(L.page_count(office) - L.page_count(tool)) <= 1
-    assert L.equal_line_share(tool, office) >= 0.815, L.equal_line_share(tool, office)  # measured 0.825
-    # the same engine with those two settings read as Word and WPS read them: the pages are the
-    # PDF's, and so are the lines, quotes included (the PDF breaks before “ and after ” as Word does)
+    assert L.page_count(office) == L.page_count(tool)
+    share = L.equal_line_share(tool, office)
+    assert share >= 0.99, (share, L.differing_lines(tool, office))  # measured 1.000 (191 of 191 lines)
+    # the same engine with the file's explicit settings read as Word and WPS read them
+    assert L.word_reading_patches(rendered["plan_docx"]) == [_AUTOSPACE_OFF]
     as_word = rendered["plan_as_word"]
     assert L.page_count(as_word) == L.page_count(tool)
     share = L.equal_line_share(tool, as_word)
-    assert share >= 0.985, share  # measured 0.990 (192 of 194 lines)
-    # the lines that still differ: a paragraph where LibreOffice condenses the last character before
-    # digits less (附件3's 类别 options stand one a line in both formats and no longer differ)
-    unexplained = [block for block in L.differing_lines(tool, as_word)
-                   if not any(ch.isdigit() for line in block for ch in line)]
-    assert not unexplained, unexplained
+    assert share >= 0.99, (share, L.differing_lines(tool, as_word))  # measured 1.000
+
+
+def test_plan_docx_is_on_the_character_grid(office_dir):
+    """GB/T 9704: 22 lines of 28 characters; the body styles snap to that grid, set 3号 type 98 %
+    wide (one grid cell) and indent in whole cells; no w:overflowPunct anywhere (see above)."""
+    with zipfile.ZipFile(_one(office_dir / "plan", "*.docx")) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+        styles = package.read("word/styles.xml").decode("utf-8")
+    assert re.search(r'<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/>', body)
+    # 16 pt less 849/4096 pt: 28 cells in the 156 mm (442.2 pt) type area
+    assert 28 * (16 - 849 / 4096) <= 442.2 < 29 * (16 - 849 / 4096)
+    assert "overflowPunct" not in styles + body
+    normal = re.search(r'w:styleId="公文正文">(.*?)</w:style>', styles).group(1)
+    assert "snapToGrid" not in normal and '<w:w w:val="98"/>' in normal and 'w:firstLine="630"' in normal
+
+
+def _rows(pdf: Path):
+    """(page, characters left to right) of each 3号 text line of the PDF."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        for n, page in enumerate(doc.pages):
+            rows: dict[int, list[dict]] = {}
+            for char in page.chars:
+                if abs(char["size"] - 16) < 0.1 and char["top"] < page.height * 0.85:
+                    rows.setdefault(round(char["top"]), []).append(char)
+            for _, chars in sorted(rows.items()):
+                yield n, sorted(chars, key=lambda c: c["x0"])
+
+
+def test_plan_pdf_lies_on_the_docx_grid(office_dir):
+    """The PDF breaks lines as the DOCX's grid does: a half-width run takes whole character cells
+    (“9” in “每年9月” one cell), and a line that ends in a mark the office suites hang is
+    squeezed to hold it, inside the type area (GB/T 9704: nothing past 184 mm)."""
+    from sp_docs.render import plan_grid
+
+    cell = plan_grid.PDF_CELL_PT
+    rows = list(_rows(_one(office_dir / "plan", "*.pdf")))
+    assert all(chars[-1]["x1"] < 184 * L.MM + 1 for _, chars in rows)
+    texts = ["".join(c["text"] for c in chars) for _, chars in rows]
+    row = rows[next(i for i, t in enumerate(texts) if "每年9月" in t)][1]
+    at = "".join(c["text"] for c in row).index("每年9月")
+    assert abs(row[at + 3]["x0"] - row[at + 1]["x0"] - 2 * cell) < 0.3  # 年 → 月 across one cell of “9”
+    squeezed = [chars for _, chars in rows if len(chars) > 20 and chars[-1]["text"] in plan_grid.HANGING
+                and (chars[-1]["x0"] - chars[-21]["x0"]) / 20 < cell - 0.3]
+    assert squeezed and all(chars[-1]["x1"] <= 184 * L.MM + 0.5 for chars in squeezed)
 
 
 def test_plan_layout_follows_the_pdf(office_dir, rendered):

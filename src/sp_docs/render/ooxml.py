@@ -389,6 +389,11 @@ def set_style_char_spacing(style, twentieths_pt: int) -> None:
     set_char_spacing(style.element.get_or_add_rPr(), twentieths_pt)
 
 
+def set_style_char_scale(style, percent: int) -> None:
+    """Characters of the style set ``percent`` % wide (w:w)."""
+    get_or_add(style.element.get_or_add_rPr(), "w").set(qn("w:val"), str(percent))
+
+
 def set_char_spacing(rpr, twentieths_pt: int) -> None:
     """w:spacing (character spacing in twentieths of a point) of run properties ``rpr``."""
     get_or_add(rpr, "spacing").set(qn("w:val"), str(twentieths_pt))

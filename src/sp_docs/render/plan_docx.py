@@ -12,7 +12,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor, Twips
 
 from ..errors import InputError, TemplateError
 from ..units import CHAR_PT, SEAL_MM, TYPE_AREA_HEIGHT_PT, TYPE_AREA_WIDTH_MM, pt_to_mm
@@ -27,6 +27,20 @@ ROW_EXTRA_PT = 6 + 0.75
 NOTE_PT, NOTE_LINE_PT = 12, 12 * 1.6  # .notes: 12 pt, line-height 1.6, indent 2 em, 8 pt above
 AFTER_REDLINE_PT = 24.7 + 9  # plan.html's .after-redline, plus the glyph's drop in an exact 22 pt line
 TYPE_AREA_PT = TYPE_AREA_HEIGHT_PT
+# The body styles snap to the template's 22 × 28 character grid (w:docGrid linesAndChars,
+# tools/make_plan_templates.py).  LibreOffice gives each character a whole number of grid cells
+# (315 twips: 16 pt less the grid's 0.21 pt, in its own rounding), so a 3号 character is set 98 %
+# wide (15.68 pt) to take one cell, and indents are whole cells.  On the grid LibreOffice adds no
+# space between Chinese and digits (it ignores w:autoSpaceDE/DN="0", which Word follows).
+GRID_CELL_TWIPS = 315
+GRID_STYLES = ("公文正文", "主送机关", "一级标题", "二级标题", "三级标题", "四级标题", "署名日期", "附件说明",
+               "附件标识")
+BODY_CHAR_SCALE = 98
+
+
+def cells(n: float) -> Twips:
+    """``n`` character cells of the grid as an indent."""
+    return Twips(round(GRID_CELL_TWIPS * n))
 
 
 def _title(document, lines: list[str], **fmt):
@@ -78,9 +92,10 @@ def define_styles(document) -> None:
         fmt.alignment = _ALIGN[align]
         fmt.space_before = Pt(0)
         fmt.space_after = Pt(0)
-        # exact line heights, none snapped to the page's line grid: LibreOffice would give a
-        # line of a tall font (Noto CJK: 1.45 em) two grid lines
-        ooxml.no_grid_snap(style)
+        # the other styles keep their exact line heights, off the page's grid: LibreOffice would
+        # give a line of a tall font (Noto CJK: 1.45 em) two grid lines
+        if name not in GRID_STYLES:
+            ooxml.no_grid_snap(style)
         if name == "表格文字":  # the PDF's table cells: line-height 1.35
             from docx.enum.text import WD_LINE_SPACING
 
@@ -94,10 +109,12 @@ def define_styles(document) -> None:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(LINE_PT)
         if indent:
-            fmt.first_line_indent = Pt(CHAR_PT * indent)
+            fmt.first_line_indent = cells(indent)
         if name == "发文机关标志":
             style.font.color.rgb = RGBColor.from_string(ooxml.GONGWEN_RED)
-        if size == 16:
+        if name in GRID_STYLES:
+            ooxml.set_style_char_scale(style, BODY_CHAR_SCALE)
+        elif size == 16:
             ooxml.set_style_char_spacing(style, -5)
         if name in ("一级标题", "二级标题"):
             fmt.keep_with_next = True
@@ -133,6 +150,7 @@ def _notice(document, view, seal: Path | None) -> None:
     # two blank lines between the red rule and the title (plan.html: .after-redline + .blank)
     gap = _para(document, "公文正文")
     ooxml.set_line_spacing_exact(gap, AFTER_REDLINE_PT)
+    ooxml.no_grid_snap(gap)
     _para(document, "公文正文")
     _title(document, view.notice_title_lines)
     _para(document, "公文正文")
@@ -145,8 +163,8 @@ def _notice(document, view, seal: Path | None) -> None:
     for _ in range(2 if seal is not None else 1):
         _para(document, "公文正文", keep_with_next=True)
     name_indent, date_indent = view.signature.name_indent, view.signature.date_indent
-    name = _para(document, "署名日期", view.issuer, right_indent=Pt(CHAR_PT * name_indent), keep_with_next=True)
-    _para(document, "署名日期", view.sign_date, right_indent=Pt(CHAR_PT * date_indent))
+    name = _para(document, "署名日期", view.issuer, right_indent=cells(name_indent), keep_with_next=True)
+    _para(document, "署名日期", view.sign_date, right_indent=cells(date_indent))
     if seal is not None:
         run = name.add_run()
         try:
@@ -311,8 +329,8 @@ def _attachment_list(document, attachments) -> None:
     _para(document, "公文正文").paragraph_format.keep_with_next = True
     for n, name in enumerate(attachments, start=1):
         prefix = "附件：" if n == 1 else ""
-        item = _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=Pt(CHAR_PT * 6),
-                     first_line_indent=Pt(-CHAR_PT * (4 if n == 1 else 1)))
+        item = _para(document, "附件说明", f"{prefix}{n}.{name}", left_indent=cells(6),
+                     first_line_indent=cells(-(4 if n == 1 else 1)))
         item.paragraph_format.keep_together = True
         item.paragraph_format.keep_with_next = n < len(attachments)  # the list is never split
 

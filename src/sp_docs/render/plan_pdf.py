@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import pdf
+from . import pdf, plan_grid
 from ..units import CHAR_PT
 
 # Pango follows UAX #14, where the quotes “ ” ‘ ’ are class QU: no break before nor after them, so a
@@ -29,25 +29,57 @@ def quote_breaks(text: str) -> str:
     return _AFTER_CLOSING.sub(ZWSP, _BEFORE_OPENING.sub(ZWSP, text))
 
 
-def _flowing_text(context: dict) -> None:
-    """Break opportunities at quotes in the context's running text (body, headings, notes, 抄送,
-    附件3's 类别 cell); titles keep their computed lines, the 附件 list and <title> the names as given."""
-    for key in ("recipients", "cc"):
-        if key in context:
-            context[key] = quote_breaks(context[key])
+_HEADING_ROLES = {1: "hei", 2: "kai"}
+
+
+def _blocks(blocks, marker: plan_grid.Marker) -> list[dict]:
+    """The 实施方案's paragraphs and headings as grid HTML (``line``: what the paragraph shows)."""
+    out = []
+    for block in blocks or []:
+        if block.get("kind") == "para":
+            line = plan_grid.grid_markup(quote_breaks(block.get("text")), marker)
+        elif block.get("level") in _HEADING_ROLES:
+            line = plan_grid.grid_markup(quote_breaks(f"{block.get('label')}{block.get('title')}"), marker,
+                                         role=_HEADING_ROLES[block["level"]])
+        else:  # levels 3 and 4 run into their text
+            line = plan_grid.grid_markup(
+                quote_breaks(f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}"), marker)
+        out.append({**block, "line": line})
+    return out
+
+
+def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
+    """The running text on the grid, with break opportunities at quotes (body, headings, notes,
+    抄送, 附件3's 类别 cell); titles keep their computed lines, the 附件 list and <title> the names
+    as given.  Text in the DOCX's tables (抄送, 类别) is neither padded nor squeezed (LibreOffice
+    hangs no punctuation in a table); the notes under the annex tables are off the grid, but their
+    lines are squeezed where the office suites hang a mark (render/plan_grid.py)."""
+    grid = plan_grid.grid_markup
+    if "recipients" in context:
+        context["recipients"] = grid(quote_breaks(context["recipients"]), marker)
     if "notice_body" in context:
-        context["notice_body"] = [quote_breaks(text) for text in context["notice_body"] or []]
-    context["blocks"] = [{**block, **{k: quote_breaks(block.get(k)) for k in ("title", "text", "plain")}}
-                         for block in context.get("blocks") or []]
+        context["notice_body"] = [grid(quote_breaks(text), marker) for text in context["notice_body"] or []]
+    context["blocks"] = _blocks(context.get("blocks"), marker)
+    context["attachment_lines"] = [grid(f"{'附件：' if n == 1 else ''}{n}.{name}", marker)
+                                   for n, name in enumerate(context.get("attachments") or [], start=1)]
     for annex in ("annex1", "annex2"):
         notes = context[annex].get("notes")
         if notes:
-            context[annex] = {**context[annex], "notes": [quote_breaks(note) for note in notes]}
+            context[annex] = {**context[annex], "notes": [grid(quote_breaks(note), marker, role=None)
+                                                          for note in notes]}
+    for annex in ("annex1", "annex2", "annex3"):  # 附件1: the digit takes a grid cell, as in the DOCX
+        if isinstance(context.get(annex), dict) and context[annex].get("label"):
+            label = grid(context[annex]["label"], plan_grid.Marker(), role="hei")
+            context[annex] = {**context[annex], "label": label}
+    if "cc" in context:
+        context["cc"] = quote_breaks(context["cc"])
     if isinstance(context.get("annex3"), dict):  # the 类别 cell: “双培双树” / 类别, not “双培双 / 树”类别
         context["annex3"] = {**context["annex3"], "track_label": quote_breaks(context["annex3"].get("track_label"))}
 
 
-def pdf_context(view) -> dict:
+def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None) -> dict:
+    """The template's context; ``squeeze``: the lines that end in a punctuation mark the office
+    suites hang past the margin, by the mark's number (plan_grid.Marker)."""
     context = view.context()
     seal = Path(view.seal_path).resolve() if view.seal_path else None
     placed = view.signature  # placed by the document (documents/signature.py)
@@ -61,7 +93,7 @@ def pdf_context(view) -> dict:
     )
     context["annex1"] = vars(view.annex1)
     context["annex2"] = vars(view.annex2)
-    _flowing_text(context)
+    _flowing_text(context, plan_grid.Marker(squeeze))
     return context
 
 
@@ -74,16 +106,61 @@ def _notice_pages(document) -> int | None:
     return None
 
 
-def render_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:
-    context = pdf_context(view)
-    allowed = {str(Path(view.seal_path).resolve())} if view.seal_path else set()
+MAX_HANG_ROUNDS = 12
+
+
+_TABLES = re.compile(r"<table\b.*?</table>|<img\b[^>]*>", re.S)
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(?:(?!</p>).)*</p>", re.S)
+_ANCHOR = re.compile(r'data-m="(\d+)"')
+
+
+def _probe_html(html: str, paragraphs: set[int] | None) -> str:
+    """``html`` without tables and seal, and with only the ``paragraphs`` (by their first mark
+    number; None: all) of running text: they break their lines as in the whole document."""
+    html = _TABLES.sub("", html)
+    if paragraphs is None:
+        return html
+
+    def keep(match):
+        anchor = _ANCHOR.search(match.group())
+        return match.group() if anchor and int(anchor.group(1)) in paragraphs else ""
+    return _PARAGRAPH.sub(keep, html)
+
+
+def _layout(view, squeeze: dict, *, tight: bool, user_dir: Path | None, allowed: set[str], probe=False):
+    """The document laid out; a ``probe`` (True or a set of paragraphs, see ``_probe_html``) only
+    to find where the lines of the running text break."""
+    context = pdf_context(view, squeeze)
+    context["tight"] = tight
     html, base_dir = pdf.render_html("plan.html", context, user_dir=user_dir)
-    document = pdf.html_to_document(html, base_dir, allowed_files=allowed)
+    if probe is not False:
+        html = _probe_html(html, None if probe is True else probe)
+    return pdf.html_to_document(html, base_dir, allowed_files=allowed)
+
+
+def _squeezed_layout(view, *, tight: bool, user_dir: Path | None, allowed: set[str], squeeze=None):
+    """The layout whose lines end where Word, WPS and LibreOffice end them on the DOCX's grid: each
+    line that ends there in a hanging mark is squeezed to hold it.  The lines are found in probes:
+    the running text without the tables, then only the paragraphs just squeezed (their later lines
+    move), until none changes; then the document is laid out once."""
+    squeeze = dict(squeeze or {})
+    probe = True
+    for _ in range(MAX_HANG_ROUNDS):
+        document = _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed, probe=probe)
+        more = {n: spot for n, spot in plan_grid.hang_spots(document).items() if n not in squeeze}
+        if not more:
+            break
+        squeeze.update(more)
+        probe = {spot[2] for spot in more.values()}
+    return _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed), squeeze
+
+
+def render_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:
+    allowed = {str(Path(view.seal_path).resolve())} if view.seal_path else set()
+    document, squeeze = _squeezed_layout(view, tight=False, user_dir=user_dir, allowed=allowed)
     if (_notice_pages(document) or 1) > 1:
         # GB/T 9704: keep 署名 and 成文日期 on the notice's page by tightening the line pitch
-        context["tight"] = True
-        html, base_dir = pdf.render_html("plan.html", context, user_dir=user_dir)
-        tightened = pdf.html_to_document(html, base_dir, allowed_files=allowed)
+        tightened, _ = _squeezed_layout(view, tight=True, user_dir=user_dir, allowed=allowed, squeeze=squeeze)
         if (_notice_pages(tightened) or 1) <= (_notice_pages(document) or 1):
             document = tightened
     return document.write_pdf()

@@ -45,6 +45,8 @@ def to_halfwidth(s: str) -> str:
 
 def drop_invisible(s: str) -> str:
     """Remove control / format / surrogate characters that are not whitespace."""
+    if s.isprintable():  # nearly every cell: nothing to remove, found in one C-level scan
+        return s
     out = []
     for ch in s:
         if ch.isspace() or ch.isprintable():

@@ -28,7 +28,7 @@ def read_sheet_values(path: Path, prefer: Collection[str] = ()) -> dict[str, lis
     When a sheet is titled as one of ``prefer``, only such sheets are read."""
     if os.environ.get("SP_DOCS_XLSX_READER", "").strip().lower() != "openpyxl":
         try:
-            return read_values(path, prefer, _progress_for(path))
+            return read_values(path, prefer, _progress_for(path), PROGRESS_EVERY)
         except Exception:  # noqa: BLE001 - Unsupported or broken: openpyxl reads it or names the problem
             pass
     return read_sheet_values_openpyxl(path, prefer)

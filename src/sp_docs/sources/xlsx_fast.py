@@ -183,15 +183,17 @@ def read_shared_strings(data: bytes) -> list[str]:
     return strings
 
 
-def read_values(path: Path, prefer: Collection[str] = (), progress: Callable | None = None) -> dict[str, list[tuple]]:
+def read_values(path: Path, prefer: Collection[str] = (), progress: Callable | None = None,
+                every: int = 20_000) -> dict[str, list[tuple]]:
     """Each worksheet's rows of cell values, as ``xlsx_cells.read_sheet_values`` gives
-    them; raises ``Unsupported`` (or any error) where openpyxl should read instead."""
+    them; raises ``Unsupported`` (or any error) where openpyxl should read instead.
+    ``progress(title, rows)`` is called every ``every`` rows with cells."""
     with zipfile.ZipFile(path) as archive:
         book = Book(archive)
         chosen = [(t, p) for t, p in book.sheets if t.strip() in prefer] or book.sheets
         sheets = {}
         for title, part in chosen:
             with archive.open(part) as handle:
-                sheets[title] = SheetReader(book, title, progress).read(handle)
+                sheets[title] = SheetReader(book, title, progress, every).read(handle)
     return sheets
 

@@ -27,8 +27,9 @@ def row_number(text: str) -> int:
 class SheetReader:
     """Parses one worksheet part; ``read(handle)`` returns its padded rows."""
 
-    def __init__(self, book, title: str, progress: Callable[[str, int], None] | None = None):
-        self.book, self.title, self.progress = book, title, progress
+    def __init__(self, book, title: str, progress: Callable[[str, int], None] | None = None,
+                 every: int = PROGRESS_EVERY):
+        self.book, self.title, self.progress, self.every = book, title, progress, every
         self.rows: list = []        # a list of values per row with cells, None for an empty row
         self.next_row = 1           # openpyxl's ``counter``: the row number expected next
         self.row_counter = 0        # the last row number seen (rows without ``r`` count on)
@@ -181,7 +182,7 @@ class SheetReader:
                         values[column - 1] = value
                 rows.append(values)
                 self.filled += 1
-                if self.progress is not None and self.filled % PROGRESS_EVERY == 0:
+                if self.progress is not None and self.filled % self.every == 0:
                     self.progress(self.title, self.filled)
             else:
                 rows.append(None)

@@ -116,7 +116,7 @@ def test_random_names_of_table_characters_read_as_pypinyin_reads_them():
 def test_the_table_is_built_from_pypinyin_character_by_character():
     syllables, pairs = pinyin_table.build_table()
     assert len(syllables) > 40000 and len(pairs) > 30000
-    for char in random.Random(7).sample(sorted(syllables), 3000):
+    for char in syllables:  # every one (built from one character per reading)
         assert (syllables[char],) == tuple(lazy_pinyin(char, style=Style.TONE3, errors="default")), char
     assert "长春"[:2] in pairs and "重庆"[:2] in pairs
 

@@ -293,3 +293,25 @@ def test_openpyxl_is_not_imported_to_read_the_example_workbook():
             "read_sheets(Path('data_examples/city.xlsx')); print('openpyxl' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.stdout.strip() == "False", done.stderr[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_workbooks_saved_by_libreoffice_read_as_with_openpyxl(tmp_path):
+    """Another writer than openpyxl: LibreOffice's shared strings, styles and number formats."""
+    import shutil
+    import subprocess
+
+    sources = [ROOT / "tests" / "office_files" / "school.ods", ROOT / "data_examples" / "city.xlsx"]
+    work = tmp_path / "in"
+    work.mkdir()
+    copies = [shutil.copy(source, work / f"lo_{source.name}") for source in sources]
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), *map(str, copies)],
+                   check=True, capture_output=True, timeout=300)
+    saved = sorted((tmp_path / "out").glob("*.xlsx"))
+    assert len(saved) == 2
+    for path in saved:
+        expected = typed(xlsx_cells.read_sheet_values_openpyxl(path))
+        assert typed(xlsx_fast.read_values(path)) == expected
+        assert sum(len(rows) for rows in expected.values()) > 100

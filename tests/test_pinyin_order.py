@@ -95,30 +95,35 @@ def test_the_syllables_are_pypinyin_s(all_names):
 
 
 def test_random_names_of_table_characters_read_as_pypinyin_reads_them():
-    syllables, pairs = pinyin_table.table()
-    chars = sorted(syllables)
-    common = [chr(c) for c in range(0x4E00, 0x9FA6) if chr(c) in syllables]
+    found_table = pinyin_table.table()
+    chars = sorted(found_table.chars)
+    phrases = sorted(found_table.phrases()[0])
+    common = [chr(c) for c in range(0x4E00, 0x9FA6) if chr(c) in found_table.chars]
     rng = random.Random(2026)
-    checked = from_table = 0
+    from_table = with_phrase = 0
     for _ in range(20000):
         pool = common if rng.random() < 0.8 else chars
         name = "".join(rng.choice(pool) for _ in range(rng.choice((2, 2, 3, 3, 4))))
-        if rng.random() < 0.1:  # a phrase inside: pypinyin must read it
-            name = rng.choice(sorted(pairs)) + name[:1]
+        if rng.random() < 0.3:  # a phrase inside (司马, 欧阳, 国强 …): segmented as pypinyin does
+            phrase = rng.choice(phrases)
+            cut = rng.randrange(len(name) + 1)
+            name = name[:cut] + phrase + name[cut:]
+            with_phrase += 1
         found = pinyin_table.table_syllables(name)
         if found is not None:
             from_table += 1
             assert found == old_key(name)[0], name
-        checked += 1
-    assert from_table > checked // 2
+    assert from_table > 19000 and with_phrase > 5000
 
 
 def test_the_table_is_built_from_pypinyin_character_by_character():
-    syllables, pairs = pinyin_table.build_table()
-    assert len(syllables) > 40000 and len(pairs) > 30000
-    for char in syllables:  # every one (built from one character per reading)
-        assert (syllables[char],) == tuple(lazy_pinyin(char, style=Style.TONE3, errors="default")), char
-    assert "长春"[:2] in pairs and "重庆"[:2] in pairs
+    chars, pairs, phrases = pinyin_table.build_table()
+    assert len(chars) > 40000 and len(pairs) > 30000 and len(phrases) > 40000
+    for char in chars:  # every one (built from one character per reading)
+        assert (chars[char],) == tuple(lazy_pinyin(char, style=Style.TONE3, errors="default")), char
+    for phrase in random.Random(7).sample(sorted(phrases), 8000):
+        assert phrases[phrase] == " ".join(lazy_pinyin(phrase, style=Style.TONE3, errors="default")), phrase
+    assert "长春"[:2] in pairs and phrases["重庆"] == "chong2 qing4"
 
 
 def test_the_cache_is_rebuilt_when_stale_or_corrupt_and_can_be_turned_off(tmp_path, monkeypatch):
@@ -159,5 +164,8 @@ def test_pypinyin_is_loaded_only_when_it_must_order_two_names(tmp_path):
     assert _probe(code.format(names=["李四", "张三"]), tmp_path / "none") == [["张三", "李四"], False]
     _probe(code.format(names=["王五", "张三"]), tmp_path / "warm")  # builds the table
     assert _probe(code.format(names=["王五", "张三", "李四"]), tmp_path / "warm") == [["王五", "张三", "李四"], False]
-    # a phrase inside a name (长春): pypinyin reads that name
-    assert _probe(code.format(names=["张长春", "张三"]), tmp_path / "warm") == [["张长春", "张三"], True]
+    # a phrase inside a name (长春, 欧阳): read from the table too
+    assert _probe(code.format(names=["张长春", "张三", "欧阳修"]), tmp_path / "warm") == \
+        [["欧阳修", "张长春", "张三"], False]
+    # a name in Latin letters: pypinyin reads it
+    assert _probe(code.format(names=["张三", "Zhang San"]), tmp_path / "warm") == [["Zhang San", "张三"], True]

@@ -4,11 +4,13 @@ pypinyin loads its whole phrase dictionary (47,000 phrases) and character
 dictionary on import.  This module keeps, in the per-user cache
 (``$XDG_CACHE_HOME/sp-docs/pinyin``, else ``~/.cache``), a table derived from
 the installed pypinyin only — no names of anyone: every character's TONE3
-syllable as ``lazy_pinyin`` gives it, and every pair of characters that begins
-a phrase.  A name whose characters are all in the table and none of whose
-neighbouring pairs begins a phrase is segmented by pypinyin into single
-characters, so its syllables are the characters' own; any other name (a phrase
-inside, a letter, a rare character) is left to pypinyin.  The table is keyed by
+syllable as ``lazy_pinyin`` gives it, every pair of characters that begins a
+phrase, and every phrase's syllables.  A name whose characters are all in the
+table and none of whose neighbouring pairs begins a phrase is segmented by
+pypinyin into single characters, so its syllables are the characters' own; a
+name with a phrase inside is segmented here as pypinyin does (its strict
+forward maximum matching, copied in ``_segments``; the phrases are loaded only
+then); a name with a letter or a character not in the table is left to pypinyin.  The table is keyed by
 pypinyin's files (size, modification time, version) and the Python version,
 and rebuilt (~0.1 s after the import) when any changes; ``SP_DOCS_CACHE=off`` turns it off.
 ``tests/test_pinyin_order.py`` checks it against pypinyin character by character.
@@ -23,7 +25,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 SEPARATOR = " "
 
 
@@ -50,37 +52,51 @@ def _stamp() -> str | None:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-def build_table() -> tuple[dict[str, str], set[str]]:
-    """(character → TONE3 syllable, pairs of characters that begin a phrase), from pypinyin."""
+def build_table() -> tuple[dict[str, str], set[str], dict[str, str]]:
+    """(character → TONE3 syllable, pairs of characters that begin a phrase,
+    phrase → its syllables joined by spaces), from pypinyin."""
     from pypinyin import Style, lazy_pinyin
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
 
-    def syllable(char: str) -> str | None:
-        found = lazy_pinyin(char, style=Style.TONE3, errors="default")
-        return found[0] if len(found) == 1 and found[0] and SEPARATOR not in found[0] else None
+    def syllables_of(text: str) -> list[str] | None:
+        found = lazy_pinyin(text, style=Style.TONE3, errors="default")
+        good = len(found) == len(text) and all(s and SEPARATOR not in s and "\n" not in s for s in found)
+        return found if good else None
 
-    # a character's syllable depends only on its first reading (no phrase is one
-    # character): ask pypinyin once per reading (~1,500), not per character (~42,000)
+    # a syllable depends only on the reading (TONE3 of the tone-marked reading):
+    # ask pypinyin once per first reading (~1,500), not per character (~42,000)
     groups: dict[str, list[str]] = {}
     for code, readings in PINYIN_DICT.items():
         char = chr(code)
         if RE_HANS.match(char):
             groups.setdefault(readings.split(",")[0], []).append(char)
-    syllables: dict[str, str] = {}
-    for chars in groups.values():
-        first, last = syllable(chars[0]), syllable(chars[-1])
-        for char in chars:
-            found = first if first is not None and first == last else syllable(char)
+    chars: dict[str, str] = {}
+    by_reading: dict[str, str] = {}
+    for reading, members in groups.items():
+        first, last = syllables_of(members[0]), syllables_of(members[-1])
+        if first is not None and first == last:
+            by_reading[reading] = first[0]
+        for char in members:
+            found = first if first is not None and first == last else syllables_of(char)
             if found is not None:
-                syllables[char] = found
+                chars[char] = found[0]
+    phrases: dict[str, str] = {}
+    for phrase, readings in PHRASES_DICT.items():
+        if len(readings) == len(phrase) and all(r and r[0] in by_reading for r in readings):
+            phrases[phrase] = SEPARATOR.join(by_reading[r[0]] for r in readings)
+        elif (found := syllables_of(phrase)) is not None:
+            phrases[phrase] = SEPARATOR.join(found)
+        else:
+            phrases[phrase] = ""  # pypinyin reads a name with this phrase
     pairs = {phrase[:2] for phrase in PHRASES_DICT if len(phrase) >= 2}
-    return syllables, pairs
+    return chars, pairs, phrases
 
 
-def _write(target: Path, syllables: dict[str, str], pairs: set[str]) -> None:
+def _write(target: Path, chars: dict[str, str], pairs: set[str], phrases: dict[str, str]) -> None:
     import tempfile
 
-    data = marshal.dumps(("".join(syllables), SEPARATOR.join(syllables.values()), "".join(sorted(pairs))))
+    data = marshal.dumps(("".join(chars), SEPARATOR.join(chars.values()), "".join(sorted(pairs)),
+                          "\n".join(phrases), "\n".join(phrases.values())))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -95,19 +111,41 @@ def _write(target: Path, syllables: dict[str, str], pairs: set[str]) -> None:
         pass  # a cache that cannot be written is only slower
 
 
-def _read(target: Path) -> tuple[dict[str, str], set[str]] | None:
-    try:
-        chars, syllables, pairs = marshal.loads(target.read_bytes())
+class Table:
+    """The characters and pairs at once; the phrases (and their prefixes) when a name needs them."""
+
+    def __init__(self, chars: dict[str, str], pairs: set[str], phrase_text: tuple[str, str]):
+        self.chars, self.pairs, self._phrase_text = chars, pairs, phrase_text
+        self._phrases: dict[str, str] | None = None
+        self._prefixes: set[str] = set()
+
+    @classmethod
+    def parse(cls, data: bytes) -> "Table":
+        chars, syllables, pairs, phrase_keys, phrase_values = marshal.loads(data)
         table = dict(zip(chars, syllables.split(SEPARATOR)))
         if len(table) != len(chars) or len(pairs) % 2:
-            return None
-        return table, {pairs[i:i + 2] for i in range(0, len(pairs), 2)}
+            raise ValueError("inconsistent pinyin table")
+        return cls(table, {pairs[i:i + 2] for i in range(0, len(pairs), 2)}, (phrase_keys, phrase_values))
+
+    def phrases(self) -> tuple[dict[str, str], set[str]]:
+        if self._phrases is None:
+            keys, values = (text.split("\n") for text in self._phrase_text)
+            if len(keys) != len(values):
+                raise ValueError("inconsistent pinyin table")
+            self._phrases = dict(zip(keys, values))
+            self._prefixes = {key[:end] for key in keys for end in range(1, len(key) + 1)}
+        return self._phrases, self._prefixes
+
+
+def _read(target: Path) -> Table | None:
+    try:
+        return Table.parse(target.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None  # missing, corrupt or written by another Python: rebuilt
 
 
 @lru_cache(maxsize=1)
-def table() -> tuple[dict[str, str], set[str]] | None:
+def table() -> Table | None:
     """The table for the installed pypinyin (read from the cache, built there when missing)."""
     folder, stamp = _cache_dir(), _stamp()
     if folder is None or stamp is None:
@@ -115,25 +153,57 @@ def table() -> tuple[dict[str, str], set[str]] | None:
     target = folder / f"{stamp}.marshal"
     found = _read(target)
     if found is None:
-        found = build_table()
-        _write(target, *found)
+        chars, pairs, phrases = build_table()
+        _write(target, chars, pairs, phrases)
+        found = Table(chars, pairs, ("\n".join(phrases), "\n".join(phrases.values())))
     return found
+
+
+def _segments(text: str, prefixes: set[str], phrases: dict[str, str]):
+    """pypinyin's strict forward maximum matching (``pypinyin.seg.mmseg``, ``no_non_phrases=True``)."""
+    remain = text
+    while remain:
+        last_word, last_index = "", 0
+        for index in range(len(remain)):
+            word = remain[:index + 1]
+            if word in prefixes:
+                if word in phrases:
+                    last_word, last_index = word, index + 1
+                continue
+            if last_word:
+                yield last_word
+                remain = remain[last_index:]
+            else:
+                yield remain[0]
+                remain = remain[1:]
+            break
+        else:
+            if last_word:
+                yield last_word
+                remain = remain[last_index:]
+            else:
+                yield from remain
+                break
 
 
 def table_syllables(name: str) -> tuple[str, ...] | None:
     """The syllables of ``name`` as ``lazy_pinyin(name, style=TONE3)`` gives them, or
-    None when pypinyin must work them out (a phrase may be inside, or a character
-    is not in the table)."""
-    if not name:
-        return None
-    found = table()
+    None when pypinyin must work them out (a character not in the table)."""
+    found = table() if name else None
     if found is None:
         return None
-    syllables, pairs = found
-    try:
-        result = tuple(syllables[char] for char in name)
-    except KeyError:
+    chars = found.chars
+    if any(char not in chars for char in name):
         return None
-    if any(name[i:i + 2] in pairs for i in range(len(name) - 1)):
-        return None
-    return result
+    if not any(name[i:i + 2] in found.pairs for i in range(len(name) - 1)):
+        return tuple(chars[char] for char in name)
+    phrases, prefixes = found.phrases()
+    result: list[str] = []
+    for word in _segments(name, prefixes, phrases):
+        if len(word) == 1:
+            result.append(chars[word])
+        elif phrases[word]:
+            result.extend(phrases[word].split(SEPARATOR))
+        else:
+            return None
+    return tuple(result)

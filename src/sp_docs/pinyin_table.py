@@ -10,7 +10,9 @@ table and none of whose neighbouring pairs begins a phrase is segmented by
 pypinyin into single characters, so its syllables are the characters' own; a
 name with a phrase inside is segmented here as pypinyin does (its strict
 forward maximum matching, copied in ``_segments``; the phrases are loaded only
-then); a name with a letter or a character not in the table is left to pypinyin.  The table is keyed by
+then); other characters (·, letters, spaces) are kept run by run as pypinyin
+keeps them (``errors="default"``); a name with a Chinese character pypinyin has
+no reading for is left to pypinyin.  The table is keyed by
 pypinyin's files (size, modification time, version) and the Python version,
 and rebuilt (~0.1 s after the import) when any changes; ``SP_DOCS_CACHE=off`` turns it off.
 ``tests/test_pinyin_order.py`` checks it against pypinyin character by character.
@@ -25,7 +27,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-TABLE_VERSION = 2
+TABLE_VERSION = 3
 SEPARATOR = " "
 
 
@@ -52,9 +54,9 @@ def _stamp() -> str | None:
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-def build_table() -> tuple[dict[str, str], set[str], dict[str, str]]:
+def build_table() -> tuple[dict[str, str], set[str], dict[str, str], str]:
     """(character → TONE3 syllable, pairs of characters that begin a phrase,
-    phrase → its syllables joined by spaces), from pypinyin."""
+    phrase → its syllables joined by spaces, pypinyin's pattern of a Chinese character), from pypinyin."""
     from pypinyin import Style, lazy_pinyin
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT, RE_HANS
 
@@ -89,14 +91,14 @@ def build_table() -> tuple[dict[str, str], set[str], dict[str, str]]:
         else:
             phrases[phrase] = ""  # pypinyin reads a name with this phrase
     pairs = {phrase[:2] for phrase in PHRASES_DICT if len(phrase) >= 2}
-    return chars, pairs, phrases
+    return chars, pairs, phrases, RE_HANS.pattern
 
 
-def _write(target: Path, chars: dict[str, str], pairs: set[str], phrases: dict[str, str]) -> None:
+def _write(target: Path, chars: dict[str, str], pairs: set[str], phrases: dict[str, str], hans: str) -> None:
     import tempfile
 
     data = marshal.dumps(("".join(chars), SEPARATOR.join(chars.values()), "".join(sorted(pairs)),
-                          "\n".join(phrases), "\n".join(phrases.values())))
+                          "\n".join(phrases), "\n".join(phrases.values()), hans))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -114,18 +116,24 @@ def _write(target: Path, chars: dict[str, str], pairs: set[str], phrases: dict[s
 class Table:
     """The characters and pairs at once; the phrases (and their prefixes) when a name needs them."""
 
-    def __init__(self, chars: dict[str, str], pairs: set[str], phrase_text: tuple[str, str]):
-        self.chars, self.pairs, self._phrase_text = chars, pairs, phrase_text
+    def __init__(self, chars: dict[str, str], pairs: set[str], phrase_text: tuple[str, str], hans: str):
+        self.chars, self.pairs, self._phrase_text, self._hans = chars, pairs, phrase_text, hans
         self._phrases: dict[str, str] | None = None
         self._prefixes: set[str] = set()
 
     @classmethod
     def parse(cls, data: bytes) -> "Table":
-        chars, syllables, pairs, phrase_keys, phrase_values = marshal.loads(data)
+        chars, syllables, pairs, phrase_keys, phrase_values, hans = marshal.loads(data)
         table = dict(zip(chars, syllables.split(SEPARATOR)))
         if len(table) != len(chars) or len(pairs) % 2:
             raise ValueError("inconsistent pinyin table")
-        return cls(table, {pairs[i:i + 2] for i in range(0, len(pairs), 2)}, (phrase_keys, phrase_values))
+        return cls(table, {pairs[i:i + 2] for i in range(0, len(pairs), 2)}, (phrase_keys, phrase_values), hans)
+
+    def is_hans(self, char: str) -> bool:
+        """A character pypinyin reads as Chinese (its ``RE_HANS``)."""
+        import re
+
+        return char in self.chars or re.match(self._hans, char) is not None
 
     def phrases(self) -> tuple[dict[str, str], set[str]]:
         if self._phrases is None:
@@ -153,9 +161,9 @@ def table() -> Table | None:
     target = folder / f"{stamp}.marshal"
     found = _read(target)
     if found is None:
-        chars, pairs, phrases = build_table()
-        _write(target, chars, pairs, phrases)
-        found = Table(chars, pairs, ("\n".join(phrases), "\n".join(phrases.values())))
+        chars, pairs, phrases, hans = build_table()
+        _write(target, chars, pairs, phrases, hans)
+        found = Table(chars, pairs, ("\n".join(phrases), "\n".join(phrases.values())), hans)
     return found
 
 
@@ -187,19 +195,41 @@ def _segments(text: str, prefixes: set[str], phrases: dict[str, str]):
 
 
 def table_syllables(name: str) -> tuple[str, ...] | None:
-    """The syllables of ``name`` as ``lazy_pinyin(name, style=TONE3)`` gives them, or
-    None when pypinyin must work them out (a character not in the table)."""
+    """The syllables of ``name`` as ``lazy_pinyin(name, style=TONE3, errors="default")``
+    gives them, or None when pypinyin must work them out (a Chinese character not in
+    the table)."""
     found = table() if name else None
     if found is None:
         return None
+    if all(char in found.chars for char in name):
+        return _hans_syllables(found, name)
+    result: list[str] = []
+    for run, hans in _runs(found, name):  # pypinyin's simple_seg: Chinese and other runs
+        if not hans:
+            result.append(run)  # errors="default": kept as it is
+            continue
+        syllables = _hans_syllables(found, run) if all(char in found.chars for char in run) else None
+        if syllables is None:
+            return None
+        result.extend(syllables)
+    return tuple(result)
+
+
+def _runs(found: Table, name: str):
+    start = 0
+    for index in range(1, len(name) + 1):
+        if index == len(name) or found.is_hans(name[index]) != found.is_hans(name[start]):
+            yield name[start:index], found.is_hans(name[start])
+            start = index
+
+
+def _hans_syllables(found: Table, run: str) -> tuple[str, ...] | None:
     chars = found.chars
-    if any(char not in chars for char in name):
-        return None
-    if not any(name[i:i + 2] in found.pairs for i in range(len(name) - 1)):
-        return tuple(chars[char] for char in name)
+    if not any(run[i:i + 2] in found.pairs for i in range(len(run) - 1)):
+        return tuple(chars[char] for char in run)
     phrases, prefixes = found.phrases()
     result: list[str] = []
-    for word in _segments(name, prefixes, phrases):
+    for word in _segments(run, prefixes, phrases):
         if len(word) == 1:
             result.append(chars[word])
         elif phrases[word]:

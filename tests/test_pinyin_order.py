@@ -97,7 +97,7 @@ def test_the_syllables_are_pypinyin_s(all_names):
 def test_random_names_of_table_characters_read_as_pypinyin_reads_them():
     found_table = pinyin_table.table()
     chars = sorted(found_table.chars)
-    phrases = sorted(found_table.phrases()[0])
+    phrases = found_table.phrases()[0]
     common = [chr(c) for c in range(0x4E00, 0x9FA6) if chr(c) in found_table.chars]
     rng = random.Random(2026)
     from_table = with_phrase = 0

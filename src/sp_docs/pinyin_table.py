@@ -19,6 +19,7 @@ and rebuilt (~0.1 s after the import) when any changes; ``SP_DOCS_CACHE=off`` tu
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import importlib.util
 import marshal
@@ -94,11 +95,16 @@ def build_table() -> tuple[dict[str, str], set[str], dict[str, str], str]:
     return chars, pairs, phrases, RE_HANS.pattern
 
 
-def _write(target: Path, chars: dict[str, str], pairs: set[str], phrases: dict[str, str], hans: str) -> None:
+def serialize(chars: dict[str, str], pairs: set[str], phrases: dict[str, str], hans: str) -> bytes:
+    """The table as sorted strings: read back without building any dict or set."""
+    ordered, keys = sorted(chars), sorted(phrases)
+    return marshal.dumps(("".join(ordered), SEPARATOR.join(chars[c] for c in ordered), "".join(sorted(pairs)),
+                          "\n".join(keys), "\n".join(phrases[key] for key in keys), hans))
+
+
+def _write(target: Path, data: bytes) -> None:
     import tempfile
 
-    data = marshal.dumps(("".join(chars), SEPARATOR.join(chars.values()), "".join(sorted(pairs)),
-                          "\n".join(phrases), "\n".join(phrases.values()), hans))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -113,21 +119,61 @@ def _write(target: Path, chars: dict[str, str], pairs: set[str], phrases: dict[s
         pass  # a cache that cannot be written is only slower
 
 
-class Table:
-    """The characters and pairs at once; the phrases (and their prefixes) when a name needs them."""
+class SortedChars:
+    """Character → syllable over a sorted string of characters (bisection)."""
 
-    def __init__(self, chars: dict[str, str], pairs: set[str], phrase_text: tuple[str, str], hans: str):
-        self.chars, self.pairs, self._phrase_text, self._hans = chars, pairs, phrase_text, hans
-        self._phrases: dict[str, str] | None = None
-        self._prefixes: set[str] = set()
-
-    @classmethod
-    def parse(cls, data: bytes) -> "Table":
-        chars, syllables, pairs, phrase_keys, phrase_values, hans = marshal.loads(data)
-        table = dict(zip(chars, syllables.split(SEPARATOR)))
-        if len(table) != len(chars) or len(pairs) % 2:
+    def __init__(self, chars: str, syllables: list[str]):
+        if len(chars) != len(syllables) or any(a >= b for a, b in zip(chars, chars[1:])):
             raise ValueError("inconsistent pinyin table")
-        return cls(table, {pairs[i:i + 2] for i in range(0, len(pairs), 2)}, (phrase_keys, phrase_values), hans)
+        self.text, self.syllables = chars, syllables
+
+    def __contains__(self, char: str) -> bool:
+        at = bisect.bisect_left(self.text, char)
+        return at < len(self.text) and self.text[at] == char
+
+    def __getitem__(self, char: str) -> str:
+        at = bisect.bisect_left(self.text, char)
+        if at < len(self.text) and self.text[at] == char:
+            return self.syllables[at]
+        raise KeyError(char)
+
+    def __iter__(self):
+        return iter(self.text)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+class SortedPairs:
+    """A sorted string of two-character pairs, searched by bisection."""
+
+    def __init__(self, text: str):
+        if len(text) % 2:
+            raise ValueError("inconsistent pinyin table")
+        self.text = text
+
+    def __len__(self) -> int:
+        return len(self.text) // 2
+
+    def __getitem__(self, index: int) -> str:
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.text[2 * index:2 * index + 2]
+
+    def __contains__(self, pair: str) -> bool:
+        at = bisect.bisect_left(self, pair)
+        return at < len(self) and self[at] == pair
+
+
+class Table:
+    """The characters and pairs at once; the phrases when a name needs them."""
+
+    def __init__(self, data: bytes):
+        chars, syllables, pairs, phrase_keys, phrase_values, hans = marshal.loads(data)
+        self.chars = SortedChars(chars, syllables.split(SEPARATOR))
+        self.pairs = SortedPairs(pairs)
+        self._phrase_text, self._hans = (phrase_keys, phrase_values), hans
+        self._phrases: tuple[list[str], list[str]] | None = None
 
     def is_hans(self, char: str) -> bool:
         """A character pypinyin reads as Chinese (its ``RE_HANS``)."""
@@ -135,19 +181,19 @@ class Table:
 
         return char in self.chars or re.match(self._hans, char) is not None
 
-    def phrases(self) -> tuple[dict[str, str], set[str]]:
+    def phrases(self) -> tuple[list[str], list[str]]:
+        """(the phrases in sorted order, their syllables): looked up by bisection, no set to build."""
         if self._phrases is None:
             keys, values = (text.split("\n") for text in self._phrase_text)
-            if len(keys) != len(values):
+            if len(keys) != len(values) or any(a >= b for a, b in zip(keys, keys[1:])):
                 raise ValueError("inconsistent pinyin table")
-            self._phrases = dict(zip(keys, values))
-            self._prefixes = {key[:end] for key in keys for end in range(1, len(key) + 1)}
-        return self._phrases, self._prefixes
+            self._phrases = (keys, values)
+        return self._phrases
 
 
 def _read(target: Path) -> Table | None:
     try:
-        return Table.parse(target.read_bytes())
+        return Table(target.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None  # missing, corrupt or written by another Python: rebuilt
 
@@ -161,21 +207,23 @@ def table() -> Table | None:
     target = folder / f"{stamp}.marshal"
     found = _read(target)
     if found is None:
-        chars, pairs, phrases, hans = build_table()
-        _write(target, chars, pairs, phrases, hans)
-        found = Table(chars, pairs, ("\n".join(phrases), "\n".join(phrases.values())), hans)
+        data = serialize(*build_table())
+        _write(target, data)
+        found = Table(data)
     return found
 
 
-def _segments(text: str, prefixes: set[str], phrases: dict[str, str]):
-    """pypinyin's strict forward maximum matching (``pypinyin.seg.mmseg``, ``no_non_phrases=True``)."""
+def _segments(text: str, keys: list[str]):
+    """pypinyin's strict forward maximum matching (``pypinyin.seg.mmseg``, ``no_non_phrases=True``):
+    the longest phrase at each place, as long as every shorter start is the start of some phrase."""
     remain = text
     while remain:
         last_word, last_index = "", 0
         for index in range(len(remain)):
             word = remain[:index + 1]
-            if word in prefixes:
-                if word in phrases:
+            at = bisect.bisect_left(keys, word)
+            if at < len(keys) and keys[at].startswith(word):  # the start of a phrase
+                if keys[at] == word:
                     last_word, last_index = word, index + 1
                 continue
             if last_word:
@@ -227,13 +275,14 @@ def _hans_syllables(found: Table, run: str) -> tuple[str, ...] | None:
     chars = found.chars
     if not any(run[i:i + 2] in found.pairs for i in range(len(run) - 1)):
         return tuple(chars[char] for char in run)
-    phrases, prefixes = found.phrases()
+    keys, values = found.phrases()
     result: list[str] = []
-    for word in _segments(run, prefixes, phrases):
+    for word in _segments(run, keys):
         if len(word) == 1:
             result.append(chars[word])
-        elif phrases[word]:
-            result.extend(phrases[word].split(SEPARATOR))
-        else:
+            continue
+        syllables = values[bisect.bisect_left(keys, word)]
+        if not syllables:
             return None
+        result.extend(syllables.split(SEPARATOR))
     return tuple(result)

@@ -164,7 +164,7 @@ CASES = {
                 '<row r="9.0"><c r="a9"><v>lower-case column</v></c></row>'
                 '<row spans="1:2" r="10"><c r="C10"><v>1</v></c><c r="A10"><v>2</v></c></row>']),
     "an empty sheet and a sheet of empty rows": dict(sheets=["", '<row r="1"/><row r="3"/>']),
-    "a chartsheet and a hidden sheet": dict(
+    "a hidden sheet sharing the first sheet's part": dict(
         sheets=['<row r="1"><c r="A1"><v>1</v></c></row>'],
         extra_sheets='<sheet name="隐藏" sheetId="9" state="hidden" r:id="rId1"/>'),
     "a DTD (refused by both readers)": dict(sheets=['<row r="1"><c r="A1"><v>1</v></c></row>']),

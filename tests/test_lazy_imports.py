@@ -49,3 +49,19 @@ def test_plan_from_yaml_answers_loads_neither_openpyxl_nor_pypinyin(tmp_path):
                       "--format", "docx"])
     assert any((tmp_path / "p").glob("*.docx"))
     assert "openpyxl" not in loaded and "pypinyin" not in loaded and "weasyprint" not in loaded
+
+
+def test_check_reads_the_workbook_without_any_heavy_library():
+    """The .xlsx is read by sources/xlsx_fast (zipfile + expat), not openpyxl; no names are sorted."""
+    assert _loaded(["check", str(ROOT / "data_examples" / "city.xlsx")]) == set()
+
+
+def test_a_docx_annex2_loads_neither_openpyxl_nor_weasyprint_and_pypinyin_only_once(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["annex", "2", str(ROOT / "data_examples" / "city.xlsx"), "--unit", "青川市第一中学", "--format", "docx",
+            "-o"]
+    first = _loaded(args + [str(tmp_path / "a")], env)  # builds the per-user pinyin table
+    again = _loaded(args + [str(tmp_path / "b")], env)
+    assert any((tmp_path / "b").glob("*.docx"))
+    assert "openpyxl" not in first | again and "weasyprint" not in first | again
+    assert "pypinyin" not in again, again  # the unit's names are ordered from the table

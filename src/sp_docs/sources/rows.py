@@ -114,28 +114,37 @@ def parse_rows(table: RawTable, sheet: Sheet, file: str, problems: Problems) -> 
     _warn_duplicates(table, sheet, columns, file, problems)
     limit = cell_limit()
     parsed = []
+    fields = [c.field for c in sheet.columns]
     for row_number, cells in table.rows:
         location = Location(file, table.name, row_number)
-        values: dict = {c.field: None for c in sheet.columns}
+        values: dict = dict.fromkeys(fields)
         ok = True
         for index, column in columns.items():
             raw = cells[index] if index < len(cells) else None
-            cell_loc = location.at(table.headers[index])
-            if raw is None or (isinstance(raw, str) and not norm.clean_text(raw)):
+            if raw is None or (isinstance(raw, str) and _blank_text(raw)):
                 if column.required:
-                    problems.error("必填项为空", cell_loc, expected=column.hint or f"请填写{column.header}")
+                    problems.error("必填项为空", location.at(table.headers[index]),
+                                   expected=column.hint or f"请填写{column.header}")
                     ok = False
                 continue
             try:
                 value = _parse(column, raw)
             except norm.NormalizeError as exc:
-                problems.error(f"{column.header}无法识别", cell_loc, _typed(raw), str(exc))
+                problems.error(f"{column.header}无法识别", location.at(table.headers[index]), _typed(raw), str(exc))
                 ok = ok and not column.required
                 continue
-            _check_value(column, value, cell_loc, limit, problems)
+            _check_value(column, value, location, table.headers[index], limit, problems)
             values[column.field] = value
         parsed.append(ParsedRow(row_number, values, location, headers, ok))
     return parsed
+
+
+def _blank_text(raw: str) -> bool:
+    """``not clean_text(raw)``, without cleaning the common case: printable text with
+    a character other than a space (and no ``_x000D_`` escape, which cleans to a blank)."""
+    if raw.isprintable() and raw.strip(" ") and "_x" not in raw:
+        return False
+    return not norm.clean_text(raw)
 
 
 def _without_footers(table: RawTable, file: str, problems: Problems) -> RawTable:
@@ -149,7 +158,10 @@ def _without_footers(table: RawTable, file: str, problems: Problems) -> RawTable
                     [(row, cells) for row, cells in table.rows if row not in footers], table.row_label)
 
 
-def _check_value(column: Column, value, where: Location, limit: int, problems: Problems) -> None:
+def _check_value(column: Column, value, row: Location, header: str, limit: int, problems: Problems) -> None:
+    if column.kind not in ("text", "multiline", "choice"):
+        return
+    where = row.at(header)
     if column.kind in ("text", "multiline") and isinstance(value, str) and len(value) > limit:
         problems.warning(f"“{column.header}”有 {len(value)} 个字，超过 {limit} 字：文档会因此多出很多页",
                          where, value[:20],

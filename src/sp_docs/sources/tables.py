@@ -33,8 +33,6 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
     """Every non-empty sheet of the workbook (only the sheets titled as one of
     ``prefer`` when there are such).  ``expected_headers`` (normalised headers per
     sheet) helps find the header row under a title row."""
-    from openpyxl.utils.escape import unescape as xml_unescape
-
     from .headers import two_row_header
     from .normalize import normalize_header
     from .workbooks import read_sheets
@@ -63,6 +61,8 @@ def read_xlsx_tables(path: Path, problems: Problems, expected_headers: dict[str,
                                    value.formula, "请在 Excel/WPS 中打开并保存，或把公式“粘贴为数值”")
                     value = None
                 elif isinstance(value, str) and "_x" in value:
+                    from openpyxl.utils.escape import unescape as xml_unescape  # rare: imported when needed
+
                     value = xml_unescape(value)  # Excel's _xHHHH_ escapes (ST_Xstring)
                 cells.append(value)
             if all(_is_blank(v) for v in cells):

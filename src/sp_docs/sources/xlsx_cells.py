@@ -1,33 +1,49 @@
-"""The cell values of an .xlsx workbook as a user sees them (saved formula results), read with openpyxl.
+"""The cell values of an .xlsx workbook as a user sees them (saved formula results).
 
-Used by ``workbooks.read_sheets`` (every workbook format) and re-exported from ``tables``.
+Read by the direct reader ``xlsx_fast`` (zipfile + expat); a workbook it does
+not read exactly as openpyxl would (``Unsupported``: array formulas, odd cell
+references, other namespaces …) or cannot read at all is read with openpyxl,
+which also gives the Chinese reason a broken workbook cannot be opened.
+``SP_DOCS_XLSX_READER=openpyxl`` always uses openpyxl.  Used by
+``workbooks.read_sheets`` (every workbook format) and re-exported from ``tables``.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import os
 from pathlib import Path
 from typing import Collection
 
 from .. import limits
 from ..errors import InputError, Location
+from .xlsx_fast import read_values
+from .xlsx_fast_values import UnsavedFormula
 
-
-@dataclass(frozen=True)
-class UnsavedFormula:
-    """A formula cell whose workbook holds no calculated result (never opened in Excel)."""
-
-    formula: str
-
-    def __str__(self) -> str:
-        return self.formula
+__all__ = ["UnsavedFormula", "read_sheet_values", "read_sheet_values_openpyxl"]
 
 
 def read_sheet_values(path: Path, prefer: Collection[str] = ()) -> dict[str, list[tuple]]:
     """Each sheet's rows of cell values, as a user sees them: a formula gives the
-    result Excel saved with it, or ``UnsavedFormula`` when there is none.  The
-    workbook is read a second time (for saved results) only when it has formulas.
+    result Excel saved with it, or ``UnsavedFormula`` when there is none.
     When a sheet is titled as one of ``prefer``, only such sheets are read."""
+    if os.environ.get("SP_DOCS_XLSX_READER", "").strip().lower() != "openpyxl":
+        try:
+            return read_values(path, prefer, _progress_for(path), PROGRESS_EVERY)
+        except Exception:  # noqa: BLE001 - Unsupported or broken: openpyxl reads it or names the problem
+            pass
+    return read_sheet_values_openpyxl(path, prefer)
+
+
+def _progress_for(path: Path):
+    def report(title: str, filled: int) -> None:
+        limits.report_progress(f"正在读取 {Path(path).name} 工作表“{title}”：已读 {filled:,} 行…")
+
+    return report
+
+
+def read_sheet_values_openpyxl(path: Path, prefer: Collection[str] = ()) -> dict[str, list[tuple]]:
+    """``read_sheet_values`` by openpyxl (read-only).  The workbook is read a second
+    time (for saved results) only when it has formulas."""
     from openpyxl import load_workbook
 
     def load(data_only: bool):
@@ -74,7 +90,7 @@ def _all_rows(ws, path: Path) -> list[tuple]:
         if row:
             filled += 1
             if filled % PROGRESS_EVERY == 0:
-                limits.report_progress(f"正在读取 {Path(path).name} 工作表“{ws.title}”：已读 {filled:,} 行…")
+                _progress_for(path)(ws.title, filled)
     width = max((len(row) for row in rows), default=0)
     blank = (None,) * width
     return [tuple(row) + (None,) * (width - len(row)) if row else blank for row in rows]

@@ -1,0 +1,432 @@
+"""A direct PDF writer for the built-in 附件2 table (the fast path of ``annex 2``).
+
+The built-in ``templates/html/annex2.html`` + ``gongwen.css`` through WeasyPrint
+costs 1.2–1.5 s of CPU in a new process and ~0.3 s in a warm one.  This module
+lays the same page out itself and writes it with PDF operators, like
+``render/fastpdf.py`` does for certificates:
+
+- the page, margins, sizes and line heights are those of the CSS (A4, GB/T 9704
+  margins 37/26/35/28 mm; 附件2 in 黑体 16 pt, the title in 小标宋 22 pt centred,
+  the 单位名称/date line in 仿宋 14 pt, the table with 0.75 pt rules, padding
+  3 pt × 4 pt, header 黑体 14 pt, cells 仿宋 14 pt at line height 1.35, data rows
+  at least 22 pt high, notes 仿宋 12 pt at line height 1.6 with a 2 em indent,
+  the page number “— N —” in 宋体 14 pt, right on odd and left on even pages);
+- column widths are the spec's percentages (``tables.ANNEX2``, through
+  ``context["table"]``) of the table width less one rule, as WeasyPrint's fixed
+  table layout with collapsed borders computes them;
+- lines are broken where Pango breaks them (``render.linebreak``), measured with
+  the fonts the PDF embeds (``render.fonts``: each character from the first face
+  of its role's chain that draws it); baselines are placed as WeasyPrint places
+  them (half-leading around the fonts' ascent and descent);
+- rows are never split: a row that does not fit goes to the next page, under a
+  repeated header row; the notes follow the table (a paragraph of 4+ lines may
+  split, 2 lines at least on each side — CSS orphans/widows);
+- fonts are embedded once each as subset Type0 fonts (``fonts.embed``).
+
+Anything the layout does not model (a user's annex2.html, a row taller than a
+page, a unit line too long for one line, column widths that do not add up to
+100 %) returns None and the caller uses WeasyPrint.  ``SP_DOCS_FAST_TABLE=off``
+always uses WeasyPrint.  The page is portrait: annex2.html does not ask for the
+CSS's ``landscape`` page.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..units import PT_PER_MM
+from . import fonts, linebreak
+from .fonts import Face
+
+PAGE_W, PAGE_H = 210 * PT_PER_MM, 297 * PT_PER_MM
+TOP, RIGHT, BOTTOM, LEFT = 37 * PT_PER_MM, 26 * PT_PER_MM, 35 * PT_PER_MM, 28 * PT_PER_MM
+WIDTH = PAGE_W - LEFT - RIGHT  # 156 mm
+FOOT = PAGE_H - BOTTOM  # the end of the type area
+ROOT_LINE = 28.95  # html { line-height }
+TITLE_MARGINS = (28.95, 14.0)
+UNIT_MARGIN = 6.0
+RULE, PAD_V, PAD_H, CELL_SIZE, CELL_MIN = 0.75, 3.0, 4.0, 14.0, 22.0
+NOTES_SIZE, NOTES_MARGIN = 12.0, 8.0
+NUMBER_SIZE, NUMBER_PAD_TOP, NUMBER_PAD_SIDE = 14.0, 7 * PT_PER_MM, 14.0
+_EPSILON = 0.01
+
+
+class Unsupported(Exception):
+    """The page needs something this layout does not model: use WeasyPrint."""
+
+
+# --------------------------------------------------------------------------
+# Which path
+# --------------------------------------------------------------------------
+
+def switched_off() -> bool:
+    return os.environ.get("SP_DOCS_FAST_TABLE", "").strip().lower() in ("off", "0", "no", "false")
+
+
+def builtin_template(user_dir: Path | None) -> bool:
+    """No user annex2.html in ``user_dir`` (its includes come from the built-in folder then)."""
+    from . import templates
+
+    return user_dir is None or templates.find("html", "annex2.html", user_dir) == \
+        templates.find("html", "annex2.html", None)
+
+
+def builtin_context(context: dict) -> dict:
+    """The context the built-in template gets: Chinese break opportunities at quotes
+    (``linebreak.quote_breaks``) in the header cells, the data cells and the notes."""
+    quoted = linebreak.quote_breaks
+    return {**context,
+            "table": [{**c, "header": quoted(c["header"])} for c in context["table"]],
+            "rows": [{k: quoted(v) for k, v in row.items()} for row in context["rows"]],
+            "notes": [quoted(note) for note in context["notes"]]}
+
+
+def render_pdf(context: dict, *, user_dir: Path | None = None) -> bytes:
+    """The 附件2 PDF: written directly for the built-in template, else (a user's
+    template, ``SP_DOCS_FAST_TABLE=off``, a page this layout does not model) by WeasyPrint."""
+    builtin = builtin_template(user_dir)
+    if builtin:
+        context = builtin_context(context)
+        if not switched_off() and linebreak.available():
+            try:
+                return write_pdf(layout(context), title=str(context["title"]))
+            except Unsupported:
+                pass
+    from .pdf import render_pdf as weasy_pdf
+
+    return weasy_pdf("annex2.html", context, user_dir=user_dir)
+
+
+# --------------------------------------------------------------------------
+# Text styles: fonts, widths, line boxes
+# --------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def chain(role: str) -> tuple[Face, ...]:
+    """The faces of ``role`` as the CSS uses them: ``h1.doc-title`` sets the 小标宋 role at
+    normal weight, so a bold fallback family (Noto Serif CJK SC) is drawn in its regular face."""
+    faces = fonts.role_faces(role)
+    if not faces:
+        raise Unsupported(role)
+    resolved = fonts.resolve(role)
+    if role == "title" and resolved is not None and resolved.candidate.weight >= 700:
+        regular = fonts.installed_families().get(resolved.candidate.family)
+        face = fonts.faces.face(*regular) if regular else None
+        if face is not None:
+            faces = (face,) + tuple(f for f in faces[1:] if f is not face)
+    return faces
+
+
+@dataclass(eq=False)
+class Style:
+    role: str
+    size: float
+    line: float  # line-height, pt
+    widths: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def faces(self) -> tuple[Face, ...]:
+        return chain(self.role)
+
+    def face(self, char: str) -> Face:
+        faces = self.faces
+        return fonts.face_for(ord(char), faces) or faces[0]
+
+    def advance(self, char: str) -> float:
+        width = self.widths.get(char)
+        if width is None:
+            if char == linebreak.ZWSP:
+                width = 0.0
+            else:
+                face = self.face(char)
+                em = face.advance(ord(char))
+                width = (1.0 if em is None else em) * self.size
+            self.widths[char] = width
+        return width
+
+    def width(self, text: str) -> float:
+        return sum(self.advance(c) for c in text)
+
+    def wrap(self, text: str, width: float, first_width: float | None = None) -> list[str]:
+        return linebreak.wrap(linebreak.collapse(text), self.advance, width, first_width)
+
+    def box(self, text: str) -> tuple[float, float]:
+        """(height, baseline below the top) of a line box holding ``text``: the strut of the
+        first face and the text's own extents (the fonts its characters come from)."""
+        strut = self.faces[0]
+        used = {self.face(c) for c in text if c not in " \u200b"} or {strut}
+        ascent, descent = max(f.ascent for f in used), max(f.descent for f in used)
+        skew_strut, skew_text = (strut.ascent - strut.descent) * self.size, (ascent - descent) * self.size
+        return self.line + abs(skew_text - skew_strut) / 2, (self.line + max(skew_strut, skew_text)) / 2
+
+
+@functools.lru_cache(maxsize=1)
+def styles() -> dict[str, Style]:
+    return {"label": Style("hei", 16, ROOT_LINE), "title": Style("title", 22, 22 * 1.45),
+            "unit": Style("fang", 14, ROOT_LINE), "head": Style("hei", CELL_SIZE, CELL_SIZE * 1.35),
+            "cell": Style("fang", CELL_SIZE, CELL_SIZE * 1.35), "notes": Style("fang", NOTES_SIZE, NOTES_SIZE * 1.6),
+            "number": Style("song", NUMBER_SIZE, ROOT_LINE)}
+
+
+# --------------------------------------------------------------------------
+# Layout
+# --------------------------------------------------------------------------
+
+@dataclass
+class Text:
+    style: Style
+    x: float
+    baseline: float  # pt from the top of the page
+    text: str
+
+
+@dataclass
+class Page:
+    texts: list[Text] = field(default_factory=list)
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, y0, x1, y1 from the top
+
+
+@dataclass
+class Cell:
+    lines: list[str]
+    boxes: list[tuple[float, float]]  # (height, baseline) per line
+
+    @property
+    def height(self) -> float:
+        return sum(h for h, _ in self.boxes)
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    height: float  # content height
+
+    @property
+    def pitch(self) -> float:
+        """From one horizontal rule's centre to the next."""
+        return self.height + 2 * PAD_V + RULE
+
+
+def columns(table: list[dict]) -> list[float]:
+    """x of each vertical rule's centre: the percentages of the table width less one rule."""
+    percents = [float(c["width_percent"]) for c in table]
+    if abs(sum(percents) - 100) > 1e-6:
+        raise Unsupported("column widths")
+    inner = WIDTH - RULE
+    edges = [LEFT + RULE / 2]
+    for percent in percents:
+        edges.append(edges[-1] + inner * percent / 100)
+    return edges
+
+
+def make_row(texts: list[str], edges: list[float], style: Style, minimum: float) -> Row:
+    cells = []
+    for i, text in enumerate(texts):
+        width = edges[i + 1] - edges[i] - RULE - 2 * PAD_H
+        lines = style.wrap(text, width)
+        cells.append(Cell(lines, [style.box(line) for line in lines]))
+    return Row(cells, max([minimum] + [c.height for c in cells]))
+
+
+def draw_line(page: Page, style: Style, x: float, top: float, width: float, text: str, align: str,
+              box: tuple[float, float] | None = None) -> float:
+    """One line box at ``top`` (``align`` in [x, x + width]); returns its height."""
+    height, baseline = box or style.box(text)
+    drawn = text.replace(linebreak.ZWSP, "")
+    if drawn.strip(" "):
+        if align != "left":
+            free = width - style.width(drawn)
+            x += free / 2 if align == "center" else free
+        page.texts.append(Text(style, x, top + baseline, drawn))
+    return height
+
+
+def draw_row(page: Page, row: Row, top: float, edges: list[float], style: Style, first: bool) -> None:
+    """The row whose top rule's centre is ``top``: its cells' text (centred both ways)
+    and the rules WeasyPrint draws for it (each cell its right and bottom side, the
+    first cell its left side, the first row on a page the top sides)."""
+    bottom = top + row.pitch
+    for i, cell in enumerate(row.cells):
+        left, right = edges[i], edges[i + 1]
+        y = top + RULE / 2 + PAD_V + (row.height - cell.height) / 2
+        for line, box in zip(cell.lines, cell.boxes):
+            y += draw_line(page, style, left + RULE / 2 + PAD_H, y, right - left - RULE - 2 * PAD_H, line,
+                           "center", box)
+        if first:
+            page.rules.append((left - RULE / 2, top, right + RULE / 2, top))
+        if i == 0:
+            page.rules.append((left, top - RULE / 2, left, bottom + RULE / 2))
+        page.rules.append((right, top - RULE / 2, right, bottom + RULE / 2))
+        page.rules.append((left - RULE / 2, bottom, right + RULE / 2, bottom))
+
+
+def head(page: Page, context: dict) -> float:
+    """附件2, the title and the 单位名称/date line; returns where the table starts."""
+    s = styles()
+    y = TOP + draw_line(page, s["label"], LEFT, TOP, WIDTH, str(context["label"]), "left")
+    y += TITLE_MARGINS[0]
+    for line in s["title"].wrap(str(context["title"]), WIDTH):
+        y += draw_line(page, s["title"], LEFT, y, WIDTH, line, "center")
+    y += max(TITLE_MARGINS[1], UNIT_MARGIN)
+    unit, date = (linebreak.collapse(f"单位名称：{context['unit_name']}"),
+                  linebreak.collapse(str(context["date_line"])))
+    if s["unit"].width(unit) + s["unit"].width(date) > WIDTH - _EPSILON:
+        raise Unsupported("unit line")
+    draw_line(page, s["unit"], LEFT, y, WIDTH, unit, "left")
+    y += draw_line(page, s["unit"], LEFT, y, WIDTH, date, "right")
+    return y + UNIT_MARGIN
+
+
+def table(pages: list[Page], top: float, context: dict) -> float:
+    """The table from ``top`` of the last page; returns the bottom of its last rule."""
+    s = styles()
+    edges = columns(context["table"])
+    header = make_row([str(c["header"]) for c in context["table"]], edges, s["head"], 0.0)
+    fields = [c["field"] for c in context["table"]]
+    rows = [make_row([str(r[f]) for f in fields], edges, s["cell"], CELL_MIN) for r in context["rows"]]
+    page, y = pages[-1], top + RULE / 2
+    draw_row(page, header, y, edges, s["head"], True)
+    y += header.pitch
+    on_page = 0
+    for row in rows:
+        if y + row.pitch + RULE / 2 > FOOT + _EPSILON:
+            if on_page == 0 or TOP + RULE / 2 + header.pitch + row.pitch + RULE / 2 > FOOT + _EPSILON:
+                raise Unsupported("row taller than a page")
+            page = Page()
+            pages.append(page)
+            y = TOP + RULE / 2
+            draw_row(page, header, y, edges, s["head"], True)
+            y += header.pitch
+            on_page = 0
+        draw_row(page, row, y, edges, s["cell"], False)
+        y += row.pitch
+        on_page += 1
+    return y + RULE / 2
+
+
+def notes(pages: list[Page], top: float, context: dict) -> None:
+    """注： and the numbered notes (2 em indent) after the table."""
+    style = styles()["notes"]
+    indent = 2 * NOTES_SIZE
+    paragraphs = ["注："] + [f"{n}. {note}" for n, note in enumerate(context["notes"], start=1)]
+    y = top + NOTES_MARGIN
+    for paragraph in paragraphs:
+        lines = style.wrap(paragraph, WIDTH, WIDTH - indent)
+        boxes = [style.box(line) for line in lines]
+        start = 0
+        while start < len(lines):
+            fits = _fitting(boxes[start:], y)
+            if fits < len(lines) - start:  # orphans and widows: 2 lines on each side of a break
+                fits = min(fits, len(lines) - start - 2) if len(lines) - start >= 4 else 0
+                fits = fits if fits >= 2 else 0
+            if fits == 0:
+                if y <= TOP + _EPSILON:
+                    raise Unsupported("notes taller than a page")
+                pages.append(Page())
+                y = TOP
+                continue
+            for i in range(start, start + fits):
+                x = LEFT + (indent if i == 0 else 0)
+                y += draw_line(pages[-1], style, x, y, WIDTH, lines[i], "left", boxes[i])
+            start += fits
+
+
+def _fitting(boxes: list[tuple[float, float]], y: float) -> int:
+    count = 0
+    for height, _ in boxes:
+        if y + height > FOOT + _EPSILON:
+            break
+        y += height
+        count += 1
+    return count
+
+
+def page_numbers(pages: list[Page]) -> None:
+    """“— N —”: in the bottom margin, 7 mm down, 14 pt in from the right (odd pages) or left."""
+    style = styles()["number"]
+    for number, page in enumerate(pages, start=1):
+        text = f"— {number} —"
+        left = number % 2 == 0
+        x = LEFT + NUMBER_PAD_SIDE if left else PAGE_W - RIGHT - NUMBER_PAD_SIDE - style.width(text)
+        draw_line(page, style, x, FOOT + NUMBER_PAD_TOP, 0, text, "left")
+
+
+def layout(context: dict) -> list[Page]:
+    """The pages of the built-in 附件2 for ``context`` (``builtin_context`` applied)."""
+    pages = [Page()]
+    bottom = table(pages, head(pages[0], context), context)
+    notes(pages, bottom, context)
+    page_numbers(pages)
+    return pages
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+
+def _num(value: float) -> bytes:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return (text if text not in ("-0", "") else "0").encode()
+
+
+def write_pdf(pages: list[Page], *, title: str) -> bytes:
+    """The pages as one PDF: each font embedded once (subset), one content stream a page."""
+    from pydyf import Array, Dictionary
+
+    from .fastpdf import PdfFile, pdf_string_literal
+    from .fonts.embed import embed_font, font_objects
+
+    used: dict[Face, set[int]] = {}
+    for page in pages:
+        for item in page.texts:
+            for char in item.text:
+                used.setdefault(item.style.face(char), set()).add(ord(char))
+    pdf = PdfFile()
+    pdf.next_id = 3  # 1 catalog, 2 page tree
+    embedded = {}
+    for n, (face, codes) in enumerate(sorted(used.items(), key=lambda kv: (kv[0].path, kv[0].index)), start=1):
+        font = embed_font(face, sorted(codes), f"F{n}")
+        embedded[face] = (font, font_objects(pdf, font))
+    resources = pdf.allocate()
+    pdf.write(resources, Dictionary({
+        "ProcSet": Array(["/PDF", "/Text"]),
+        "Font": Dictionary({font.resource: f"{ref} 0 R" for font, ref in embedded.values()})}).data)
+    media = b"[0 0 " + _num(PAGE_W) + b" " + _num(PAGE_H) + b"]"
+    kids = []
+    for page in pages:
+        content, page_id = pdf.allocate(), pdf.allocate()
+        pdf.stream(content, b"", _content(page, {face: font for face, (font, _) in embedded.items()}))
+        pdf.write(page_id, b"<</Type/Page/Parent 2 0 R/MediaBox" + media + b"/Resources %d 0 R/Contents %d 0 R>>"
+                  % (resources, content))
+        kids.append(page_id)
+    pdf.write(2, Dictionary({"Type": "/Pages", "Count": len(kids), "Kids": Array(f"{k} 0 R" for k in kids)}).data)
+    pdf.write(1, Dictionary({"Type": "/Catalog", "Pages": "2 0 R"}).data)
+    info = pdf.allocate()
+    pdf.write(info, Dictionary({"Title": pdf_string_literal(title), "Producer": "(sp-docs)"}).data)
+    return pdf.finish(1, info).getvalue()
+
+
+def _content(page: Page, fonts_by_face: dict) -> bytes:
+    ops = []
+    if page.rules:
+        ops.append(_num(RULE) + b" w 0 G")
+        for x0, y0, x1, y1 in page.rules:
+            ops.append(b"%s %s m %s %s l" % (_num(x0), _num(PAGE_H - y0), _num(x1), _num(PAGE_H - y1)))
+        ops.append(b"S")
+    ops.append(b"BT 0 g")
+    for item in page.texts:
+        ops.append(b"1 0 0 1 %s %s Tm" % (_num(item.x), _num(PAGE_H - item.baseline)))
+        run_face, cids = None, []
+        for char in item.text + "\0":
+            face = item.style.face(char) if char != "\0" else None
+            if face is not run_face and cids:
+                font = fonts_by_face[run_face]
+                ops.append(b"/%s %s Tf <%s> Tj" % (font.resource.encode(), _num(item.style.size), b"".join(cids)))
+                cids = []
+            if face is not None:
+                cids.append(b"%04X" % fonts_by_face[face].glyphs[ord(char)][0])
+            run_face = face
+    ops.append(b"ET")
+    return b"\n".join(ops)

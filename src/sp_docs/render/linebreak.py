@@ -87,15 +87,17 @@ def available() -> bool:
     return _pango() is not None
 
 
-def opportunities(text: str) -> tuple[list[bool], list[bool]]:
-    """(line break allowed before text[i], character break allowed before text[i]) for
-    i in 0..len(text) — Pango's log attributes of ``text`` (the HTML's lang: zh-CN)."""
+def opportunities(text: str) -> tuple[list[bool], list[bool], list[bool]]:
+    """(line break allowed before text[i], character break allowed before text[i], text[i]
+    is white space) for i in 0..len(text) — Pango's log attributes of ``text`` (the HTML's
+    lang: zh-CN)."""
     ffi, lib, language = _pango()
     data = text.encode("utf-8")
     count = len(text) + 1
     attrs = ffi.new("PangoLogAttr[]", count)
     lib.pango_get_log_attrs(data, len(data), -1, language, attrs, count)
-    return [bool(a.is_line_break) for a in attrs], [bool(a.is_char_break) for a in attrs]
+    return ([bool(a.is_line_break) for a in attrs], [bool(a.is_char_break) for a in attrs],
+            [bool(a.is_white) for a in attrs])
 
 
 _SPACES = re.compile(r"[ \t\n\r\f]+")
@@ -127,28 +129,23 @@ _EPSILON = 0.01  # pt: Pango measures in 1/1024 pt
 def _first_line(text: str, advance: Callable[[str], float], limit: float) -> int:
     """How many characters of ``text`` go on the first line."""
     widths = [advance(c) for c in text]
-    total = sum(widths)
-    if total <= limit + _EPSILON:
+    if sum(widths) <= limit + _EPSILON:
         return len(text)
-    line_breaks, char_breaks = opportunities(text)
-    best, running = None, 0.0
-    trimmed = 0.0  # width without trailing spaces
-    for i in range(1, len(text) + 1):
+    line_breaks, char_breaks, white = opportunities(text)
+    # not even the first word fits: break-all takes as many characters as fit (at least one)
+    return _last_fitting(widths, line_breaks, white, limit) or _last_fitting(widths, char_breaks, white, limit) or 1
+
+
+def _last_fitting(widths: list[float], breaks: list[bool], white: list[bool], limit: float) -> int:
+    """The last break position whose text fits in ``limit``, trailing white space (spaces,
+    U+3000) hanging over the end as Pango lets it; 0 when none fits."""
+    best, running, trimmed = 0, 0.0, 0.0
+    for i in range(1, len(widths) + 1):
         running += widths[i - 1]
-        if text[i - 1] != " ":
+        if not white[i - 1]:
             trimmed = running
         if trimmed > limit + _EPSILON:
             break
-        if line_breaks[i] if i < len(text) else True:
+        if i == len(widths) or breaks[i]:
             best = i
-    if best is not None:
-        return best
-    # not even the first word fits: break-all takes as many characters as fit (at least one)
-    fitting, running = 1, 0.0
-    for i in range(1, len(text) + 1):
-        running += widths[i - 1]
-        if running > limit + _EPSILON:
-            break
-        if i == len(text) or char_breaks[i]:
-            fitting = i
-    return fitting
+    return best

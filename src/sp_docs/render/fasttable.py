@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,51 +121,109 @@ def chain(role: str) -> tuple[Face, ...]:
     return faces
 
 
+def _graphic(char: str) -> bool:
+    """GLib's ``g_unichar_isgraph`` (Pango picks no font for other characters)."""
+    return unicodedata.category(char) not in ("Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Cn")
+
+
 @dataclass(eq=False)
 class Style:
     role: str
     size: float
     line: float  # line-height, pt
-    widths: dict[str, float] = field(default_factory=dict)
+    chosen: dict[str, Face] = field(default_factory=dict)
 
     @property
     def faces(self) -> tuple[Face, ...]:
         return chain(self.role)
 
     def face(self, char: str) -> Face:
-        faces = self.faces
-        return fonts.face_for(ord(char), faces) or faces[0]
+        """The face of a visible character: the first of the chain that draws it."""
+        face = self.chosen.get(char)
+        if face is None:
+            faces = self.faces
+            face = self.chosen[char] = fonts.face_for(ord(char), faces) or faces[0]
+        return face
 
-    def advance(self, char: str) -> float:
-        width = self.widths.get(char)
-        if width is None:
-            if char == linebreak.ZWSP:
-                width = 0.0
-            else:
-                face = self.face(char)
-                em = face.advance(ord(char))
-                width = (1.0 if em is None else em) * self.size
-            self.widths[char] = width
-        return width
+    def faces_of(self, text: str) -> list[Face]:
+        """The face of each character of a line as Pango chooses: a space (or another
+        character that is not graphic) takes the face of the next graphic character — at
+        the end of the line, of the one before."""
+        out: list[Face | None] = []
+        current = None
+        for char in reversed(text):
+            if _graphic(char):
+                current = self.face(char)
+            out.append(current)
+        out.reverse()
+        last = next((f for f in reversed(out) if f is not None), self.faces[0])
+        return [last if f is None else f for f in out]
+
+    def widths(self, text: str) -> list[float]:
+        """Advance of each character of a line, pt (zero-width space: 0)."""
+        out = []
+        for char, face in zip(text, self.faces_of(text)):
+            em = 0.0 if char == linebreak.ZWSP else face.advance(ord(char))
+            out.append((1.0 if em is None else em) * self.size)
+        return out
 
     def width(self, text: str) -> float:
-        return sum(self.advance(c) for c in text)
+        return sum(self.widths(text))
+
+    def hyphen(self, char: str) -> float:
+        """Width Pango reserves for a hyphen it may insert after ``char``: U+2010, else '-'."""
+        face = self.face(char)
+        em = face.advance(0x2010) if face.has(0x2010) else face.advance(0x2D)
+        return (em or 0.0) * self.size
 
     def wrap(self, text: str, width: float, first_width: float | None = None) -> list[str]:
-        return linebreak.wrap(linebreak.collapse(text), self.advance, width, first_width)
+        return linebreak.wrap(linebreak.collapse(text), self.widths, self.hyphen, width, first_width)
 
     def box(self, text: str) -> tuple[float, float]:
         """(height, baseline below the top) of a line box holding ``text``: the strut of the
-        first face and the text's own extents (the fonts its characters come from)."""
-        strut = self.faces[0]
-        used = list(dict.fromkeys(self.face(c) for c in text if c not in " \u200b")) or [strut]
-        ascent, descent = max(f.ascent for f in used), max(f.descent for f in used)
-        if (used[0].ascent, used[0].descent) != (ascent, descent):
-            # a line starting in a face smaller than a later one: Pango places its baseline
-            # lower than the union of the faces' extents (by 0.073 em for 仿宋 + Noto Serif CJK)
-            raise Unsupported("mixed fonts")
-        skew_strut, skew_text = (strut.ascent - strut.descent) * self.size, (ascent - descent) * self.size
-        return self.line + abs(skew_text - skew_strut) / 2, (self.line + max(skew_strut, skew_text)) / 2
+        first face, and the text's own extents — the union of its faces' extents, each face
+        after the first shifted so that its ideographic face bottom (``icfb``) meets the first
+        one's, as Pango 1.50 aligns the runs of a Han line (the glyphs are drawn on one baseline
+        all the same)."""
+        size, strut = self.size, self.faces[0]
+        used = list(dict.fromkeys(f for c, f in zip(text, self.faces_of(text)) if _graphic(c))) or [strut]
+        shifts = [0.0] * len(used)
+        if len(used) > 1 and _han_line(text):
+            bottoms = [ideographic_bottom(face) for face in used]
+            if None in bottoms:
+                raise Unsupported("baselines")
+            shifts = [(bottoms[0] - bottom) * size for bottom in bottoms]
+        ascent = max(f.ascent * size + shift for f, shift in zip(used, shifts))
+        descent = max(f.descent * size - shift for f, shift in zip(used, shifts))
+        text_top = (self.line - ascent - descent) / 2 + ascent
+        strut_top = (self.line - (strut.ascent + strut.descent) * size) / 2 + strut.ascent * size
+        top = max(text_top, strut_top)
+        return top + self.line - min(text_top, strut_top), top
+
+
+_HAN = re.compile("[\u2e80-\u2fff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+                  "\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def _han_line(text: str) -> bool:
+    """Pango itemizes the line's first run as Han (punctuation and digits take the script
+    of the first letter or ideograph that follows them)."""
+    for char in text:
+        if _HAN.match(char):
+            return True
+        if unicodedata.category(char).startswith("L"):
+            return False
+    return False
+
+
+@functools.lru_cache(maxsize=None)
+def ideographic_bottom(face: Face) -> float | None:
+    """The face's ideographic face bottom (BASE ``icfb`` for Han, or HarfBuzz's fallback), em."""
+    from .fonts import harfbuzz
+
+    hb_face = harfbuzz.face(face.path, face.index)
+    value = harfbuzz.baseline(hb_face, b"icfb", b"hani") if hb_face is not None else None
+    return None if value is None else value / face.upem
 
 
 @functools.lru_cache(maxsize=1)
@@ -184,6 +244,7 @@ class Text:
     x: float
     baseline: float  # pt from the top of the page
     text: str
+    faces: list[Face] = field(default_factory=list)  # per character, set when written
 
 
 @dataclass
@@ -229,7 +290,7 @@ def make_row(texts: list[str], edges: list[float], style: Style, minimum: float)
     cells = []
     for i, text in enumerate(texts):
         width = edges[i + 1] - edges[i] - RULE - 2 * PAD_H
-        lines = style.wrap(text, width)
+        lines = style.wrap(text, width) if linebreak.collapse(text) else []  # an empty cell has no line
         cells.append(Cell(lines, [style.box(line) for line in lines]))
     return Row(cells, max([minimum] + [c.height for c in cells]))
 
@@ -397,8 +458,9 @@ def write_pdf(pages: list[Page], *, title: str) -> bytes:
     used: dict[Face, set[int]] = {}
     for page in pages:
         for item in page.texts:
-            for char in item.text:
-                used.setdefault(item.style.face(char), set()).add(ord(char))
+            item.faces = item.style.faces_of(item.text)
+            for char, face in zip(item.text, item.faces):
+                used.setdefault(face, set()).add(ord(char))
     pdf = PdfFile()
     pdf.next_id = 3  # 1 catalog, 2 page tree
     embedded = {}
@@ -435,8 +497,7 @@ def _content(page: Page, fonts_by_face: dict) -> bytes:
     for item in page.texts:
         ops.append(b"1 0 0 1 %s %s Tm" % (_num(item.x), _num(PAGE_H - item.baseline)))
         run_face, cids = None, []
-        for char in item.text + "\0":
-            face = item.style.face(char) if char != "\0" else None
+        for char, face in zip(item.text + "\0", item.faces + [None]):
             if face is not run_face and cids:
                 font = fonts_by_face[run_face]
                 ops.append(b"/%s %s Tf <%s> Tj" % (font.resource.encode(), _num(item.style.size), b"".join(cids)))

@@ -87,17 +87,17 @@ def available() -> bool:
     return _pango() is not None
 
 
-def opportunities(text: str) -> tuple[list[bool], list[bool], list[bool]]:
-    """(line break allowed before text[i], character break allowed before text[i], text[i]
-    is white space) for i in 0..len(text) — Pango's log attributes of ``text`` (the HTML's
-    lang: zh-CN)."""
+def opportunities(text: str) -> list[tuple[bool, bool, bool, bool, bool]]:
+    """Per position i in 0..len(text) (before text[i]): (a line may break here, a character
+    break may, text[i] is white space, a break here inserts a hyphen, and removes the
+    character before) — Pango's log attributes of ``text`` (the HTML's lang: zh-CN)."""
     ffi, lib, language = _pango()
     data = text.encode("utf-8")
     count = len(text) + 1
     attrs = ffi.new("PangoLogAttr[]", count)
     lib.pango_get_log_attrs(data, len(data), -1, language, attrs, count)
-    return ([bool(a.is_line_break) for a in attrs], [bool(a.is_char_break) for a in attrs],
-            [bool(a.is_white) for a in attrs])
+    return [(bool(a.is_line_break), bool(a.is_char_break), bool(a.is_white), bool(a.break_inserts_hyphen),
+             bool(a.break_removes_preceding)) for a in attrs]
 
 
 _SPACES = re.compile(r"[ \t\n\r\f]+")
@@ -108,15 +108,20 @@ def collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
-def wrap(text: str, advance: Callable[[str], float], width: float, first_width: float | None = None) -> list[str]:
+Measure = Callable[[str], list[float]]
+
+
+def wrap(text: str, measure: Measure, hyphen: Callable[[str], float], width: float,
+         first_width: float | None = None) -> list[str]:
     """``text`` (spaces already collapsed) broken into lines no wider than ``width`` pt
-    (``first_width`` for the first line: a text indent), ``advance(char)`` in pt; the
-    lines keep their zero-width spaces; an empty text is one empty line."""
+    (``first_width`` for the first line: a text indent); ``measure(line)`` gives the advance
+    of each character of a line in pt, ``hyphen(char)`` the width of a hyphen after ``char``.
+    The lines keep their zero-width spaces; an empty text is one empty line."""
     lines: list[str] = []
     rest = text
     limit = width if first_width is None else first_width
     while rest:
-        end = _first_line(rest, advance, limit)
+        end = _first_line(rest, measure(rest), hyphen, limit)
         lines.append(rest[:end].rstrip(" "))
         rest = rest[end:].lstrip(" ")
         limit = width
@@ -126,26 +131,34 @@ def wrap(text: str, advance: Callable[[str], float], width: float, first_width: 
 _EPSILON = 0.01  # pt: Pango measures in 1/1024 pt
 
 
-def _first_line(text: str, advance: Callable[[str], float], limit: float) -> int:
-    """How many characters of ``text`` go on the first line."""
-    widths = [advance(c) for c in text]
+def _first_line(text: str, widths: list[float], hyphen: Callable[[str], float], limit: float) -> int:
+    """How many characters of ``text`` go on the first line: the last break opportunity
+    that fits; when not even the first word fits (``word-break: break-all``), the last
+    character break that fits; at least one character."""
     if sum(widths) <= limit + _EPSILON:
         return len(text)
-    line_breaks, char_breaks, white = opportunities(text)
-    # not even the first word fits: break-all takes as many characters as fit (at least one)
-    return _last_fitting(widths, line_breaks, white, limit) or _last_fitting(widths, char_breaks, white, limit) or 1
+    attrs = opportunities(text)
+    return _last_fitting(text, widths, attrs, 0, hyphen, limit) or \
+        _last_fitting(text, widths, attrs, 1, hyphen, limit) or 1
 
 
-def _last_fitting(widths: list[float], breaks: list[bool], white: list[bool], limit: float) -> int:
-    """The last break position whose text fits in ``limit``, trailing white space (spaces,
-    U+3000) hanging over the end as Pango lets it; 0 when none fits."""
-    best, running, trimmed = 0, 0.0, 0.0
-    for i in range(1, len(widths) + 1):
-        running += widths[i - 1]
-        if not white[i - 1]:
-            trimmed = running
-        if trimmed > limit + _EPSILON:
+def _last_fitting(text: str, widths: list[float], attrs, kind: int, hyphen, limit: float) -> int:
+    """Pango's scan (``process_item``): a break position fits when the text before it plus
+    the extra width of breaking there fits — a hyphen Pango would insert inside a word
+    (breaking by words only), less one white space character hanging over the end; the scan
+    stops where the text (or the text less its hanging white space) no longer fits."""
+    best, running = 0, 0.0
+    for i in range(len(widths) + 1):
+        if i > 0 and attrs[i][3] and kind == 0:
+            extra = hyphen(text[i - 1]) - (widths[i - 1] if attrs[i][4] else 0.0)
+        elif i > 0 and attrs[i - 1][2]:
+            extra = -widths[i - 1]
+        else:
+            extra = 0.0
+        if min(running + extra, running) > limit + _EPSILON:
             break
-        if i == len(widths) or breaks[i]:
+        if i > 0 and (i == len(widths) or attrs[i][kind]) and running + extra <= limit + _EPSILON:
             best = i
+        if i < len(widths):
+            running += widths[i]
     return best

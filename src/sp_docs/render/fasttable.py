@@ -69,10 +69,11 @@ def switched_off() -> bool:
 
 def builtin_template(user_dir: Path | None) -> bool:
     """No user annex2.html in ``user_dir`` (its includes come from the built-in folder then)."""
-    from . import templates
+    if user_dir is None:
+        return True
+    from . import templates  # (Jinja2: only when there is a folder to look in)
 
-    return user_dir is None or templates.find("html", "annex2.html", user_dir) == \
-        templates.find("html", "annex2.html", None)
+    return templates.find("html", "annex2.html", user_dir) == templates.find("html", "annex2.html", None)
 
 
 def builtin_context(context: dict) -> dict:

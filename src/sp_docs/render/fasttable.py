@@ -106,20 +106,28 @@ def render_pdf(context: dict, *, user_dir: Path | None = None) -> bytes:
 # Text styles: fonts, widths, line boxes
 # --------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
+_CHAINS: dict[str, tuple[tuple[Face, ...], tuple[Face, ...]]] = {}
+
+
 def chain(role: str) -> tuple[Face, ...]:
     """The faces of ``role`` as the CSS uses them: ``h1.doc-title`` sets the 小标宋 role at
-    normal weight, so a bold fallback family (Noto Serif CJK SC) is drawn in its regular face."""
+    normal weight, so a bold fallback family (Noto Serif CJK SC) is drawn in its regular face.
+    (Recomputed when ``fonts.forget()`` has dropped the faces.)"""
     faces = fonts.role_faces(role)
+    known = _CHAINS.get(role)
+    if known is not None and known[0] is faces:
+        return known[1]
     if not faces:
         raise Unsupported(role)
+    found = faces
     resolved = fonts.resolve(role)
     if role == "title" and resolved is not None and resolved.candidate.weight >= 700:
         regular = fonts.installed_families().get(resolved.candidate.family)
         face = fonts.faces.face(*regular) if regular else None
         if face is not None:
-            faces = (face,) + tuple(f for f in faces[1:] if f is not face)
-    return faces
+            found = (face,) + tuple(f for f in faces[1:] if f is not face)
+    _CHAINS[role] = (faces, found)
+    return found
 
 
 def _graphic(char: str) -> bool:
@@ -132,7 +140,7 @@ class Style:
     role: str
     size: float
     line: float  # line-height, pt
-    chosen: dict[str, Face] = field(default_factory=dict)
+    chosen: dict = field(default_factory=dict)  # char → Face ("" → the chain it was chosen from)
 
     @property
     def faces(self) -> tuple[Face, ...]:
@@ -140,9 +148,12 @@ class Style:
 
     def face(self, char: str) -> Face:
         """The face of a visible character: the first of the chain that draws it."""
+        faces = self.faces
+        if self.chosen.get("") is not faces:  # (the faces were read again: forget the choices)
+            self.chosen.clear()
+            self.chosen[""] = faces
         face = self.chosen.get(char)
         if face is None:
-            faces = self.faces
             face = self.chosen[char] = fonts.face_for(ord(char), faces) or faces[0]
         return face
 

@@ -139,6 +139,25 @@ def test_long_rows_and_notes_over_several_pages():
     assert "“1”填前，“2”填后" in text and "称号；2024年9月起" in text.replace("\n", "")
 
 
+NOTE_LINES = {1: "", 2: "已列为入党积极分子", 3: "已列为入党积极分子已列为入党积", 4: "已列为入党积极分子" * 2 + "已列为入"}
+
+
+@pytest.mark.parametrize("heights", [
+    (1, 2) + (3,) * 6 + (1, 1),  # the 8th row's bottom rule ends 0.12 pt above the type area's foot: it stays
+    (1,) * 5 + (3,) + (4,) * 3 + (1, 1),  # the 9th row's would end 0.13 pt below it: the row moves on
+    (1,) * 2 + (2,) * 6 + (3,),  # the notes' first paragraph ends 0.11 pt below the foot: it moves on
+    (1,) * 6 + (3,) * 4,  # “注：” ends 0.24 pt above the foot, the paragraph after it does not fit
+], ids=["row-stays", "row-moves", "paragraph-moves", "note-label-stays"])
+def test_page_breaks_at_the_edge_of_the_type_area(heights):
+    """Rows of 1–4 lines stacked so that a row or a note ends within 0.3 pt of the foot."""
+    view = long_view()
+    view.rows = [doc.Annex2Row(seq=n, name="王五", birth="1986.08", track="1", year="2025", note=NOTE_LINES[h])
+                 for n, h in enumerate(heights, start=1)]
+    view.title, view.notes = "青川市教育系统“双培”工程实施情况汇总表", doc.NOTES
+    reference, fast = both(view.context())
+    assert_alike(reference, fast)
+
+
 def test_header_and_notes_break_at_chinese_rules(city):
     """The header “双培”类别 breaks after the closing quote (not “双 / 培”类别), in both paths."""
     reference, fast = both(doc.build(city, SCHOOL, 2025).context())

@@ -367,9 +367,9 @@ def table(pages: list[Page], top: float, context: dict) -> float:
     draw_row(page, header, y, edges, s["head"], True)
     y += header.pitch
     on_page = 0
-    for row in rows:
-        if y + row.pitch + RULE / 2 > FOOT + _EPSILON:
-            if on_page == 0 or TOP + RULE / 2 + header.pitch + row.pitch + RULE / 2 > FOOT + _EPSILON:
+    for row in rows:  # a row fits when its bottom rule's centre does (WeasyPrint's collapsed borders)
+        if y + row.pitch > FOOT + _EPSILON:
+            if on_page == 0 or TOP + RULE / 2 + header.pitch + row.pitch > FOOT + _EPSILON:
                 raise Unsupported("row taller than a page")
             page = Page()
             pages.append(page)

@@ -130,9 +130,15 @@ def chain(role: str) -> tuple[Face, ...]:
     return found
 
 
+_GRAPHIC: dict[str, bool] = {}
+
+
 def _graphic(char: str) -> bool:
     """GLib's ``g_unichar_isgraph`` (Pango picks no font for other characters)."""
-    return unicodedata.category(char) not in ("Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Cn")
+    found = _GRAPHIC.get(char)
+    if found is None:
+        found = _GRAPHIC[char] = unicodedata.category(char) not in ("Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Cn")
+    return found
 
 
 @dataclass(eq=False)
@@ -141,42 +147,55 @@ class Style:
     size: float
     line: float  # line-height, pt
     chosen: dict = field(default_factory=dict)  # char → Face ("" → the chain it was chosen from)
+    advances: dict = field(default_factory=dict)  # (char, Face) → pt
 
     @property
     def faces(self) -> tuple[Face, ...]:
         return chain(self.role)
 
-    def face(self, char: str) -> Face:
-        """The face of a visible character: the first of the chain that draws it."""
+    def _choices(self) -> dict:
         faces = self.faces
         if self.chosen.get("") is not faces:  # (the faces were read again: forget the choices)
             self.chosen.clear()
+            self.advances.clear()
             self.chosen[""] = faces
-        face = self.chosen.get(char)
-        if face is None:
-            face = self.chosen[char] = fonts.face_for(ord(char), faces) or faces[0]
+        return self.chosen
+
+    def _choose(self, char: str) -> Face:
+        faces = self.chosen[""]
+        face = self.chosen[char] = fonts.face_for(ord(char), faces) or faces[0]
         return face
+
+    def face(self, char: str) -> Face:
+        """The face of a visible character: the first of the chain that draws it."""
+        return self._choices().get(char) or self._choose(char)
 
     def faces_of(self, text: str) -> list[Face]:
         """The face of each character of a line as Pango chooses: a space (or another
         character that is not graphic) takes the face of the next graphic character — at
         the end of the line, of the one before."""
+        chosen = self._choices()
         out: list[Face | None] = []
         current = None
         for char in reversed(text):
             if _graphic(char):
-                current = self.face(char)
+                current = chosen.get(char) or self._choose(char)
             out.append(current)
         out.reverse()
-        last = next((f for f in reversed(out) if f is not None), self.faces[0])
+        last = next((f for f in reversed(out) if f is not None), chosen[""][0])
         return [last if f is None else f for f in out]
 
     def widths(self, text: str) -> list[float]:
         """Advance of each character of a line, pt (zero-width space: 0)."""
+        faces = self.faces_of(text)
+        advances = self.advances
         out = []
-        for char, face in zip(text, self.faces_of(text)):
-            em = 0.0 if char == linebreak.ZWSP else face.advance(ord(char))
-            out.append((1.0 if em is None else em) * self.size)
+        for char, face in zip(text, faces):
+            width = advances.get((char, face))
+            if width is None:
+                em = 0.0 if char == linebreak.ZWSP else face.advance(ord(char))
+                width = advances[(char, face)] = (1.0 if em is None else em) * self.size
+            out.append(width)
         return out
 
     def width(self, text: str) -> float:

@@ -171,19 +171,27 @@ class Style:
         return self._choices().get(char) or self._choose(char)
 
     def faces_of(self, text: str) -> list[Face]:
-        """The face of each character of a line as Pango chooses: a space (or another
-        character that is not graphic) takes the face of the next graphic character — at
-        the end of the line, of the one before."""
+        """The face of each character of a line as Pango chooses (seen with Pango 1.50): a
+        space (or another character that is not graphic) takes the face of the next graphic
+        character when that one is punctuation, a symbol or a digit (Unicode's Common script),
+        else stays in the face of the run it follows; at the start of a line, the next one's."""
         chosen = self._choices()
         out: list[Face | None] = []
-        current = None
-        for char in reversed(text):
-            if _graphic(char):
-                current = chosen.get(char) or self._choose(char)
-            out.append(current)
-        out.reverse()
-        last = next((f for f in reversed(out) if f is not None), chosen[""][0])
-        return [last if f is None else f for f in out]
+        for char in text:
+            out.append((chosen.get(char) or self._choose(char)) if _graphic(char) else None)
+        following = None
+        for i in range(len(text) - 1, -1, -1):
+            if out[i] is not None:
+                following = i
+            elif following is not None and _common(text[following]):
+                out[i] = out[following]
+        previous = next((f for f in out if f is not None), chosen[""][0])
+        for i, face in enumerate(out):
+            if face is None:
+                out[i] = previous
+            else:
+                previous = face
+        return out
 
     def widths(self, text: str) -> list[float]:
         """Advance of each character of a line, pt (zero-width space: 0)."""
@@ -234,6 +242,11 @@ class Style:
 
 _HAN = re.compile("[\u2e80-\u2fff\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
                   "\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def _common(char: str) -> bool:
+    """Not a letter nor an ideograph: punctuation, symbols, digits (script Common)."""
+    return not (_HAN.match(char) or unicodedata.category(char).startswith("L"))
 
 
 def _han_line(text: str) -> bool:

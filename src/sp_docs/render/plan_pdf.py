@@ -1,6 +1,7 @@
 """The 实施方案 with its 印发通知 as a GB/T 9704 PDF (templates/html/plan.html → WeasyPrint)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import pdf, plan_grid
@@ -11,7 +12,6 @@ from .linebreak import quote_breaks
 # The letter-spacing of the body (−0.22 pt) applies to the zero-width space too, so text after
 # each break sits 0.22 pt (0.08 mm) further left; a line of 28 characters with two quotes ends
 # 0.45 pt short of the margin.
-
 
 _HEADING_ROLES = {1: "hei", 2: "kai"}
 

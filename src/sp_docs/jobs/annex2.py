@@ -20,9 +20,15 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
     stem = safe_filename(f"附件2_实施情况汇总表_{unit}_{view.year}")
     if "pdf" in formats:
         view.warnings = glyph_warnings([(f"第{r.seq}行 {r.name}", f"{r.name}{r.note}") for r in view.rows])
-    written = write_formats(outdir, stem, formats,
-                            lambda f: fmt.render("annex2", context, f, user_dir=template_dir, author=unit,
-                                                 title=context["title"]), force=force)
+
+    def render(f: str) -> bytes:
+        if f == "pdf":  # the built-in table written directly (render/fasttable.py), else WeasyPrint
+            from ..render.fasttable import render_pdf
+
+            return render_pdf(context, user_dir=template_dir)
+        return fmt.render("annex2", context, f, user_dir=template_dir, author=unit, title=context["title"])
+
+    written = write_formats(outdir, stem, formats, render, force=force)
     return JobResult.of(written, view)
 
 

@@ -6,28 +6,12 @@ from pathlib import Path
 
 from . import pdf, plan_grid
 from ..units import CHAR_PT
+from .linebreak import quote_breaks
 
-# Pango follows UAX #14, where the quotes “ ” ‘ ’ are class QU: no break before nor after them, so a
-# line meeting “双培双树” stops one to seven characters short of the 28-character line.  Chinese
-# rules (GB/T 15834, and Word/WPS/LibreOffice) break before an opening quote and after a closing one
-# (never after “ nor before ”).  A zero-width space (U+200B, drawn as nothing and left out of the
-# text layer by WeasyPrint) gives Pango those breaks; none where the other side must keep the quote:
-# after an opening bracket, before closing punctuation or a dash/ellipsis.  The letter-spacing of
-# the body (−0.22 pt) applies to the zero-width space too, so text after each break sits 0.22 pt
-# (0.08 mm) further left; a line of 28 characters with two quotes ends 0.45 pt short of the margin.
-_NO_LINE_END = "（《「『【〔〈([{“‘"
-_NO_LINE_START = "，。、；：？！）》」』】〕〉…—,.;:?!)]}%”’"
-_BEFORE_OPENING = re.compile(r"(?<=[^\s\u200b%s])(?=[“‘])" % re.escape(_NO_LINE_END))
-_AFTER_CLOSING = re.compile(r"(?<=[”’])(?=[^\s\u200b%s])" % re.escape(_NO_LINE_START))
-ZWSP = "\u200b"
-
-
-def quote_breaks(text: str) -> str:
-    """``text`` with a break opportunity before each opening and after each closing quote."""
-    if not isinstance(text, str) or not any(q in text for q in "“”‘’"):
-        return text
-    return _AFTER_CLOSING.sub(ZWSP, _BEFORE_OPENING.sub(ZWSP, text))
-
+# Chinese break opportunities at quotes: ``linebreak.quote_breaks`` (shared with the 附件2 table).
+# The letter-spacing of the body (−0.22 pt) applies to the zero-width space too, so text after
+# each break sits 0.22 pt (0.08 mm) further left; a line of 28 characters with two quotes ends
+# 0.45 pt short of the margin.
 
 _HEADING_ROLES = {1: "hei", 2: "kai"}
 

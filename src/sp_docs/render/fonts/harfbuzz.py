@@ -47,6 +47,8 @@ hb_bool_t hb_font_get_h_extents(hb_font_t *font, hb_font_extents_t *extents);
 hb_language_t hb_language_from_string(const char *str, int len);
 unsigned int hb_ot_name_get_utf8(hb_face_t *face, unsigned int name_id, hb_language_t language,
     unsigned int *text_size, char *text);
+void hb_ot_layout_get_baseline_with_fallback(hb_font_t *font, int baseline_tag, int direction, hb_tag_t script_tag,
+    hb_tag_t language_tag, hb_position_t *coord);
 hb_subset_input_t *hb_subset_input_create_or_fail(void);
 void hb_subset_input_destroy(hb_subset_input_t *input);
 hb_set_t *hb_subset_input_unicode_set(hb_subset_input_t *input);
@@ -127,6 +129,22 @@ def postscript_name(hb_face) -> str:
         if size[0]:
             return ffi.string(text).decode("utf-8", "replace")
     return ""
+
+
+def baseline(hb_face, tag: bytes, script: bytes) -> int | None:
+    """A baseline of the face (``hb_ot_layout_get_baseline_with_fallback``: its BASE table,
+    else derived from its metrics) in font units, horizontal; None before HarfBuzz 4.0."""
+    ffi, hb, _ = library()
+    font = hb.hb_font_create(hb_face)
+    coord = ffi.new("hb_position_t *")
+    try:
+        hb.hb_ot_layout_get_baseline_with_fallback(font, hb.hb_tag_from_string(tag, 4), 4,  # HB_DIRECTION_LTR
+                                                   hb.hb_tag_from_string(script, 4), 0, coord)
+    except AttributeError:  # the symbol is missing: HarfBuzz < 4.0
+        return None
+    finally:
+        hb.hb_font_destroy(font)
+    return coord[0]
 
 
 def close_faces() -> None:

@@ -213,14 +213,16 @@ def hang_spots(document) -> dict[int, tuple[float, int, int]]:
     starts with text that fits on this line, followed by a mark that may hang): by how much (pt)
     the line must be squeezed to hold that text and the mark, its characters up to the mark, and
     the paragraph's first mark number.  One mark a paragraph: its later lines move once it is
-    squeezed."""
+    squeezed.  A paragraph's last line on a page and its first on the next are consecutive lines
+    (the page's margin boxes, walked in between, are no paragraph's)."""
     found: dict[int, tuple[float, int, int]] = {}
     paragraphs: dict[int, _Paragraph] = {}
-    previous = None
+    last_line: dict[int, tuple] = {}  # id(element) → (its block box, its line so far)
     for element, block, line in (item for page in document.pages for item in _paragraph_lines(page._page_box)):
         paragraph = paragraphs.setdefault(id(element), _Paragraph())
-        if previous is not None and previous[0] is element and element is not None and not paragraph.done:
-            _, last_block, last = previous
+        previous = last_line.get(id(element)) if element is not None else None
+        if previous is not None and not paragraph.done:
+            last_block, last = previous
             room = last_block.content_box_x() + last_block.width - _line_end(last)
             chars = sum(len(getattr(leaf, "text", "") or "") for leaf in _leaves(last))
             spot = _spot(paragraph, room, chars, line)
@@ -228,7 +230,7 @@ def hang_spots(document) -> dict[int, tuple[float, int, int]]:
                 found[spot[0]] = spot[1]
                 paragraph.done = True
         paragraph.count(line)
-        previous = (element, block, line)
+        last_line[id(element)] = (block, line)
     return found
 
 

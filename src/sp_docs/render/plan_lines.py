@@ -35,6 +35,7 @@ class Box:
     font: str = "fang"
     prefix: str = ""
     suffix: str = ""
+    justify: bool = False  # text-align: justify (a line with a space then fills the width)
 
 
 def _spacing_px(pt: float) -> float:
@@ -115,16 +116,19 @@ class _Set:
             self.after.append(0.0)
             self.leaf.append(leaf)
 
-    def lines(self) -> list[tuple[int, int]]:
-        """(start, end) of each line: as much as fits, ended where a line may end."""
+    def lines(self) -> list[tuple[int, int, int]]:
+        """(start, end, next line's start) of each line: as much as fits, ended where a line may
+        end; spaces at the end of a line neither count nor show (CSS white-space: normal)."""
         width = self.box.width_pt * PX
         lines, start, n = [], 0, len(self.text)
         while start < n:
             room = width - (self.box.indent_pt * PX if not lines else 0.0)
-            used, end, last_fit = 0.0, start, None
+            used, trail, end, last_fit = 0.0, 0.0, start, None
             while end < n:
-                used += self.before[end] + self.widths[end] + self.after[end]
-                if used > room + 1e-3:
+                step = self.before[end] + self.widths[end] + self.after[end]
+                used += step
+                trail = trail + step if self.text[end] == " " else 0.0
+                if used - trail > room + 1e-3:
                     break
                 end += 1
                 if self.breaks[end]:
@@ -133,7 +137,10 @@ class _Set:
                 last_fit = n
             elif last_fit is None:  # nothing fits: the line overflows to the next break
                 last_fit = next(i for i in range(end + 1, n + 1) if self.breaks[i])
-            lines.append((start, last_fit))
+            shown = last_fit
+            while shown > start and self.text[shown - 1] == " ":
+                shown -= 1
+            lines.append((start, shown, last_fit))
             start = last_fit
         return lines
 
@@ -161,12 +168,14 @@ def _first_spot(setting: _Set, lines, first: int, marks: int):
     finds it in a layout: (mark number, (px to squeeze out, characters up to the mark, first))."""
     box, width = setting.box, setting.box.width_pt * PX
     seen = 0
-    for k, (start, end) in enumerate(lines[:-1]):
+    for k, (start, end, _) in enumerate(lines[:-1]):
         leaves = setting.leaves(start, end, box.indent_pt * PX if k == 0 else 0.0)
         room = width - max((leaf[3] for leaf in leaves), default=0.0)
+        if box.justify and " " in setting.text[start:end]:
+            room = 0.0  # justified: the spaces stretch to fill the line
         seen += sum(c in plan_grid.HANGING for c in setting.text[max(start, setting.anchor):end])
         carried = 0
-        for text, x, leaf_width, _ in setting.leaves(*lines[k + 1], 0.0):
+        for text, x, leaf_width, _ in setting.leaves(*lines[k + 1][:2], 0.0):
             hit = next((i for i, c in enumerate(text) if c in plan_grid.HANGING), None)
             if hit is None:
                 carried += len(text)
@@ -195,7 +204,7 @@ def paragraph_spots(record, memo: dict | None = None) -> tuple[dict, list[str]]:
     else:
         setting = _Set(text, role, box, plan_grid.Marker(squeeze, start=first), memo)
         lines = setting.lines()
-    return squeeze, [setting.text[start:end] for start, end in lines]
+    return squeeze, [setting.text[start:end] for start, end, _ in lines]
 
 
 def grid_spots(records) -> tuple[dict, dict[int, list[str]]]:

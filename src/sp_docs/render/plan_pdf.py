@@ -32,8 +32,9 @@ def quote_breaks(text: str) -> str:
 _HEADING_ROLES = {1: "hei", 2: "kai"}
 # where plan.html sets each paragraph of running text (render/plan_lines.py works out its lines)
 _CELL = plan_grid.PDF_CELL_PT
-_BODY = plan_lines.Box(indent_pt=2 * _CELL)  # .body/.h1–.h4: text-indent 31.56pt
-_HEADING_BOXES = {1: plan_lines.Box(indent_pt=2 * _CELL, font="hei"), 2: plan_lines.Box(indent_pt=2 * _CELL, font="kai")}
+_BODY = plan_lines.Box(indent_pt=2 * _CELL, justify=True)  # .body/.h1–.h4: text-indent 31.56pt, justified
+_HEADING_BOXES = {level: plan_lines.Box(indent_pt=2 * _CELL, justify=True, font=font)
+                  for level, font in _HEADING_ROLES.items()}
 _RECIPIENTS = plan_lines.Box(suffix="：")
 _ATTACHMENTS = plan_lines.TYPE_WIDTH_PT - 6 * _CELL  # padding-left 94.68pt; text-indent −63.12pt / −15.78pt
 _NOTES = dict(width_pt=plan_lines.TYPE_WIDTH_PT - 1.2, indent_pt=24.0, size_pt=12.0, spacing_pt=0.0)  # gongwen.css

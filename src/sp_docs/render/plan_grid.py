@@ -8,8 +8,8 @@ centred (measured; Word and WPS lay out on the same grid); and at the end of a l
 LibreOffice let 。，、；：！？ hang past the margin (their default; the DOCX names no other).  The PDF breaks its lines in the same places: each half-width run is
 padded to its cells (``grid_markup``), and where the office suites hang a mark the PDF keeps the
 mark on the line by setting the line's last characters a little closer (GB/T 9704: nothing past
-the type area).  Those lines are found in the PDF's own layout (``hang_spots``) and squeezed in a
-new layout, until no line changes."""
+the type area).  Those lines are worked out on the grid before layout (render/plan_lines.py);
+``hang_spots`` finds them in a layout (the check and the fallback: render/plan_pdf.py)."""
 from __future__ import annotations
 
 import math

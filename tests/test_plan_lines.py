@@ -23,8 +23,8 @@ SEAL = EXAMPLES / "plan_seal.png"
 SCHOOLS = ["青川No.1中学", "青川市St.Mary's学校", "青川市International School", "青川市3.5中学", "青川A-B学校",
            "青川县第一百二十三中学2025级实验部", "青川市实验小学", "青川县第3中学", "青川市ABC国际学校",
            "青川市第十二中学附属实验小学（东校区）", "西部新区第一初级中学", "青川·明德中学", "Q1学校", "青川市“红星”小学"]
-BRANDS = ["3.14", "GO!GO!", "e.g.先锋", "红烛…先锋", "Red Candle", "红烛先锋", "先锋2025", "ABC党建", "红色引擎·匠心育人"]
-SEEDS = [2, 17, 22, 39, 47, 53, 71, 88, 89, 97]  # 17: a hanging mark at a page break; 71, 88, 89: spaces
+BRANDS = ["3.14", "GO!GO!", "e.g.先锋", "红烛…先锋", "Red Candle", "红烛先锋", "先锋2025", "ABC党建", "红色引擎·匠心育人", "初心"]
+SEEDS = [2, 10, 17, 22, 29, 30, 39, 47, 53, 61]  # 17, 30: a hanging mark at a page break; 10, 29, 39: spaces
 
 
 def _variant(seed: int) -> dict:
@@ -108,3 +108,20 @@ def test_a_paragraph_laid_out_otherwise_than_predicted_is_probed(monkeypatch):
     calls = _counting_layouts(monkeypatch)
     assert helpers.pdf_pages_text(plan_pdf.render_plan_pdf(view)) == helpers.pdf_pages_text(expected)
     assert len(calls) >= 3  # the layout, a probe of that paragraph, the layout again
+
+
+def test_a_mark_hanging_at_a_page_break_is_squeezed():
+    """Seed 17: a paragraph's line that ends in “，” on the office suites' grid is the last of its
+    page; the PDF squeezes it there too (the earlier probes missed it: the page's margin boxes came
+    between the two lines)."""
+    view = _view(17)
+    squeeze, _ = plan_pdf.grid_squeeze(view)
+    document = plan_pdf._layout(view, squeeze, tight=False, user_dir=None, allowed=set())
+    pages = []  # (element, text) of each paragraph line, page by page
+    for page in document.pages:
+        pages.append([(element, "".join(getattr(leaf, "text", "") or "" for leaf in plan_grid._leaves(line)))
+                      for element, _, line in plan_grid._paragraph_lines(page._page_box)
+                      if element is not None and element.tag == "p"])
+    across = [(this[-1][1], following[0][1]) for this, following in zip(pages, pages[1:])
+              if this and following and this[-1][0] is following[0][0]]  # a paragraph going on overleaf
+    assert any(len(text.replace("\u200b", "")) == 29 and text[-1] == "，" for text, _ in across), across

@@ -82,9 +82,10 @@ class _Set:
 
     def __init__(self, text: str, role, box: Box, marker, memo: dict):
         tokens, spans = plan_grid.pieces(text, marker, role)
-        spacing = [None] * len(tokens)
-        for start, end, points in spans:
+        spacing, group = [None] * len(tokens), [-1] * (len(tokens) + 1)  # group: the squeezed span
+        for n, (start, end, points) in enumerate(spans):
             spacing[start:end + 1] = [_spacing_px(float("%.2f" % points))] * (end + 1 - start)
+            group[start:end + 1] = [n] * (end + 1 - start)
         self.box, self.memo = box, memo
         self.text = box.prefix + "".join(t for t, *_ in tokens) + box.suffix
         self.widths, self.before, self.after, self.leaf = [], [], [], []
@@ -95,7 +96,7 @@ class _Set:
         leaf += 1
         for i, (token, half, pad) in enumerate(tokens):
             squeezed = spacing[i] is not None
-            if half and pad or (squeezed and (i == 0 or spacing[i - 1] is None)):
+            if half and pad or (squeezed and (i == 0 or group[i - 1] != group[i])):
                 leaf += 1  # a padded run or a squeezed stretch starts a box
             start = len(self.widths)
             self._add(token, plain if spacing[i] is None else spacing[i], leaf)
@@ -104,7 +105,7 @@ class _Set:
                 self.before[start] += margin
                 self.after[-1] += margin
                 leaf += 1
-            if squeezed and (i + 1 == len(tokens) or spacing[i + 1] is None):
+            if squeezed and group[i + 1] != group[i]:
                 leaf += 1
         self._add(box.suffix, plain, leaf)
         self.breaks = _breaks(self.text)

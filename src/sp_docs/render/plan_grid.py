@@ -8,8 +8,8 @@ centred (measured; Word and WPS lay out on the same grid); and at the end of a l
 LibreOffice let 。，、；：！？ hang past the margin (their default; the DOCX names no other).  The PDF breaks its lines in the same places: each half-width run is
 padded to its cells (``grid_markup``), and where the office suites hang a mark the PDF keeps the
 mark on the line by setting the line's last characters a little closer (GB/T 9704: nothing past
-the type area).  Those lines are found in the PDF's own layout (``hang_spots``) and squeezed in a
-new layout, until no line changes."""
+the type area).  Those lines are worked out on the grid before layout (render/plan_lines.py);
+``hang_spots`` finds them in a layout (the check and the fallback: render/plan_pdf.py)."""
 from __future__ import annotations
 
 import math
@@ -27,7 +27,7 @@ LETTER_SPACING_PT = -0.22  # plan.html's body
 PDF_CELL_PT = BODY_PT + LETTER_SPACING_PT
 
 
-def _advance(char: str, role: str) -> float:
+def char_advance(char: str, role: str) -> float:
     """Advance of ``char`` in em in the PDF's font for ``role`` (0.5 when unknown)."""
     from . import fonts
 
@@ -39,7 +39,7 @@ def _advance(char: str, role: str) -> float:
 def run_padding(run: str, role: str = "fang") -> float:
     """Points to add around a half-width ``run`` in the PDF so that it takes as many character
     cells as the office suites give it (a whole number of cells of its width there)."""
-    natural = sum(_advance(c, role) for c in run) * BODY_PT
+    natural = sum(char_advance(c, role) for c in run) * BODY_PT
     office_cells = max(1, math.ceil(natural * OFFICE_SCALE / OFFICE_CELL_PT - 1e-6))
     return max(0.0, office_cells * PDF_CELL_PT - (natural + LETTER_SPACING_PT * len(run)))
 
@@ -47,11 +47,14 @@ def run_padding(run: str, role: str = "fang") -> float:
 class Marker:
     """Numbers the punctuation marks that may end a line, in the order the context is built, and
     knows which lines end in one of them and must be squeezed in this layout: (pt to squeeze out,
-    characters of the line up to the mark, the paragraph's first mark) as ``hang_spots`` finds them."""
+    characters of the line up to the mark, the paragraph's first mark) as ``hang_spots`` finds them.
+    With ``record``, it keeps each paragraph that holds a mark: (first mark number, marks, text,
+    role, the template's box for it) for render/plan_lines.py."""
 
-    def __init__(self, squeeze: dict[int, tuple] | None = None):
+    def __init__(self, squeeze: dict[int, tuple] | None = None, *, start: int = 0, record: bool = False):
         self.squeeze = squeeze or {}
-        self.count = 0
+        self.count = start
+        self.paragraphs: list[tuple] | None = [] if record else None
 
     def mark(self) -> tuple | None:
         n = self.count
@@ -71,40 +74,53 @@ def _tokens(text: str, role: str | None):
     yield from ((c, False) for c in text[pos:])
 
 
-def grid_markup(text, marker: Marker, *, role: str | None = "fang"):
-    """``text`` as HTML: each half-width run padded to its grid cells (unless ``role`` is None:
-    text off the grid); the punctuation marks that may end a line numbered by ``marker`` (an empty
-    span before the text holds the first number and the count), and each line that ends in a mark
-    the office suites hang past the margin squeezed to hold it."""
-    if not isinstance(text, str) or not text:
-        return text
-    first = marker.count
-    pieces: list[Markup] = []
-    sizes: list[int] = []  # characters in each piece
-    squeezed: list[tuple[int, tuple[float, int]]] = []  # (index of the mark's piece, squeeze)
+def pieces(text: str, marker: Marker, role: str | None):
+    """``text`` as (token, half-width?, pt of padding around it) — single characters and half-width
+    runs — with its marks numbered by ``marker``; and the stretches of tokens squeezed to hold a
+    mark that the office suites hang: (first token, the mark's token, letter-spacing in pt)."""
+    tokens: list[tuple[str, bool, float]] = []
+    squeezed: list[tuple[int, tuple]] = []  # (index of the mark's token, squeeze)
     for token, half in _tokens(text, role):
-        sizes.append(len(token))
         if half:
             for _ in range(sum(c in HANGING for c in token)):
                 marker.mark()  # numbered, never squeezed: a mark inside a run stays with the run
             pad = run_padding(token, role) if half == "pad" else 0.0
-            pieces.append(Markup('<span class="hw" style="margin: 0 %.2fpt">%s</span>') % (pad / 2, token)
-                          if pad > 0.05 else escape(token))
+            tokens.append((token, True, pad if pad > 0.05 else 0.0))
         else:
             squeeze = marker.mark() if token in HANGING else None
-            pieces.append(escape(token))
+            tokens.append((token, False, 0.0))
             if squeeze:
-                squeezed.append((len(pieces) - 1, squeeze))
+                squeezed.append((len(tokens) - 1, squeeze))
+    spans = []
     for end, (points, chars, *_) in reversed(squeezed):
         start, count = end + 1, 0
-        while start > 0 and count + sizes[start - 1] <= chars:
+        while start > 0 and count + len(tokens[start - 1][0]) <= chars:
             start -= 1
-            count += sizes[start]
-        spacing = LETTER_SPACING_PT - points / max(count, 1)
-        pieces[start:end + 1] = [Markup('<span class="squeeze" style="letter-spacing: %.2fpt">%s</span>')
-                                 % (spacing, Markup("").join(pieces[start:end + 1]))]
-    anchor = Markup('<span data-m="%d" data-n="%d"></span>') % (first, marker.count - first)
-    return (anchor if marker.count > first else Markup("")) + Markup("").join(pieces)
+            count += len(tokens[start][0])
+        spans.append((start, end, LETTER_SPACING_PT - points / max(count, 1)))
+    return tokens, spans
+
+
+def grid_markup(text, marker: Marker, *, role: str | None = "fang", box=None):
+    """``text`` as HTML: each half-width run padded to its grid cells (unless ``role`` is None:
+    text off the grid); the punctuation marks that may end a line numbered by ``marker`` (an empty
+    span before the text holds the first number and the count), and each line that ends in a mark
+    the office suites hang past the margin squeezed to hold it.  ``box``: the paragraph's place in
+    the template (render/plan_lines.Box), kept with the paragraph when the marker records."""
+    if not isinstance(text, str) or not text:
+        return text
+    first = marker.count
+    tokens, spans = pieces(text, marker, role)
+    parts = [str(escape(token)) if not pad else '<span class="hw" style="margin: 0 %.2fpt">%s</span>'
+             % (pad / 2, escape(token)) for token, _, pad in tokens]
+    for start, end, spacing in spans:  # last first: the earlier indices stay valid
+        parts[start:end + 1] = ['<span class="squeeze" style="letter-spacing: %.2fpt">%s</span>'
+                                % (spacing, "".join(parts[start:end + 1]))]
+    if marker.count == first:
+        return Markup("".join(parts))
+    if marker.paragraphs is not None:
+        marker.paragraphs.append((first, marker.count - first, text, role, box))
+    return Markup('<span data-m="%d" data-n="%d"></span>%s' % (first, marker.count - first, "".join(parts)))
 
 
 # -- finding the marks that hang in a layout ---------------------------------------------------
@@ -197,14 +213,16 @@ def hang_spots(document) -> dict[int, tuple[float, int, int]]:
     starts with text that fits on this line, followed by a mark that may hang): by how much (pt)
     the line must be squeezed to hold that text and the mark, its characters up to the mark, and
     the paragraph's first mark number.  One mark a paragraph: its later lines move once it is
-    squeezed."""
+    squeezed.  A paragraph's last line on a page and its first on the next are consecutive lines
+    (the page's margin boxes, walked in between, are no paragraph's)."""
     found: dict[int, tuple[float, int, int]] = {}
     paragraphs: dict[int, _Paragraph] = {}
-    previous = None
+    last_line: dict[int, tuple] = {}  # id(element) → (its block box, its line so far)
     for element, block, line in (item for page in document.pages for item in _paragraph_lines(page._page_box)):
         paragraph = paragraphs.setdefault(id(element), _Paragraph())
-        if previous is not None and previous[0] is element and element is not None and not paragraph.done:
-            _, last_block, last = previous
+        previous = last_line.get(id(element)) if element is not None else None
+        if previous is not None and not paragraph.done:
+            last_block, last = previous
             room = last_block.content_box_x() + last_block.width - _line_end(last)
             chars = sum(len(getattr(leaf, "text", "") or "") for leaf in _leaves(last))
             spot = _spot(paragraph, room, chars, line)
@@ -212,5 +230,21 @@ def hang_spots(document) -> dict[int, tuple[float, int, int]]:
                 found[spot[0]] = spot[1]
                 paragraph.done = True
         paragraph.count(line)
-        previous = (element, block, line)
+        last_line[id(element)] = (block, line)
+    return found
+
+
+def laid_out_lines(document) -> dict[int, list[str]]:
+    """The text of each line of each paragraph that holds a numbered mark, by the paragraph's first
+    mark number (to check the lines render/plan_lines.py predicts)."""
+    found: dict[int, list[str]] = {}
+    current: dict[int, list[str]] = {}  # id(element) → its lines
+    for element, _, line in (item for page in document.pages for item in _paragraph_lines(page._page_box)):
+        leaves = list(_leaves(line))
+        anchor = next((_anchor(leaf) for leaf in leaves if _anchor(leaf) is not None), None)
+        if anchor is not None:
+            current[id(element)] = found.setdefault(anchor[0], [])
+        lines = current.get(id(element))
+        if lines is not None:
+            lines.append("".join(getattr(leaf, "text", "") or "" for leaf in leaves))
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import pdf, plan_grid
+from . import pdf, plan_grid, plan_lines
 from ..units import CHAR_PT
 from .linebreak import quote_breaks
 
@@ -14,6 +14,14 @@ from .linebreak import quote_breaks
 # 0.45 pt short of the margin.
 
 _HEADING_ROLES = {1: "hei", 2: "kai"}
+# where plan.html sets each paragraph of running text (render/plan_lines.py works out its lines)
+_CELL = plan_grid.PDF_CELL_PT
+_BODY = plan_lines.Box(indent_pt=2 * _CELL, justify=True)  # .body/.h1–.h4: text-indent 31.56pt, justified
+_HEADING_BOXES = {level: plan_lines.Box(indent_pt=2 * _CELL, justify=True, font=font)
+                  for level, font in _HEADING_ROLES.items()}
+_RECIPIENTS = plan_lines.Box(suffix="：")
+_ATTACHMENTS = plan_lines.TYPE_WIDTH_PT - 6 * _CELL  # padding-left 94.68pt; text-indent −63.12pt / −15.78pt
+_NOTES = dict(width_pt=plan_lines.TYPE_WIDTH_PT - 1.2, indent_pt=24.0, size_pt=12.0, spacing_pt=0.0)  # gongwen.css
 
 
 def _blocks(blocks, marker: plan_grid.Marker) -> list[dict]:
@@ -21,15 +29,21 @@ def _blocks(blocks, marker: plan_grid.Marker) -> list[dict]:
     out = []
     for block in blocks or []:
         if block.get("kind") == "para":
-            line = plan_grid.grid_markup(quote_breaks(block.get("text")), marker)
+            line = plan_grid.grid_markup(quote_breaks(block.get("text")), marker, box=_BODY)
         elif block.get("level") in _HEADING_ROLES:
             line = plan_grid.grid_markup(quote_breaks(f"{block.get('label')}{block.get('title')}"), marker,
-                                         role=_HEADING_ROLES[block["level"]])
+                                         role=_HEADING_ROLES[block["level"]], box=_HEADING_BOXES[block["level"]])
         else:  # levels 3 and 4 run into their text
             line = plan_grid.grid_markup(
-                quote_breaks(f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}"), marker)
+                quote_breaks(f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}"), marker, box=_BODY)
         out.append({**block, "line": line})
     return out
+
+
+def _notes(annex: str, notes: list, marker: plan_grid.Marker) -> list:
+    """附件1's notes (each “注：…”) and 附件2's (“注：” above “1.…”, “2.…”), off the grid."""
+    boxes = [plan_lines.Box(**_NOTES, prefix="注：" if annex == "annex1" else f"{n}.") for n in range(1, len(notes) + 1)]
+    return [plan_grid.grid_markup(quote_breaks(note), marker, role=None, box=box) for note, box in zip(notes, boxes)]
 
 
 def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
@@ -40,17 +54,18 @@ def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
     lines are squeezed where the office suites hang a mark (render/plan_grid.py)."""
     grid = plan_grid.grid_markup
     if "recipients" in context:
-        context["recipients"] = grid(quote_breaks(context["recipients"]), marker)
+        context["recipients"] = grid(quote_breaks(context["recipients"]), marker, box=_RECIPIENTS)
     if "notice_body" in context:
-        context["notice_body"] = [grid(quote_breaks(text), marker) for text in context["notice_body"] or []]
+        context["notice_body"] = [grid(quote_breaks(text), marker, box=_BODY) for text in context["notice_body"] or []]
     context["blocks"] = _blocks(context.get("blocks"), marker)
-    context["attachment_lines"] = [grid(f"{'附件：' if n == 1 else ''}{n}.{name}", marker)
-                                   for n, name in enumerate(context.get("attachments") or [], start=1)]
+    context["attachment_lines"] = [
+        grid(f"{'附件：' if n == 1 else ''}{n}.{name}", marker,
+             box=plan_lines.Box(width_pt=_ATTACHMENTS, indent_pt=-(4 if n == 1 else 1) * _CELL))
+        for n, name in enumerate(context.get("attachments") or [], start=1)]
     for annex in ("annex1", "annex2"):
         notes = context[annex].get("notes")
         if notes:
-            context[annex] = {**context[annex], "notes": [grid(quote_breaks(note), marker, role=None)
-                                                          for note in notes]}
+            context[annex] = {**context[annex], "notes": _notes(annex, notes, marker)}
     for annex in ("annex1", "annex2", "annex3"):  # 附件1: the digit takes a grid cell, as in the DOCX
         if isinstance(context.get(annex), dict) and context[annex].get("label"):
             label = grid(context[annex]["label"], plan_grid.Marker(), role="hei")
@@ -61,9 +76,10 @@ def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
         context["annex3"] = {**context["annex3"], "track_label": quote_breaks(context["annex3"].get("track_label"))}
 
 
-def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None) -> dict:
+def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None, *, marker=None) -> dict:
     """The template's context; ``squeeze``: the lines that end in a punctuation mark the office
-    suites hang past the margin, by the mark's number (plan_grid.Marker)."""
+    suites hang past the margin, by the mark's number (plan_grid.Marker); or a ``marker`` (that
+    may record the paragraphs)."""
     context = view.context()
     seal = Path(view.seal_path).resolve() if view.seal_path else None
     placed = view.signature  # placed by the document (documents/signature.py)
@@ -77,7 +93,7 @@ def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None) -> di
     )
     context["annex1"] = vars(view.annex1)
     context["annex2"] = vars(view.annex2)
-    _flowing_text(context, plan_grid.Marker(squeeze))
+    _flowing_text(context, marker or plan_grid.Marker(squeeze))
     return context
 
 
@@ -122,29 +138,58 @@ def _layout(view, squeeze: dict, *, tight: bool, user_dir: Path | None, allowed:
     return pdf.html_to_document(html, base_dir, allowed_files=allowed)
 
 
-def _squeezed_layout(view, *, tight: bool, user_dir: Path | None, allowed: set[str], squeeze=None):
-    """The layout whose lines end where Word, WPS and LibreOffice end them on the DOCX's grid: each
-    line that ends there in a hanging mark is squeezed to hold it.  The lines are found in probes:
-    the running text without the tables, then only the paragraphs just squeezed (their later lines
-    move), until none changes; then the document is laid out once."""
-    squeeze = dict(squeeze or {})
-    probe = True
+def _probe_spots(view, squeeze: dict, paragraphs, *, tight: bool, user_dir: Path | None, allowed: set[str]) -> dict:
+    """``squeeze`` with the spots of ``paragraphs`` (True: all) found in probes: the running text
+    without the tables, then only the paragraphs just squeezed (their later lines move), until
+    none changes."""
+    squeeze = dict(squeeze)
     for _ in range(MAX_HANG_ROUNDS):
-        document = _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed, probe=probe)
+        document = _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed, probe=paragraphs)
         more = {n: spot for n, spot in plan_grid.hang_spots(document).items() if n not in squeeze}
         if not more:
             break
         squeeze.update(more)
-        probe = {spot[2] for spot in more.values()}
-    return _layout(view, squeeze, tight=tight, user_dir=user_dir, allowed=allowed), squeeze
+        paragraphs = {spot[2] for spot in more.values()}
+    return squeeze
+
+
+def grid_squeeze(view) -> tuple[dict, dict[int, list[str]] | None]:
+    """The lines to squeeze worked out on the grid (render/plan_lines.py) and the lines of each
+    paragraph that holds a mark; (``{}``, None) when that cannot be done here."""
+    if not plan_lines.available():
+        return {}, None
+    marker = plan_grid.Marker(record=True)
+    pdf_context(view, marker=marker)
+    return plan_lines.grid_spots(marker.paragraphs)
+
+
+def _squeezed_layout(view, *, tight: bool, user_dir: Path | None, allowed: set[str], planned=None):
+    """The layout whose lines end where Word, WPS and LibreOffice end them on the DOCX's grid: each
+    line that ends there in a hanging mark is squeezed to hold it.  The lines are worked out on the
+    grid (``planned``: the squeezes and the lines of each paragraph, else ``grid_squeeze``) and
+    the document laid out once; a paragraph whose lines differ from the plan is probed as before
+    (``_probe_spots``) and the document laid out again."""
+    squeeze, predicted = planned or grid_squeeze(view)
+    settings = dict(tight=tight, user_dir=user_dir, allowed=allowed)
+    if predicted is None:  # no plan: probe every paragraph (what a plan passed on found stays)
+        squeeze = _probe_spots(view, squeeze, True, **settings)
+        return _layout(view, squeeze, **settings), (squeeze, None)
+    document = _layout(view, squeeze, **settings)
+    wrong = plan_lines.mismatched(predicted, plan_grid.laid_out_lines(document))
+    if wrong:
+        kept = {n: spot for n, spot in squeeze.items() if spot[2] not in wrong}
+        squeeze = _probe_spots(view, kept, wrong, **settings)
+        document = _layout(view, squeeze, **settings)
+        predicted = {**predicted, **plan_grid.laid_out_lines(document)}
+    return document, (squeeze, predicted)
 
 
 def render_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:
     allowed = {str(Path(view.seal_path).resolve())} if view.seal_path else set()
-    document, squeeze = _squeezed_layout(view, tight=False, user_dir=user_dir, allowed=allowed)
+    document, planned = _squeezed_layout(view, tight=False, user_dir=user_dir, allowed=allowed)
     if (_notice_pages(document) or 1) > 1:
         # GB/T 9704: keep 署名 and 成文日期 on the notice's page by tightening the line pitch
-        tightened, _ = _squeezed_layout(view, tight=True, user_dir=user_dir, allowed=allowed, squeeze=squeeze)
+        tightened, _ = _squeezed_layout(view, tight=True, user_dir=user_dir, allowed=allowed, planned=planned)
         if (_notice_pages(tightened) or 1) <= (_notice_pages(document) or 1):
             document = tightened
     return document.write_pdf()

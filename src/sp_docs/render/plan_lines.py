@@ -1,0 +1,224 @@
+"""Where the lines of the 实施方案 PDF's running text end, worked out on the character grid before
+any layout, and so which lines end in a mark that the office suites hang past the margin.
+
+Each paragraph that holds a numbered mark (plan_grid.Marker) is set here as WeasyPrint sets it:
+every character its font's advance plus the letter-spacing (Pango's units), each padded half-width
+run its margins, the line breaks where Pango allows one (``pango_get_log_attrs``: UAX #14 with the
+zero-width spaces of plan_pdf.quote_breaks) and fills each line with as much as fits.  On those
+lines the same rule as ``plan_grid.hang_spots`` (which reads a laid-out document) finds the marks
+to squeeze, one a paragraph at a time, each time on the paragraph set again with the squeezes so
+far — as the probe layouts did, without laying anything out.  The layout that follows is checked
+against the lines predicted here (``mismatched``); where one differs, the caller probes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import plan_grid
+
+PX = 4 / 3  # CSS px a pt: WeasyPrint lays out in px
+UNITS = 1024  # Pango units a px
+MM_PT = 72 / 25.4
+TYPE_WIDTH_PT = 156 * MM_PT  # GB/T 9704: the type area is 156 mm wide
+MAX_ROUNDS = 12  # squeezes a paragraph at most (as the probes: plan_pdf)
+ZWSP = "\u200b"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A paragraph of the template: its content width, first-line indent (pt), type and the text
+    the template writes before and after the grid text."""
+    width_pt: float = TYPE_WIDTH_PT
+    indent_pt: float = 0.0
+    size_pt: float = plan_grid.BODY_PT
+    spacing_pt: float = plan_grid.LETTER_SPACING_PT
+    font: str = "fang"
+    prefix: str = ""
+    suffix: str = ""
+    justify: bool = False  # text-align: justify (a line with a space then fills the width)
+
+
+def _spacing_px(pt: float) -> float:
+    """letter-spacing as Pango applies it: WeasyPrint truncates it to whole Pango units."""
+    return int(pt * PX * UNITS) / UNITS
+
+
+def _advance_px(char: str, font: str, size_pt: float, memo: dict) -> float:
+    """Advance of ``char`` in px (fonts read once a run: ``memo``)."""
+    key = (char, font, size_pt)
+    found = memo.get(key)
+    if found is None:
+        size_px = int(size_pt * PX * UNITS) / UNITS
+        found = memo[key] = 0.0 if char == ZWSP else plan_grid.char_advance(char, font) * size_px
+    return found
+
+
+@lru_cache(maxsize=1)
+def _log_attrs_function():
+    """WeasyPrint's access to ``pango_get_log_attrs``, or None (then the caller probes)."""
+    try:
+        from . import pdf
+
+        pdf.load_weasyprint()
+        from weasyprint.text.line_break import get_log_attrs
+    except (ImportError, OSError):  # pragma: no cover - WeasyPrint without that helper
+        return None
+    return get_log_attrs
+
+
+def available() -> bool:
+    return _log_attrs_function() is not None
+
+
+def _breaks(text: str) -> list[bool]:
+    """``breaks[i]``: a line may end before character ``i`` (Pango's rules on the whole text)."""
+    attrs = _log_attrs_function()(text, "zh-CN")
+    return [False] + [bool(attrs[i].is_line_break) for i in range(1, len(text))] + [True]
+
+
+class _Set:
+    """One paragraph as WeasyPrint sets it: per character its width (px), the margins before and
+    after it (a padded run's), the text box it is in, and whether a line may end before it."""
+
+    def __init__(self, text: str, role, box: Box, marker, memo: dict):
+        tokens, spans = plan_grid.pieces(text, marker, role)
+        spacing, group = [None] * len(tokens), [-1] * (len(tokens) + 1)  # group: the squeezed span
+        for n, (start, end, points) in enumerate(spans):
+            spacing[start:end + 1] = [_spacing_px(float("%.2f" % points))] * (end + 1 - start)
+            group[start:end + 1] = [n] * (end + 1 - start)
+        self.box, self.memo = box, memo
+        self.text = box.prefix + "".join(t for t, *_ in tokens) + box.suffix
+        self.widths, self.before, self.after, self.leaf = [], [], [], []
+        plain = _spacing_px(box.spacing_pt)
+        leaf = 0
+        self._add(box.prefix, plain, leaf)
+        self.anchor = len(box.prefix)  # the anchor: an empty box before the grid text
+        leaf += 1
+        for i, (token, half, pad) in enumerate(tokens):
+            squeezed = spacing[i] is not None
+            if half and pad or (squeezed and (i == 0 or group[i - 1] != group[i])):
+                leaf += 1  # a padded run or a squeezed stretch starts a box
+            start = len(self.widths)
+            self._add(token, plain if spacing[i] is None else spacing[i], leaf)
+            if half and pad:
+                margin = float("%.2f" % (pad / 2)) * PX
+                self.before[start] += margin
+                self.after[-1] += margin
+                leaf += 1
+            if squeezed and group[i + 1] != group[i]:
+                leaf += 1
+        self._add(box.suffix, plain, leaf)
+        self.breaks = _breaks(self.text)
+
+    def _add(self, text: str, spacing: float, leaf: int) -> None:
+        for char in text:
+            self.widths.append(_advance_px(char, self.box.font, self.box.size_pt, self.memo) + spacing)
+            self.before.append(0.0)
+            self.after.append(0.0)
+            self.leaf.append(leaf)
+
+    def lines(self) -> list[tuple[int, int, int]]:
+        """(start, end, next line's start) of each line: as much as fits, ended where a line may
+        end; spaces at the end of a line neither count nor show (CSS white-space: normal)."""
+        width = self.box.width_pt * PX
+        lines, start, n = [], 0, len(self.text)
+        while start < n:
+            room = width - (self.box.indent_pt * PX if not lines else 0.0)
+            used, trail, end, last_fit = 0.0, 0.0, start, None
+            while end < n:
+                step = self.before[end] + self.widths[end] + self.after[end]
+                used += step
+                trail = trail + step if self.text[end] == " " else 0.0
+                if used - trail > room + 1e-3:
+                    break
+                end += 1
+                if self.breaks[end]:
+                    last_fit = end
+            if end == n:
+                last_fit = n
+            elif last_fit is None:  # nothing fits: the line overflows to the next break
+                last_fit = next(i for i in range(end + 1, n + 1) if self.breaks[i])
+            shown = last_fit
+            while shown > start and self.text[shown - 1] == " ":
+                shown -= 1
+            lines.append((start, shown, last_fit))
+            start = last_fit
+        return lines
+
+    def leaves(self, start: int, end: int, x: float):
+        """(text, x, width, end of its box incl. margin) of each text box of a line from ``x``."""
+        out, i = [], start
+        while i < end:
+            j = i
+            while j < end and self.leaf[j] == self.leaf[i]:
+                j += 1
+            left = x + self.before[i]
+            width = sum(self.widths[i:j])
+            out.append((self.text[i:j], left, width, left + width + self.after[j - 1]))
+            x = out[-1][3]
+            i = j
+        return out
+
+
+def _ems(text: str) -> float:
+    return sum(0 if c == ZWSP else 0.5 if ord(c) < 0x7F else 1 for c in text)
+
+
+def _first_spot(setting: _Set, lines, first: int, marks: int):
+    """The first line that ends where the office suites hang a mark, as plan_grid.hang_spots
+    finds it in a layout: (mark number, (px to squeeze out, characters up to the mark, first))."""
+    box, width = setting.box, setting.box.width_pt * PX
+    seen = 0
+    for k, (start, end, _) in enumerate(lines[:-1]):
+        leaves = setting.leaves(start, end, box.indent_pt * PX if k == 0 else 0.0)
+        room = width - max((leaf[3] for leaf in leaves), default=0.0)
+        if box.justify and " " in setting.text[start:end]:
+            room = 0.0  # justified: the spaces stretch to fill the line
+        seen += sum(c in plan_grid.HANGING for c in setting.text[max(start, setting.anchor):end])
+        carried = 0
+        for text, x, leaf_width, _ in setting.leaves(*lines[k + 1][:2], 0.0):
+            hit = next((i for i, c in enumerate(text) if c in plan_grid.HANGING), None)
+            if hit is None:
+                carried += len(text)
+                continue
+            total = _ems(text) or 1
+            before = x + leaf_width * _ems(text[:hit]) / total
+            mark = leaf_width * _ems(text[hit]) / total
+            if 0 < before <= room + 0.5 and seen < marks:
+                return first + seen, (before + mark - room + 0.3, end - start + carried + hit + 1, first)
+            break
+    return None
+
+
+def paragraph_spots(record, memo: dict | None = None) -> tuple[dict, list[str]]:
+    """The squeezes of one paragraph (a Marker record) and its lines once squeezed."""
+    first, marks, text, role, box = record
+    memo = {} if memo is None else memo
+    squeeze: dict = {}
+    for _ in range(MAX_ROUNDS):
+        setting = _Set(text, role, box, plan_grid.Marker(squeeze, start=first), memo)
+        lines = setting.lines()
+        spot = _first_spot(setting, lines, first, marks)
+        if spot is None or spot[0] in squeeze:
+            break
+        squeeze[spot[0]] = spot[1]
+    else:
+        setting = _Set(text, role, box, plan_grid.Marker(squeeze, start=first), memo)
+        lines = setting.lines()
+    return squeeze, [setting.text[start:end] for start, end, _ in lines]
+
+
+def grid_spots(records) -> tuple[dict, dict[int, list[str]]]:
+    """The squeezes of every recorded paragraph, and each paragraph's predicted lines (by its
+    first mark number)."""
+    squeeze, predicted, memo = {}, {}, {}
+    for record in records:
+        found, lines = paragraph_spots(record, memo)
+        squeeze.update(found)
+        predicted[record[0]] = lines
+    return squeeze, predicted
+
+
+def mismatched(predicted: dict[int, list[str]], laid_out: dict[int, list[str]]) -> set[int]:
+    """The paragraphs (first mark numbers) whose lines in the layout are not the predicted ones."""
+    return {first for first, lines in laid_out.items() if predicted.get(first) != lines}

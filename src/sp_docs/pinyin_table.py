@@ -28,15 +28,15 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from . import user_cache
+
 TABLE_VERSION = 3
 SEPARATOR = " "
 
 
 def _cache_dir() -> Path | None:
-    if os.environ.get("SP_DOCS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "sp-docs" / "pinyin"
+    found = user_cache.folder()
+    return found / "pinyin" if found else None
 
 
 def _stamp() -> str | None:
@@ -100,23 +100,6 @@ def serialize(chars: dict[str, str], pairs: set[str], phrases: dict[str, str], h
     ordered, keys = sorted(chars), sorted(phrases)
     return marshal.dumps(("".join(ordered), SEPARATOR.join(chars[c] for c in ordered), "".join(sorted(pairs)),
                           "\n".join(keys), "\n".join(phrases[key] for key in keys), hans))
-
-
-def _write(target: Path, data: bytes) -> None:
-    import tempfile
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a cache that cannot be written is only slower
 
 
 class SortedChars:
@@ -208,7 +191,7 @@ def table() -> Table | None:
     found = _read(target)
     if found is None:
         data = serialize(*build_table())
-        _write(target, data)
+        user_cache.write_atomically(target, data)
         found = Table(data)
     return found
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 import threading
 from collections import OrderedDict
@@ -44,7 +43,9 @@ def _key(path: Path) -> tuple | None:
 
 
 def enabled() -> bool:
-    return os.environ.get("SP_DOCS_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
+    from ..user_cache import enabled as caches_on
+
+    return caches_on()
 
 
 def cached(path: Path | str, load: Callable[[Path], tuple]) -> tuple:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from pydyf import Array, Dictionary
 
+from .. import user_cache
 from ..units import PT_PER_MM
 from . import fonts
 from .fonts import Face, harfbuzz
@@ -205,7 +206,7 @@ def background(sheet, template_dir: Path | None = None) -> Background | None:
         if found is None:
             found = import_page_as_form(html_to_pdf(html, base_dir))
             if target is not None:
-                fonts.faces.write_atomically(target, _dump_background(found))
+                user_cache.write_atomically(target, _dump_background(found))
         _BACKGROUNDS[memo] = found
     return found
 

@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ... import user_cache
 from . import harfbuzz
 
 CACHE_VERSION = 2
@@ -170,11 +171,10 @@ def _empty_glyphs(hb, ffi, font, codes: list[int], glyphs: list[int]) -> list[in
 # -- the per-user cache ---------------------------------------------------------------
 
 def cache_dir() -> Path | None:
-    """``$XDG_CACHE_HOME/sp-docs`` (else ``~/.cache/sp-docs``); None when turned off."""
-    if os.environ.get("SP_DOCS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "sp-docs"
+    """The per-user cache folder (``user_cache.folder``); None when turned off."""
+    from ...user_cache import folder
+
+    return folder()
 
 
 def file_stamp(path: str) -> dict | None:
@@ -189,24 +189,6 @@ def file_stamp(path: str) -> dict | None:
 def _cache_file(folder: Path, path: str, index: int) -> Path:
     digest = hashlib.sha1(f"{os.path.abspath(path)}\0{index}".encode()).hexdigest()[:24]
     return folder / "fonts" / f"{digest}.json"
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all (a failure leaves no cache, never half a file)."""
-    import tempfile
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass  # a cache that cannot be written is only slower
 
 
 def _from_cache(target: Path, path: str, index: int, stamp: dict) -> Face | None:
@@ -234,7 +216,7 @@ def face(path: str, index: int = 0) -> Face | None:
             return cached
     found = read_face(path, index)
     if found is not None and target is not None:
-        write_atomically(target, found.to_json({**stamp, "index": index}).encode("utf-8"))
+        user_cache.write_atomically(target, found.to_json({**stamp, "index": index}).encode("utf-8"))
     return found
 
 

@@ -72,12 +72,35 @@ def _context() -> dict:
     return {"title": "标题", "year": 2025, "unit": UNIT, "rows": [{"seq": 1, "name": "张三"}]}
 
 
-def _docx_template(path: Path, text: str) -> None:
+def _docx_template(path: Path, text: str, subject: str = "") -> None:
     from docx import Document
 
     document = Document()
     document.add_paragraph(text)
+    document.sections[0].footer.paragraphs[0].text = "页脚 {{ title }}"
+    document.core_properties.subject = subject
     document.save(str(path))
+
+
+def _subject(data: bytes) -> str:
+    from docx import Document
+
+    return Document(io.BytesIO(data)).core_properties.subject
+
+
+def test_headers_footers_and_properties_render_the_same_from_the_cache(tmp_path, monkeypatch):
+    user = tmp_path / "模板"
+    (user / "docx").mkdir(parents=True)
+    _docx_template(user / "docx" / "note.docx", "正文 {{ unit }}", subject="{{ unit }}的说明 {{ year }}")
+    monkeypatch.setenv("SP_DOCS_CACHE", "off")
+    plain = render("note", _context(), "docx", user_dir=user)
+    monkeypatch.delenv("SP_DOCS_CACHE")
+    cached = [render("note", _context(), "docx", user_dir=user) for _ in range(2)]
+    assert _subject(plain) == f"{UNIT}的说明 2025"
+    with zipfile.ZipFile(io.BytesIO(plain)) as package:
+        assert any("页脚 标题" in package.read(n).decode() for n in package.namelist() if "footer" in n)
+    for data in cached:
+        assert _parts(data) == _parts(plain) and _subject(data) == _subject(plain)
 
 
 def _keep_mtime(path: Path, edit) -> None:

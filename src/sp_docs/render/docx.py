@@ -186,8 +186,14 @@ def _compile(data: bytes, path: Path, template_name: str) -> _Prepared:
         prepared.body = env.from_string(_paragraph_lines(body))
         prepared.parts = {k: (env.from_string(_paragraph_lines(x)), enc) for k, (x, enc) in parts.items()}
         props = tpl.docx.core_properties
-        prepared.properties = {name: env.from_string(getattr(props, name)) for name in _PROPERTIES}
+        prepared.properties = {name: _property_template(env, getattr(props, name)) for name in _PROPERTIES}
     return prepared
+
+
+def _property_template(env: jinja2.Environment, text: str):
+    """A compiled template, or the text itself when it has no Jinja syntax and no line
+    ends Jinja would normalise (it renders to itself)."""
+    return env.from_string(text) if "{" in text or "\r" in text else text
 
 
 def _paragraph_lines(xml: str) -> str:
@@ -212,7 +218,8 @@ class _PreparedTemplate(DocxTemplate):
 
     def render_properties(self, context, jinja_env=None) -> None:
         for name, template in self.prepared.properties.items():
-            setattr(self.docx.core_properties, name, template.render(context))
+            value = template if isinstance(template, str) else template.render(context)
+            setattr(self.docx.core_properties, name, value)
 
     def _run(self, template: jinja2.Template, part, context) -> str:
         """``render_xml_part`` after its ``from_string``."""

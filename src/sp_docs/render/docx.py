@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
 from docxtpl import DocxTemplate
 
 from ..sources.safety import check_docx_template
@@ -175,16 +175,18 @@ def _compile(data: bytes, path: Path, template_name: str) -> _Prepared:
     tpl = DocxTemplate(io.BytesIO(data))
     with _described(path, template_name):
         tpl.init_docx()
-        body = tpl.patch_xml(tpl.get_xml())
+        body = _parsed(env, tpl.patch_xml(tpl.get_xml()))
         parts = {}
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for rel_key, part in tpl.get_headers_footers(uri):
                 xml = tpl.get_part_xml(part)
-                parts[rel_key] = (tpl.patch_xml(xml), tpl.get_headers_footers_encoding(xml))
-        wanted = frozenset(meta.find_undeclared_variables(env.parse(body + "".join(x for x, _ in parts.values()))))
-        prepared = _Prepared(data, env, wanted)
-        prepared.body = env.from_string(_paragraph_lines(body))
-        prepared.parts = {k: (env.from_string(_paragraph_lines(x)), enc) for k, (x, enc) in parts.items()}
+                parts[rel_key] = (_parsed(env, tpl.patch_xml(xml)), tpl.get_headers_footers_encoding(xml))
+        # docxtpl scans the body and then the headers and footers as one template: their statements in turn
+        whole = nodes.Template([*body.body, *(node for tree, _ in parts.values() for node in tree.body)], lineno=1)
+        whole.set_environment(env)
+        prepared = _Prepared(data, env, frozenset(meta.find_undeclared_variables(whole)))
+        prepared.body = env.from_string(body)
+        prepared.parts = {k: (env.from_string(tree), enc) for k, (tree, enc) in parts.items()}
         props = tpl.docx.core_properties
         prepared.properties = {name: _property_template(env, getattr(props, name)) for name in _PROPERTIES}
     return prepared
@@ -196,8 +198,10 @@ def _property_template(env: jinja2.Environment, text: str):
     return env.from_string(text) if "{" in text or "\r" in text else text
 
 
-def _paragraph_lines(xml: str) -> str:
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)  # as docxtpl's render_xml_part, for its line numbers
+def _parsed(env: jinja2.Environment, xml: str):
+    """The patched XML of a part parsed once (for its fields and to compile), with a line
+    per paragraph as docxtpl's ``render_xml_part`` compiles it (its errors name that line)."""
+    return env.parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
 
 
 class _PreparedTemplate(DocxTemplate):

@@ -235,8 +235,12 @@ def template_workbook(path: Path):
         return pickle.loads(found)
     workbook = load_workbook(path)
     if key and _file_key(path) == key:  # not changed while it was read
+        try:
+            copy_bytes = _pickled(workbook)
+        except Exception:  # noqa: BLE001 - e.g. an embedded object pickle refuses: not kept, read each time
+            return workbook
         with _LOCK:
-            _WORKBOOKS[key] = _pickled(workbook)
+            _WORKBOOKS[key] = copy_bytes
             while len(_WORKBOOKS) > 1 and (len(_WORKBOOKS) > _KEEP or sum(map(len, _WORKBOOKS.values())) > _KEEP_BYTES):
                 _WORKBOOKS.popitem(last=False)
     return workbook

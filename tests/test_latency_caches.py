@@ -142,6 +142,19 @@ def test_a_changed_workbook_is_read_again(workbook, monkeypatch):
     assert len(calls) == 3
 
 
+def test_a_workbook_read_from_the_cache_is_still_protected_as_an_input(workbook):
+    # the second run of a command in one process (the web service, CliRunner) reads the workbook
+    # from the cache: it must still refuse to write over it
+    from sp_docs.errors import SpDocsError
+    from sp_docs.output import check_writable, new_run
+
+    jobs.load_valid(workbook)
+    new_run()
+    jobs.load_valid(workbook)  # from the cache
+    with pytest.raises(SpDocsError):
+        check_writable(workbook, force=True)
+
+
 def test_a_trusted_folder_keeps_the_dataset_on_disk_for_other_processes(workbook, monkeypatch, tmp_path):
     # the web store: the upload check reads the workbook, a worker process loads the pickle beside it
     calls = _counting_loader(monkeypatch)

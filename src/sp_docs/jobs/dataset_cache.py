@@ -50,10 +50,13 @@ def enabled() -> bool:
 
 def cached(path: Path | str, load: Callable[[Path], tuple]) -> tuple:
     """``load(path)`` — or a copy of what it returned for the same, unchanged file."""
+    from ..output import protect_input
+
     path = Path(path)
     key = _key(path) if enabled() else None
     if key is None:
         return load(path)
+    protect_input(path)  # read from here or not, it is this run's input: nothing may write over it
     with _LOCK:
         found = _CACHE.get(key)
         if found is not None:

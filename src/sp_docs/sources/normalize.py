@@ -12,6 +12,8 @@ means October (Excel drops the trailing zero of ``1985.10``), whereas the text
 
 from __future__ import annotations
 
+import functools
+
 import numbers
 import re
 from decimal import Decimal
@@ -186,6 +188,13 @@ _TRAILING_HINT_RE = re.compile(r"(?:\([^()]*\)|\[[^\[\]]*\])$")
 
 def normalize_header(s: object) -> str:
     """Key for matching column headers: ``'*出生年月（如1985.03）'`` → ``'出生年月'``."""
+    if isinstance(s, str) and len(s) <= 200:
+        return _header_key(s)  # the same few dozen headers, in every sheet of every workbook
+    return _header_key.__wrapped__(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_key(s: object) -> str:
     t = to_halfwidth(clean_text(s)).translate(_BRACKET_TABLE)
     t = _WS_RE.sub("", t)
     while True:

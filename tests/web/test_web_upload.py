@@ -98,3 +98,37 @@ def test_user_file_name_is_never_a_path(sqlite_site):
     assert files and all(re.fullmatch(r"[0-9a-f]{32}\.xlsx(\.[0-9a-f]{16}\.dataset)?", name) for name in files)
     assert "evil.xlsx" in client.get("/data").text  # shown as its base name only
     assert not (sqlite_site.app.state.services.settings.data_dir.parent / "etc").exists()
+
+
+def test_checks_in_their_own_process_give_the_same_page_and_survive_a_killed_process(tmp_path):
+    # sp-docs serve checks uploads in a process of its own (web/checks.py): the same results as the
+    # thread, the dataset kept beside the stored file for the jobs, a new process after a crash
+    import os
+    import signal
+
+    from webhelpers import Site, make_app
+
+    from sp_docs.web.accounts import use_cheap_hashes
+
+    use_cheap_hashes()
+    app = make_app(tmp_path / "data", check_process=True)
+    try:
+        client = Site(app).client("yizhong")
+        good = upload(client, ROOT / "data_examples" / "city.xlsx")
+        assert "没有错误" in good.text and "双培对象" in good.text
+        services = app.state.services
+        assert list(services.settings.files_dir.rglob("*.dataset"))  # kept for the jobs that follow
+        bad = upload(client, MISTAKES)
+        thread = make_app(tmp_path / "thread")  # the same file checked in a thread of the web process
+        try:
+            expected = upload(Site(thread).client("yizhong"), MISTAKES)
+        finally:
+            thread.state.services.close()
+        assert _table_rows(bad.text) == _table_rows(expected.text) and len(_table_rows(bad.text)) > 3
+        (pid,) = services.checks._pool._processes  # one process, at normal priority
+        os.kill(pid, signal.SIGKILL)
+        again = upload(client, ROOT / "data_examples" / "city.xlsx")
+        assert "没有错误" in again.text  # a new process took over
+    finally:
+        app.state.services.close()
+    assert services.checks._pool is None

@@ -45,7 +45,9 @@ def _read_password(password_stdin: bool) -> str:
               help="每个工作进程可用的内存（地址空间，MB；0 为不限）")
 @click.option("--trusted-proxy", "trusted", multiple=True, metavar="IP",
               help="反向代理（如 nginx）的地址；只信任它发来的 X-Forwarded-Proto/For（可多次给出）")
-def serve(data_dir, host, port, database_url, demo, workers, job_minutes, job_memory, trusted):
+@click.option("--check-process/--no-check-process", default=True, show_default=True,
+              help="在单独的进程中检查上传的工作簿（许多单位同时上传时网页不受检查拖累；约多占 60 MB 内存）")
+def serve(data_dir, host, port, database_url, demo, workers, job_minutes, job_memory, trusted, check_process):
     """启动网页服务：各单位在浏览器中上传数据、检查、填写问卷、生成文档。
 
     \b
@@ -61,7 +63,7 @@ def serve(data_dir, host, port, database_url, demo, workers, job_minutes, job_me
     if 0 < job_memory < 512:
         raise click.UsageError("--job-memory 至少为 512（MB；0 为不限）：生成 PDF 的库需要这么多地址空间")
     settings = Settings(data_dir, database_url, trusted_proxies=list(trusted), workers=workers,
-                        job_seconds=job_minutes * 60, job_memory_mb=job_memory)
+                        job_seconds=job_minutes * 60, job_memory_mb=job_memory, check_process=check_process)
     app = create_app(settings)
     if demo:
         _load_demo(app)

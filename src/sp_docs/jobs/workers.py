@@ -19,12 +19,16 @@ PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.5
 
 
-def die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int, *, on_signal: bool = True) -> None:
+    """End this process when ``parent`` does: a signal from the kernel (Linux; it fires when
+    the parent's *thread* that started this process ends, so ``on_signal=False`` for a process
+    started from a short-lived thread) and a watchdog thread checking the parent."""
     try:
         import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if on_signal:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the watchdog below still works
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect

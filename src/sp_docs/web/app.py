@@ -24,6 +24,7 @@ class Services:
 
     def __init__(self, settings: Settings, runner=None, recover: bool = True):
         from .db import Database
+        from .checks import CheckProcess
         from .storage import FileStore
         from .tasks import Worker, interrupted_on_start
 
@@ -32,6 +33,7 @@ class Services:
         self.db = Database(settings.db_url)
         self.db.migrate()
         self.store = FileStore(settings.files_dir)
+        self.checks = CheckProcess(settings.files_dir, settings.check_process)
         self.worker = Worker(self.db, self.store, settings)
         # the service starting: jobs left running are interrupted, before any worker can claim a job
         # (not for a command that only opens the database while the service runs: recover=False)
@@ -51,6 +53,7 @@ class Services:
 
     def close(self) -> None:
         self.runner.shutdown()
+        self.checks.close()
         self.db.dispose()
 
 

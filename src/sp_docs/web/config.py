@@ -16,6 +16,7 @@ class Settings:
     workers: int = 1  # worker processes = concurrent batch jobs (runner.ProcessRunner)
     job_seconds: int = 3600  # a job running longer is stopped (0: no limit)
     job_memory_mb: int = 2048  # address space of one worker process (RLIMIT_AS; 0: no cap)
+    check_process: bool = False  # upload checks in a process of their own (web/checks.py; serve: on)
     session_hours: int = 12
     throttle_failures: int = 5  # failed logins of one user name …
     throttle_minutes: int = 15  # … within this window lock it for the rest of the window

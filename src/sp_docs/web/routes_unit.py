@@ -6,7 +6,6 @@ import re
 
 from fastapi import APIRouter
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -103,17 +102,12 @@ async def upload(request: Request):
 
 async def record_upload(svc, db, account, content: bytes, original: str, address: str, via: str = "") -> Upload:
     """Store an uploaded workbook, check it and record the result (the page and the API)."""
-    from ..jobs.check import check_workbook
-
     stored = svc.store.save_bytes(content, "xlsx")
-    data, problems = await run_in_threadpool(check_workbook, svc.store.path(stored))  # keep serving others
+    checked = await svc.checks.check(svc.store.path(stored))  # in the check process: keep serving others
+    problems, summary = checked.problems, checked.summary
     rows = [problem_row(p, str(svc.store.path(stored)), original) for p in problems]
-    summary = ""
-    if data is not None:
-        summary = (f"单位 {len(data.units)} 个，教师 {len(data.teachers)} 人，双培对象 {len(data.trainees)} 人，"
-                   f"培养记录 {len(data.records)} 条，计划 {len(data.plans)} 条，表彰 {len(data.awards)} 条")
     record = Upload(unit_id=account.unit_id, account_id=account.id, original_name=original, stored_name=stored,
-                    size=len(content), valid=data is not None and not problems.errors,
+                    size=len(content), valid=checked.usable and not problems.errors,
                     errors=len(problems.errors), warnings=len(problems.warnings),
                     problems=json.dumps(rows, ensure_ascii=False), summary=summary)
     db.add(record)

@@ -360,13 +360,14 @@ def make_returns(city, files: int, rows: int, folder: Path) -> list[str]:
 def task_rollup(files: int, folder: str) -> Result:
     from sp_docs.documents import rollup
     from sp_docs.jobs.merge import city_workbook
+    from sp_docs.sources.returns import read_returns
 
     city = make_city()
     make_returns(city, files, 100, Path(folder))
     units = [u.name for u in city.units]
     paths = sorted(Path(folder).glob("*.xlsx"))
     start = time.perf_counter()
-    rolled = rollup.roll_up([Path(folder)], units)
+    rolled = rollup.roll_up(read_returns([Path(folder)], units), units)
     data = city_workbook(rolled)
     took = time.perf_counter() - start
     return Result("rollup", f"汇总 {len(paths)}份×100行", len(paths), 0, took, len(data),

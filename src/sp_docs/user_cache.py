@@ -1,6 +1,7 @@
 """The per-user cache folder (``$XDG_CACHE_HOME/sp-docs``, else ``~/.cache/sp-docs``):
 font metrics, the certificate background, the pinyin table.  ``SP_DOCS_CACHE=off``
-turns every cache off.  A cache file is written whole or not at all."""
+turns every cache off (these and the in-process ones).  A cache file is written whole
+or not at all; ``file_key`` says whether a file read earlier is still the same."""
 from __future__ import annotations
 
 import os
@@ -34,3 +35,15 @@ def write_atomically(target: Path, data: bytes) -> None:
             raise
     except OSError:
         pass  # a cache that cannot be written is only slower
+
+
+def file_key(path: Path) -> tuple | None:
+    """What identifies a file's content without reading it (resolved path, size, modification
+    and change times, inode): any change, even one that restores the mtime, gives another key.
+    None when the file cannot be found."""
+    try:
+        resolved = Path(path).resolve()
+        stat = resolved.stat()
+    except OSError:
+        return None
+    return (str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)

@@ -26,6 +26,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
+from ..user_cache import file_key
+
 KEEP = 4
 KEEP_BYTES = 64 * 1024 * 1024
 _CACHE: OrderedDict[tuple, bytes] = OrderedDict()
@@ -33,13 +35,6 @@ _LOCK = threading.Lock()
 _TRUSTED: set[Path] = set()
 
 
-def _key(path: Path) -> tuple | None:
-    try:
-        resolved = path.resolve()
-        stat = resolved.stat()
-    except OSError:
-        return None
-    return (str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def enabled() -> bool:
@@ -53,7 +48,7 @@ def cached(path: Path | str, load: Callable[[Path], tuple]) -> tuple:
     from ..output import protect_input
 
     path = Path(path)
-    key = _key(path) if enabled() else None
+    key = file_key(path) if enabled() else None
     if key is None:
         return load(path)
     protect_input(path)  # read from here or not, it is this run's input: nothing may write over it
@@ -69,7 +64,7 @@ def cached(path: Path | str, load: Callable[[Path], tuple]) -> tuple:
         _keep(key, found)
         return pickle.loads(found)
     result = load(path)
-    if _key(path) != key:  # changed while being read: do not keep
+    if file_key(path) != key:  # changed while being read: do not keep
         return result
     try:
         stored = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

@@ -27,6 +27,7 @@ from docxtpl import DocxTemplate
 
 from ..sources.safety import check_docx_template
 from . import templates
+from ..user_cache import file_key
 
 try:
     from lxml.etree import XMLSyntaxError as _LxmlError
@@ -139,18 +140,11 @@ class _Prepared:
     properties: dict = field(default_factory=dict)
 
 
-def _file_key(path: Path) -> tuple | None:
-    try:
-        resolved = path.resolve()
-        stat = resolved.stat()
-    except OSError:
-        return None
-    return (str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def _prepared(path: Path, template_name: str) -> _Prepared:
     """The compiled template of ``path`` — from the cache when the file is unchanged."""
-    before = _file_key(path)
+    before = file_key(path)
     # the environment's settings: its search path and label (templates.environment)
     key = before and (*before, str(path.parent), str(path))
     with _LOCK:
@@ -160,7 +154,7 @@ def _prepared(path: Path, template_name: str) -> _Prepared:
             return found
     data = path.read_bytes()
     prepared = _compile(data, path, template_name)
-    if key and _file_key(path) == before:  # not changed while it was read
+    if key and file_key(path) == before:  # not changed while it was read
         with _LOCK:
             _CACHE[key] = prepared
             while len(_CACHE) > _KEEP or (len(_CACHE) > 1 and sum(len(p.data) for p in _CACHE.values()) > _KEEP_BYTES):

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..errors import TemplateError
 from . import templates
 from . import xlsx_layout as layout
+from ..user_cache import file_key
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -213,20 +214,13 @@ _WORKBOOKS: OrderedDict[tuple, bytes] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def _file_key(path: Path) -> tuple | None:
-    try:
-        resolved = path.resolve()
-        stat = resolved.stat()
-    except OSError:
-        return None
-    return (str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def template_workbook(path: Path):
     """``load_workbook(path)`` — or a copy of the workbook read from the same, unchanged file."""
     if os.environ.get("SP_DOCS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
         return load_workbook(path)
-    key = _file_key(path)
+    key = file_key(path)
     with _LOCK:
         found = _WORKBOOKS.get(key) if key else None
         if found is not None:
@@ -234,7 +228,7 @@ def template_workbook(path: Path):
     if found is not None:
         return pickle.loads(found)
     workbook = load_workbook(path)
-    if key and _file_key(path) == key:  # not changed while it was read
+    if key and file_key(path) == key:  # not changed while it was read
         try:
             copy_bytes = _pickled(workbook)
         except Exception:  # noqa: BLE001 - e.g. an embedded object pickle refuses: not kept, read each time

@@ -82,3 +82,10 @@ def test_demo_loads_the_example_city_once(tmp_path):
         assert "使用的数据：city.xlsx" in page and '<option value="2025"' in page and CSRF.search(page)
     finally:
         app.state.services.close()
+
+
+def test_the_web_commands_help_pages_are_in_chinese(runner):
+    for args in (["serve"], ["accounts"], ["accounts", "add"], ["accounts", "token"]):
+        page = runner.invoke(main, [*args, "--help"]).output
+        assert "显示帮助并退出" in page and "Show this message" not in page, (args, page)
+    assert "[默认：check-process]" in runner.invoke(main, ["serve", "-h"]).output

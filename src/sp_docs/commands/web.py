@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .common import console
+from ..cli_zh import ZhCommand
+from .common import CONTEXT_SETTINGS, SpDocsGroup, console
 
 data_option = click.option("--data", "data_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
                            help="服务的数据文件夹（数据库和文件都在其中；首次启动时自动创建）")
@@ -31,7 +32,7 @@ def _read_password(password_stdin: bool) -> str:
     return click.prompt("密码", hide_input=True, confirmation_prompt="再输入一次")
 
 
-@click.command("serve")
+@click.command("serve", cls=ZhCommand, context_settings=CONTEXT_SETTINGS)
 @data_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（局域网访问用 0.0.0.0）")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="端口")
@@ -71,7 +72,7 @@ def serve(data_dir, host, port, database_url, demo, workers, job_minutes, job_me
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=bool(trusted),
                 forwarded_allow_ips=",".join(trusted) if trusted else None)
 
-@click.group("accounts")
+@click.group("accounts", cls=SpDocsGroup, context_settings=CONTEXT_SETTINGS)
 def accounts():
     """网页服务的账号：新建、列出、重置密码、API 令牌。"""
 

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
-from ..user_cache import file_key
+from ..user_cache import enabled, file_key
 
 KEEP = 4
 KEEP_BYTES = 64 * 1024 * 1024
@@ -35,12 +35,6 @@ _LOCK = threading.Lock()
 _TRUSTED: set[Path] = set()
 
 
-
-
-def enabled() -> bool:
-    from ..user_cache import enabled as caches_on
-
-    return caches_on()
 
 
 def cached(path: Path | str, load: Callable[[Path], tuple]) -> tuple:

@@ -30,7 +30,7 @@ from pydyf import Array, Dictionary
 from .. import user_cache
 from ..units import PT_PER_MM
 from . import fonts
-from .fonts import Face, harfbuzz
+from .fonts import Face
 from .fonts import face as font_face
 from .fonts.embed import EmbeddedFont, embed_font, font_objects
 
@@ -200,7 +200,7 @@ def background(sheet, template_dir: Path | None = None) -> Background | None:
 
         html, base_dir = render_html("certificate.html", sheet.without_pages().context(), user_dir=template_dir)
         key = background_key(html)
-        folder = fonts.faces.cache_dir()
+        folder = user_cache.folder()
         target = folder / "certificates" / f"{key}.bin" if folder is not None else None
         found = _load_background(target) if target is not None else None
         if found is None:

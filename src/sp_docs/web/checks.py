@@ -76,18 +76,15 @@ class CheckProcess:
         if not self.enabled:
             return await run_in_threadpool(check_upload, str(path))
         loop = asyncio.get_running_loop()
-        for attempt in (1, 2):
-            pool = self._executor()
-            try:
-                return await loop.run_in_executor(pool, check_upload, str(path))
-            except BrokenProcessPool:  # the process died (killed, out of memory): start a new one, once
-                with self._lock:
-                    if self._pool is pool:
-                        self._pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        pool = self._executor()
+        try:
+            return await loop.run_in_executor(pool, check_upload, str(path))
+        except BrokenProcessPool:  # the process died (killed, out of memory): once more, in a new one
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            return await loop.run_in_executor(self._executor(), check_upload, str(path))
 
     def close(self) -> None:
         with self._lock:

@@ -170,13 +170,6 @@ def _empty_glyphs(hb, ffi, font, codes: list[int], glyphs: list[int]) -> list[in
 
 # -- the per-user cache ---------------------------------------------------------------
 
-def cache_dir() -> Path | None:
-    """The per-user cache folder (``user_cache.folder``); None when turned off."""
-    from ...user_cache import folder
-
-    return folder()
-
-
 def file_stamp(path: str) -> dict | None:
     """What identifies the content of a font file without reading it."""
     try:
@@ -208,7 +201,7 @@ def face(path: str, index: int = 0) -> Face | None:
     stamp = file_stamp(path)
     if stamp is None:
         return None
-    folder = cache_dir()
+    folder = user_cache.folder()
     target = _cache_file(folder, path, index) if folder is not None else None
     if target is not None:
         cached = _from_cache(target, path, index, stamp)

@@ -100,6 +100,13 @@ async def checked_form(request: Request, session_row):
     return form
 
 
+async def posted_form(request: Request, db):
+    """A form post by a logged-in account: its (session, account, form), the form's CSRF
+    token compared with the session's (LoginRequired / BadForm otherwise)."""
+    row, account = require_login(request, db)
+    return row, account, await checked_form(request, row)
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 

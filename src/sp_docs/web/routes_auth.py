@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 
 from .auth import COOKIE, LOGIN_CSRF_COOKIE, audit, check_login, end_session, same_token, start_session
-from .common import BadForm, checked_form, client_address, remember, render, require_login, services, session_of
+from .common import BadForm, client_address, posted_form, remember, render, require_login, services, session_of
 
 router = APIRouter()
 
@@ -76,12 +76,9 @@ async def login(request: Request):
 
 @router.post("/logout")
 async def logout(request: Request):
-    from .common import checked_form
-
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        await checked_form(request, row)
+        row, account, _form = await posted_form(request, db)
         audit(db, account, "退出", "", client_address(request))
         end_session(db, request.cookies.get(COOKIE))
     response = RedirectResponse("/login", status_code=303)
@@ -110,8 +107,7 @@ async def token_create(request: Request):
     from .auth import create_api_token
 
     with services(request).db.session() as db:
-        row, account = require_login(request, db)
-        await checked_form(request, row)
+        row, account, _form = await posted_form(request, db)
         token = create_api_token(db, account)
         audit(db, account, "创建API令牌", "网页", client_address(request))
         return render(request, "api_token.html", existing=None, token=token)

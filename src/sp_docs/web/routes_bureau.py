@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse
 from ..errors import SpDocsError
 from .auth import audit
 from .bureau import Refused, overseer_upload, rules_file, scope_unit
-from .common import MEDIA_TYPES, NotFound, checked_form, client_address, download, require_login, services
+from .common import MEDIA_TYPES, NotFound, client_address, download, posted_form, require_login, services
 from .models import StoredFile
 from .routes_documents import dataset_of, start_job
 from .routes_submissions import overseen_units, refused
@@ -42,8 +42,7 @@ async def dashboard_job(request: Request, kind: str):
         raise NotFound()
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        await checked_form(request, row)
+        row, account, _form = await posted_form(request, db)
         if not overseen_units(db, account):
             raise NotFound()
         try:
@@ -93,8 +92,7 @@ async def upload_rules(request: Request):
 
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         if not overseen_units(db, account):
             raise NotFound()
         item = form.get("rules")

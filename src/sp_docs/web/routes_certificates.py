@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse
 
-from .common import NotFound, checked_form, render, require_login, services
+from .common import NotFound, posted_form, render, require_login, services
 from .design_previews import design_preview
 from .routes_documents import recent_jobs, start_job
 from .routes_unit import clean_original_name
@@ -68,8 +68,7 @@ def design_image(request: Request, index: int, paper: str = PAGES[0]):
 async def create(request: Request):
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         values, settings = settings_from(form)
         values["per_person"] = form.get("per_person") == "1"
         if values["design"] not in {d for d, _ in DESIGNS} or values["paper"] not in PAGES:

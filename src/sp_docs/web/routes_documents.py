@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 
 from .accounts import can_see, visible_unit_ids
 from .auth import audit
-from .common import NotFound, checked_form, client_address, render, require_login, services
+from .common import NotFound, client_address, posted_form, render, require_login, services
 from .models import Job, Unit
 from .routes_unit import current_upload, visible_filter
 from .tasks import KIND_TITLES, queued_ahead
@@ -94,8 +94,7 @@ async def create_job(request: Request, kind: str):
         raise NotFound()
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         upload = current_upload(db, account.unit_id) if account.unit_id else None
         if upload is None:
             return render(request, "error.html", status_code=400, status=400,
@@ -148,8 +147,7 @@ async def job_status(request: Request, public: str):
 async def rerun(request: Request, public: str):
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        await checked_form(request, row)
+        row, account, _form = await posted_form(request, db)
         old = visible_job(db, account, public)
         if old.status not in ("failed", "interrupted") or old.unit_id != account.unit_id:
             raise NotFound()

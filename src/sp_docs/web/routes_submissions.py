@@ -19,7 +19,7 @@ from .accounts import can_see, subtree_ids
 from .auth import audit
 from .bureau import (ClosedYear, Refused, check_return, close_year, closure_for, dashboard_of, overseer_upload,
                      own_closure, reopen_year, require_open)
-from .common import NotFound, checked_form, client_address, render, require_login, services
+from .common import NotFound, client_address, posted_form, render, require_login, services
 from .models import StoredFile, Submission, Unit, utcnow
 from .routes_documents import dataset_of, recent_jobs, start_job
 from .routes_unit import clean_original_name, current_upload
@@ -131,8 +131,7 @@ async def submit(request: Request):
 
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         if account.unit_id is None:
             raise NotFound()
         year = _year(form.get("year"), 0)
@@ -164,8 +163,7 @@ def _visible_submission(db, account, public: str) -> Submission:
 @router.post("/submissions/{public}/withdraw")
 async def withdraw(request: Request, public: str):
     with services(request).db.session() as db:
-        row, account = require_login(request, db)
-        await checked_form(request, row)
+        row, account, _form = await posted_form(request, db)
         item = _visible_submission(db, account, public)
         if item.unit_id != account.unit_id or item.status != "submitted" or latest(db, item.unit_id, item.year) is not item:
             raise NotFound()
@@ -207,8 +205,7 @@ def clean_comment(text) -> str:
 @router.post("/submissions/{public}/return")
 async def send_back(request: Request, public: str):
     with services(request).db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         item = _visible_submission(db, account, public)
         if item.unit_id not in {u.id for u in overseen_units(db, account)} or item.status != "submitted":
             raise NotFound()
@@ -228,8 +225,7 @@ async def send_back(request: Request, public: str):
 async def rollup(request: Request):
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         units = overseen_units(db, account)
         if not units:
             raise NotFound()
@@ -258,8 +254,7 @@ async def reopen(request: Request):
 
 async def _close_or_reopen(request: Request, closing: bool):
     with services(request).db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         if not overseen_units(db, account):
             raise NotFound()
         year = _year(form.get("year"), 0)
@@ -288,8 +283,7 @@ async def upload_own(request: Request):
     """A unit submits its own filled 附件2 workbook instead of the generated one."""
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         if account.unit_id is None:
             raise NotFound()
         year, item = _year(form.get("year"), 0), form.get("annex2")

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse
 from ..errors import Problem
 from .accounts import can_see, visible_unit_ids
 from .auth import audit
-from .common import MEDIA_TYPES, NotFound, checked_form, client_address, download, render, require_login, services
+from .common import MEDIA_TYPES, NotFound, client_address, download, posted_form, render, require_login, services
 from .models import StoredFile, Unit, Upload
 
 router = APIRouter()
@@ -82,8 +82,7 @@ async def blank(request: Request):
 async def upload(request: Request):
     svc = services(request)
     with svc.db.session() as db:
-        row, account = require_login(request, db)
-        form = await checked_form(request, row)
+        row, account, form = await posted_form(request, db)
         if account.unit_id is None:
             return _data_page(request, db, account, message="管理员账号不属于任何单位，不能上传数据。请用单位账号登录后上传。",
                               status_code=400)

@@ -448,8 +448,12 @@ def _uri_path(uri: str) -> str:
 
 
 def _seal_objects(pdf: PdfFile, seal) -> int:
-    """The seal PNG as an image XObject (alpha → SMask); returns its id."""
-    rgb, alpha, w, h = seal_image(str(Path(_uri_path(seal.uri))))
+    return image_object(pdf, str(Path(_uri_path(seal.uri))))
+
+
+def image_object(pdf: PdfFile, path: str) -> int:
+    """The PNG at ``path`` as an image XObject (alpha → SMask); returns its id."""
+    rgb, alpha, w, h = seal_image(path)
     seal_id = pdf.allocate()
     mask_id = pdf.allocate() if alpha is not None else None
     if mask_id:

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from ..units import PT_PER_MM
 from . import fonts, linebreak
+from .fastpage import Page, Text
 from .fonts import Face
 
 PAGE_W, PAGE_H = 210 * PT_PER_MM, 297 * PT_PER_MM
@@ -281,21 +282,6 @@ def styles() -> dict[str, Style]:
 # --------------------------------------------------------------------------
 # Layout
 # --------------------------------------------------------------------------
-
-@dataclass
-class Text:
-    style: Style
-    x: float
-    baseline: float  # pt from the top of the page
-    text: str
-    faces: list[Face] = field(default_factory=list)  # per character, set when written
-
-
-@dataclass
-class Page:
-    texts: list[Text] = field(default_factory=list)
-    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, y0, x1, y1 from the top
-
 
 @dataclass
 class Cell:

@@ -1,6 +1,6 @@
-"""The PDF of the direct 附件2 writer (render/fasttable.py): text with PDF operators in
-subset Type0 fonts (``fonts.embed``, as render/fastpdf.py writes certificates), the table's
-rules as one stroked path a page."""
+"""The PDF of the direct writers (render/fasttable.py, render/fastplan/): text with PDF operators
+in subset Type0 fonts (``fonts.embed``, as render/fastpdf.py writes certificates), rules as
+stroked paths, images (PNG: alpha → SMask) with their opacity.  Pages are ``fastpage.Page``."""
 from __future__ import annotations
 
 
@@ -10,8 +10,9 @@ def _num(value: float) -> bytes:
 
 
 def pdf_bytes(pages, *, title: str, width: float, height: float, rule: float) -> bytes:
-    """``pages`` (``fasttable.Page``: texts and rules, pt from the top left) as one PDF of
-    ``width`` × ``height`` pt: each font embedded once (subset), one content stream a page."""
+    """``pages`` (texts, rules and images, pt from the top left) as one PDF of ``width`` ×
+    ``height`` pt: each font embedded once (subset), each image once, one content stream a page;
+    ``rule``: the width of a rule that names none."""
     from pydyf import Array, Dictionary
 
     from .fastpdf import PdfFile, pdf_string_literal
@@ -29,15 +30,24 @@ def pdf_bytes(pages, *, title: str, width: float, height: float, rule: float) ->
     for n, (face, codes) in enumerate(sorted(used.items(), key=lambda kv: (kv[0].path, kv[0].index)), start=1):
         font = embed_font(face, sorted(codes), f"F{n}")
         embedded[face] = (font, font_objects(pdf, font))
+    images = _image_objects(pdf, pages)
+    states = {opacity: f"GS{n}" for n, opacity in enumerate(sorted({i.opacity for p in pages for i in p.images}))}
     resources = pdf.allocate()
-    pdf.write(resources, Dictionary({
-        "ProcSet": Array(["/PDF", "/Text"]),
-        "Font": Dictionary({font.resource: f"{ref} 0 R" for font, ref in embedded.values()})}).data)
+    entries = {"ProcSet": Array(["/PDF", "/Text", "/ImageC"] if images else ["/PDF", "/Text"]),
+               "Font": Dictionary({font.resource: f"{ref} 0 R" for font, ref in embedded.values()})}
+    if images:
+        entries["XObject"] = Dictionary({name: f"{ref} 0 R" for name, ref in images.values()})
+        entries["ExtGState"] = Dictionary({name: Dictionary({"Type": "/ExtGState", "ca": _num(o).decode(),
+                                                             "CA": _num(o).decode()})
+                                           for o, name in states.items()})
+    pdf.write(resources, Dictionary(entries).data)
     media = b"[0 0 " + _num(width) + b" " + _num(height) + b"]"
+    fonts_by_face = {face: font for face, (font, _) in embedded.items()}
     kids = []
     for page in pages:
         content, page_id = pdf.allocate(), pdf.allocate()
-        pdf.stream(content, b"", _content(page, {face: font for face, (font, _) in embedded.items()}, height, rule))
+        ops = _rules(page, height, rule) + _images(page, height, images, states) + _texts(page, fonts_by_face, height)
+        pdf.stream(content, b"", b"\n".join(ops))
         pdf.write(page_id, b"<</Type/Page/Parent 2 0 R/MediaBox" + media + b"/Resources %d 0 R/Contents %d 0 R>>"
                   % (resources, content))
         kids.append(page_id)
@@ -48,24 +58,77 @@ def pdf_bytes(pages, *, title: str, width: float, height: float, rule: float) ->
     return pdf.finish(1, info).getvalue()
 
 
-def _content(page, fonts_by_face: dict, height: float, rule: float) -> bytes:
+def _image_objects(pdf, pages) -> dict[str, tuple[str, int]]:
+    """Each image file once: path → (resource name, object id)."""
+    from .fastpdf import image_object
+
+    found: dict[str, tuple[str, int]] = {}
+    for page in pages:
+        for image in page.images:
+            if image.path not in found:
+                found[image.path] = (f"Im{len(found) + 1}", image_object(pdf, image.path))
+    return found
+
+
+def _color(rgb, operator: bytes) -> bytes:
+    return b" ".join(_num(c) for c in rgb) + b" " + operator
+
+
+def _rules(page, height: float, rule: float) -> list[bytes]:
+    """The page's rules, one stroked path for each width and colour."""
+    groups: dict[tuple, list[bytes]] = {}
+    for item in page.rules:
+        x0, y0, x1, y1 = item[:4]
+        width, rgb = (item[4], item[5]) if len(item) > 4 else (rule, None)
+        groups.setdefault((width, rgb), []).append(
+            b"%s %s m %s %s l" % (_num(x0), _num(height - y0), _num(x1), _num(height - y1)))
     ops = []
-    if page.rules:
-        ops.append(_num(rule) + b" w 0 G")
-        for x0, y0, x1, y1 in page.rules:
-            ops.append(b"%s %s m %s %s l" % (_num(x0), _num(height - y0), _num(x1), _num(height - y1)))
+    for (width, rgb), paths in groups.items():
+        ops.append(_num(width) + b" w " + (_color(rgb, b"RG") if rgb else b"0 G"))
+        ops.extend(paths)
         ops.append(b"S")
-    ops.append(b"BT 0 g")
+    return ops
+
+
+def _images(page, height: float, images: dict, states: dict) -> list[bytes]:
+    ops = []
+    for image in page.images:
+        ops.append(b"q /%s gs %s 0 0 %s %s %s cm /%s Do Q" % (
+            states[image.opacity].encode(), _num(image.width), _num(image.height), _num(image.x),
+            _num(height - image.top - image.height), images[image.path][0].encode()))
+    return ops
+
+
+def _texts(page, fonts_by_face: dict, height: float) -> list[bytes]:
+    ops = [b"BT 0 g"]
+    black = True
     for item in page.texts:
+        if item.color or not black:
+            ops.append(_color(item.color, b"rg") if item.color else b"0 g")
+            black = not item.color
         ops.append(b"1 0 0 1 %s %s Tm" % (_num(item.x), _num(height - item.baseline)))
-        run_face, cids = None, []
-        for char, face in zip(item.text + "\0", item.faces + [None]):
-            if face is not run_face and cids:
-                font = fonts_by_face[run_face]
-                ops.append(b"/%s %s Tf <%s> Tj" % (font.resource.encode(), _num(item.style.size), b"".join(cids)))
-                cids = []
-            if face is not None:
-                cids.append(b"%04X" % fonts_by_face[face].glyphs[ord(char)][0])
-            run_face = face
+        ops.extend(_show(item, fonts_by_face))
     ops.append(b"ET")
-    return b"\n".join(ops)
+    return ops
+
+
+def _show(item, fonts_by_face: dict) -> list[bytes]:
+    """The text of ``item`` in runs of one face; with ``xs``, each character moved to its x
+    (TJ adjustments: thousandths of the font size, positive to the left)."""
+    size = item.style.size
+    widths = item.style.widths(item.text) if item.xs is not None else None
+    ops, run_face, parts, pen = [], None, [], item.x
+    for i, (char, face) in enumerate(zip(item.text + "\0", item.faces + [None])):
+        if face is not run_face and parts:
+            font = fonts_by_face[run_face]
+            ops.append(b"/%s %s Tf [%s] TJ" % (font.resource.encode(), _num(size), b"".join(parts)))
+            parts = []
+        if face is not None:
+            if widths is not None:
+                shift = item.xs[i] - pen
+                if abs(shift) > 1e-4:
+                    parts.append(_num(-shift * 1000 / size))
+                pen = item.xs[i] + widths[i]
+            parts.append(b"<%04X>" % fonts_by_face[face].glyphs[ord(char)][0])
+        run_face = face
+    return ops

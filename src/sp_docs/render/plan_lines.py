@@ -222,3 +222,41 @@ def grid_spots(records) -> tuple[dict, dict[int, list[str]]]:
 def mismatched(predicted: dict[int, list[str]], laid_out: dict[int, list[str]]) -> set[int]:
     """The paragraphs (first mark numbers) whose lines in the layout are not the predicted ones."""
     return {first for first, lines in laid_out.items() if predicted.get(first) != lines}
+
+
+class Placer:
+    """Sets paragraphs as WeasyPrint sets them in plan.html, numbering their marks in call order
+    (the order of ``plan_pdf.pdf_context``) and squeezing the lines in ``squeeze``: each line as
+    its characters and their x (pt from the box's left edge; the first line starts at the indent).
+    Zero-width spaces are left out, as WeasyPrint leaves them out of the page."""
+
+    def __init__(self, squeeze: dict | None = None):
+        self.marker = plan_grid.Marker(squeeze)
+        self.memo: dict = {}
+
+    def place(self, text: str, role, box: Box) -> list[tuple[str, list[float]]]:
+        setting = _Set(text, role, box, self.marker, self.memo)
+        lines = setting.lines()
+        out = []
+        for k, (start, end, _) in enumerate(lines):
+            x = box.indent_pt * PX if k == 0 else 0.0
+            extra = _justified(setting, start, end, x) if box.justify and k < len(lines) - 1 else 0.0
+            chars, xs = [], []
+            for i in range(start, end):
+                x += setting.before[i]
+                char = setting.text[i]
+                if char != ZWSP:
+                    chars.append(char)
+                    xs.append(x / PX)
+                x += setting.widths[i] + setting.after[i] + (extra if char == " " else 0.0)
+            out.append(("".join(chars), xs))
+        return out
+
+
+def _justified(setting: _Set, start: int, end: int, indent: float) -> float:
+    """px each space of a justified line grows by (0 without spaces: WeasyPrint stretches spaces)."""
+    spaces = setting.text.count(" ", start, end)
+    if not spaces:
+        return 0.0
+    used = indent + sum(setting.before[i] + setting.widths[i] + setting.after[i] for i in range(start, end))
+    return max(0.0, setting.box.width_pt * PX - used) / spaces

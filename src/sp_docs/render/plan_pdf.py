@@ -13,13 +13,13 @@ from .linebreak import quote_breaks
 # each break sits 0.22 pt (0.08 mm) further left; a line of 28 characters with two quotes ends
 # 0.45 pt short of the margin.
 
-_HEADING_ROLES = {1: "hei", 2: "kai"}
+HEADING_ROLES = {1: "hei", 2: "kai"}
 # where plan.html sets each paragraph of running text (render/plan_lines.py works out its lines)
 _CELL = plan_grid.PDF_CELL_PT
-_BODY = plan_lines.Box(indent_pt=2 * _CELL, justify=True)  # .body/.h1–.h4: text-indent 31.56pt, justified
-_HEADING_BOXES = {level: plan_lines.Box(indent_pt=2 * _CELL, justify=True, font=font)
-                  for level, font in _HEADING_ROLES.items()}
-_RECIPIENTS = plan_lines.Box(suffix="：")
+BODY_BOX = plan_lines.Box(indent_pt=2 * _CELL, justify=True)  # .body/.h1–.h4: text-indent 31.56pt, justified
+HEADING_BOXES = {level: plan_lines.Box(indent_pt=2 * _CELL, justify=True, font=font)
+                  for level, font in HEADING_ROLES.items()}
+RECIPIENTS_BOX = plan_lines.Box(suffix="：")
 _ATTACHMENTS = plan_lines.TYPE_WIDTH_PT - 6 * _CELL  # padding-left 94.68pt; text-indent −63.12pt / −15.78pt
 _NOTES = dict(width_pt=plan_lines.TYPE_WIDTH_PT - 1.2, indent_pt=24.0, size_pt=12.0, spacing_pt=0.0)  # gongwen.css
 
@@ -29,20 +29,30 @@ def _blocks(blocks, marker: plan_grid.Marker) -> list[dict]:
     out = []
     for block in blocks or []:
         if block.get("kind") == "para":
-            line = plan_grid.grid_markup(quote_breaks(block.get("text")), marker, box=_BODY)
-        elif block.get("level") in _HEADING_ROLES:
+            line = plan_grid.grid_markup(quote_breaks(block.get("text")), marker, box=BODY_BOX)
+        elif block.get("level") in HEADING_ROLES:
             line = plan_grid.grid_markup(quote_breaks(f"{block.get('label')}{block.get('title')}"), marker,
-                                         role=_HEADING_ROLES[block["level"]], box=_HEADING_BOXES[block["level"]])
+                                         role=HEADING_ROLES[block["level"]], box=HEADING_BOXES[block["level"]])
         else:  # levels 3 and 4 run into their text
             line = plan_grid.grid_markup(
-                quote_breaks(f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}"), marker, box=_BODY)
+                quote_breaks(f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}"), marker, box=BODY_BOX)
         out.append({**block, "line": line})
     return out
 
 
+def note_boxes(annex: str, count: int) -> list[plan_lines.Box]:
+    """The boxes of 附件1's notes (each “注：…”) and 附件2's (“注：” above “1.…”, “2.…”)."""
+    return [plan_lines.Box(**_NOTES, prefix="注：" if annex == "annex1" else f"{n}.") for n in range(1, count + 1)]
+
+
+def attachment_box(n: int) -> plan_lines.Box:
+    """The box of the ``n``th line of the 附件 list (padding-left 94.68pt; text-indent −63.12pt / −15.78pt)."""
+    return plan_lines.Box(width_pt=_ATTACHMENTS, indent_pt=-(4 if n == 1 else 1) * _CELL)
+
+
 def _notes(annex: str, notes: list, marker: plan_grid.Marker) -> list:
-    """附件1's notes (each “注：…”) and 附件2's (“注：” above “1.…”, “2.…”), off the grid."""
-    boxes = [plan_lines.Box(**_NOTES, prefix="注：" if annex == "annex1" else f"{n}.") for n in range(1, len(notes) + 1)]
+    """附件1's and 附件2's notes, off the grid."""
+    boxes = note_boxes(annex, len(notes))
     return [plan_grid.grid_markup(quote_breaks(note), marker, role=None, box=box) for note, box in zip(notes, boxes)]
 
 
@@ -54,13 +64,12 @@ def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
     lines are squeezed where the office suites hang a mark (render/plan_grid.py)."""
     grid = plan_grid.grid_markup
     if "recipients" in context:
-        context["recipients"] = grid(quote_breaks(context["recipients"]), marker, box=_RECIPIENTS)
+        context["recipients"] = grid(quote_breaks(context["recipients"]), marker, box=RECIPIENTS_BOX)
     if "notice_body" in context:
-        context["notice_body"] = [grid(quote_breaks(text), marker, box=_BODY) for text in context["notice_body"] or []]
+        context["notice_body"] = [grid(quote_breaks(text), marker, box=BODY_BOX) for text in context["notice_body"] or []]
     context["blocks"] = _blocks(context.get("blocks"), marker)
     context["attachment_lines"] = [
-        grid(f"{'附件：' if n == 1 else ''}{n}.{name}", marker,
-             box=plan_lines.Box(width_pt=_ATTACHMENTS, indent_pt=-(4 if n == 1 else 1) * _CELL))
+        grid(f"{'附件：' if n == 1 else ''}{n}.{name}", marker, box=attachment_box(n))
         for n, name in enumerate(context.get("attachments") or [], start=1)]
     for annex in ("annex1", "annex2"):
         notes = context[annex].get("notes")

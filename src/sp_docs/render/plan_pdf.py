@@ -85,10 +85,9 @@ def _flowing_text(context: dict, marker: plan_grid.Marker) -> None:
         context["annex3"] = {**context["annex3"], "track_label": quote_breaks(context["annex3"].get("track_label"))}
 
 
-def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None, *, marker=None) -> dict:
-    """The template's context; ``squeeze``: the lines that end in a punctuation mark the office
-    suites hang past the margin, by the mark's number (plan_grid.Marker); or a ``marker`` (that
-    may record the paragraphs)."""
+def raw_context(view) -> dict:
+    """The template's context before any markup: the view's, its 附件1/附件2 as dicts, the
+    signature's and the seal's places."""
     context = view.context()
     seal = Path(view.seal_path).resolve() if view.seal_path else None
     placed = view.signature  # placed by the document (documents/signature.py)
@@ -102,6 +101,14 @@ def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None, *, ma
     )
     context["annex1"] = vars(view.annex1)
     context["annex2"] = vars(view.annex2)
+    return context
+
+
+def pdf_context(view, squeeze: dict[int, tuple[float, int]] | None = None, *, marker=None) -> dict:
+    """The template's context; ``squeeze``: the lines that end in a punctuation mark the office
+    suites hang past the margin, by the mark's number (plan_grid.Marker); or a ``marker`` (that
+    may record the paragraphs)."""
+    context = raw_context(view)
     _flowing_text(context, marker or plan_grid.Marker(squeeze))
     return context
 
@@ -194,6 +201,13 @@ def _squeezed_layout(view, *, tight: bool, user_dir: Path | None, allowed: set[s
 
 
 def render_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:
+    from . import fastplan
+
+    written = fastplan.render_pdf(view, user_dir=user_dir)
+    return written if written is not None else weasyprint_plan_pdf(view, user_dir=user_dir)
+
+
+def weasyprint_plan_pdf(view, *, user_dir: Path | None = None) -> bytes:
     allowed = {str(Path(view.seal_path).resolve())} if view.seal_path else set()
     document, planned = _squeezed_layout(view, tight=False, user_dir=user_dir, allowed=allowed)
     if (_notice_pages(document) or 1) > 1:

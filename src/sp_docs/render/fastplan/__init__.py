@@ -1,0 +1,97 @@
+"""A direct PDF writer for the built-in 实施方案 (the fast path of ``plan``).
+
+WeasyPrint lays out templates/html/plan.html in about a second of CPU in a new process
+(importing it takes another half second).  Here the same pages are laid out directly and
+written with PDF operators (render/fasttable_pdf.py), like the 附件2 table (render/fasttable.py)
+and the certificates (render/fastpdf.py):
+
+- the running text is set line by line as WeasyPrint sets it (render/plan_lines.Placer: Pango's
+  break opportunities, the fonts' advances, the grid padding and the squeezes of render/plan_grid.py
+  worked out first by ``plan_pdf.grid_squeeze``): ``texts.py``;
+- the notice and the plan's pages are filled as the CSS fills them: ``flow.py``;
+- the three 附件 pages with their tables and the 版记: ``annexes.py``;
+- the page numbers “— N —” as the @page margin boxes place them.
+
+A user's plan.html, ``SP_DOCS_FAST_PLAN=off``, or a page this layout does not model
+(``fasttable.Unsupported``) leave the plan to WeasyPrint (``render_pdf`` returns None)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ...units import PT_PER_MM
+from ..fasttable import LEFT, PAGE_H, PAGE_W, RIGHT, Style, Unsupported
+
+NUMBER_PAD_TOP, NUMBER_PAD_SIDE = 7 * PT_PER_MM, 14.0
+
+
+def switched_off() -> bool:
+    return os.environ.get("SP_DOCS_FAST_PLAN", "").strip().lower() in ("off", "0", "no", "false")
+
+
+def builtin_template(user_dir: Path | None) -> bool:
+    if user_dir is None:
+        return True
+    from .. import templates
+
+    return templates.find("html", "plan.html", user_dir) == templates.find("html", "plan.html", None)
+
+
+def render_pdf(view, *, user_dir: Path | None = None) -> bytes | None:
+    """The plan's PDF written directly, or None when WeasyPrint must lay it out."""
+    from .. import linebreak, plan_lines
+
+    if switched_off() or not builtin_template(user_dir) or not linebreak.available() or not plan_lines.available():
+        return None
+    try:
+        return _write(view)
+    except Unsupported:
+        return None
+
+
+def _write(view) -> bytes:
+    from .. import fonts, plan_pdf
+    from ..fasttable_pdf import pdf_bytes
+    from .annexes import annex_pages
+    from .flow import text_pages
+    from .texts import placed_texts
+
+    squeeze, _ = plan_pdf.grid_squeeze(view)
+    context = plan_pdf.raw_context(view)
+    if fonts.ink_fallback_html(_all_text(context)) != _all_text(context):
+        raise Unsupported("ink fallback")
+    placed = placed_texts(context, squeeze)
+    pages = text_pages(context, placed) + annex_pages(context, placed)
+    page_numbers(pages)
+    return pdf_bytes(pages, title=str(context.get("plan_title") or ""), width=PAGE_W, height=PAGE_H, rule=0.75)
+
+
+def _all_text(context: dict) -> str:
+    """Every string of the context (to find characters the HTML path sets in a fallback family)."""
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            out.append(value.replace("<", " "))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+    walk(context)
+    return "\n".join(out)
+
+
+def page_numbers(pages) -> None:
+    """“— N —” in 宋体 14 pt at line-height 14 pt, 7 mm under the type area, 14 pt in from the
+    right (odd pages) or the left (even pages)."""
+    from ..fastpage import Text
+    from ..fasttable import FOOT
+
+    style = Style("song", 14, 14)
+    for number, page in enumerate(pages, start=1):
+        text = f"— {number} —"
+        height, baseline = style.box(text)
+        x = LEFT + NUMBER_PAD_SIDE if number % 2 == 0 else PAGE_W - RIGHT - NUMBER_PAD_SIDE - style.width(text)
+        page.texts.append(Text(style, x, FOOT + NUMBER_PAD_TOP + baseline, text))

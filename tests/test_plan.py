@@ -191,7 +191,7 @@ def test_pdf_and_docx_carry_the_same_text(pdf_bytes, docx_bytes, example_view):
 def test_pdf_breaks_before_opening_and_after_closing_quotes(pdf_bytes):
     """Chinese rules (and Word/WPS/LibreOffice): a line may end before “ or start after ”, never
     end with “ or start with ”; Pango needs a zero-width space for it, kept out of the text layer."""
-    from sp_docs.render.plan_pdf import quote_breaks
+    from sp_docs.render.linebreak import quote_breaks
 
     assert quote_breaks("实施以“双培”工程，“好”。（“甲”）") == "实施以\u200b“双培”\u200b工程，\u200b“好”。（“甲”）"
     text = helpers.pdf_text(pdf_bytes)

@@ -226,7 +226,7 @@ def mismatched(predicted: dict[int, list[str]], laid_out: dict[int, list[str]]) 
 
 class Placer:
     """Sets paragraphs as WeasyPrint sets them in plan.html, numbering their marks in call order
-    (the order of ``plan_pdf.pdf_context``) and squeezing the lines in ``squeeze``: each line as
+    (the order of ``plan_context.pdf_context``) and squeezing the lines in ``squeeze``: each line as
     its characters and their x (pt from the box's left edge; the first line starts at the indent).
     Zero-width spaces are left out, as WeasyPrint leaves them out of the page."""
 

@@ -7,7 +7,7 @@ and the certificates (render/fastpdf.py):
 
 - the running text is set line by line as WeasyPrint sets it (render/plan_lines.Placer: Pango's
   break opportunities, the fonts' advances, the grid padding and the squeezes of render/plan_grid.py
-  worked out first by ``plan_pdf.grid_squeeze``): ``texts.py``;
+  worked out first by ``plan_context.grid_squeeze``): ``texts.py``;
 - the notice and the plan's pages are filled as the CSS fills them: ``flow.py``;
 - the three 附件 pages with their tables and the 版记: ``annexes.py``;
 - the page numbers “— N —” as the @page margin boxes place them.
@@ -50,14 +50,14 @@ def render_pdf(view, *, user_dir: Path | None = None) -> bytes | None:
 
 
 def _write(view) -> bytes:
-    from .. import fonts, plan_pdf
+    from .. import fonts, plan_context
     from ..fasttable_pdf import pdf_bytes
     from .annexes import annex_pages
     from .flow import text_pages
     from .texts import placed_texts
 
-    squeeze, _ = plan_pdf.grid_squeeze(view)
-    context = plan_pdf.raw_context(view)
+    squeeze, _ = plan_context.grid_squeeze(view)
+    context = plan_context.raw_context(view)
     if fonts.ink_fallback_html(_all_text(context)) != _all_text(context):
         raise Unsupported("ink fallback")
     placed = placed_texts(context, squeeze)

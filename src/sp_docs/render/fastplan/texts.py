@@ -1,11 +1,11 @@
 """The 实施方案's running text set line by line (render/plan_lines.Placer), in the order and in
-the boxes plan.html gives it (render/plan_pdf.py builds the same paragraphs as HTML): each
+the boxes plan.html gives it (render/plan_context.py builds the same paragraphs as HTML): each
 paragraph as its lines, each line its characters and their x in pt from its box's left edge."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import plan_lines, plan_pdf
+from .. import plan_context, plan_lines
 from ..linebreak import quote_breaks
 
 Line = tuple[str, list[float]]
@@ -23,30 +23,30 @@ class PlacedTexts:
 
 
 def _block_text(block: dict) -> tuple[str, str]:
-    """(text, role) of a block as plan_pdf._blocks writes it."""
+    """(text, role) of a block as plan_context._blocks writes it."""
     if block.get("kind") == "para":
         return str(block.get("text") or ""), "fang"
-    if block.get("level") in plan_pdf.HEADING_ROLES:
-        return f"{block.get('label')}{block.get('title')}", plan_pdf.HEADING_ROLES[block["level"]]
+    if block.get("level") in plan_context.HEADING_ROLES:
+        return f"{block.get('label')}{block.get('title')}", plan_context.HEADING_ROLES[block["level"]]
     return f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}", "fang"
 
 
 def placed_texts(context: dict, squeeze: dict) -> PlacedTexts:
-    """The paragraphs of ``context`` (``plan_pdf.pdf_context`` before its markup: the view's
+    """The paragraphs of ``context`` (``plan_context.pdf_context`` before its markup: the view's
     context with ``annex1``/``annex2`` as dicts), their marks numbered as plan_pdf numbers them."""
     placer, out = plan_lines.Placer(squeeze), PlacedTexts()
     if context.get("recipients"):
-        out.recipients = placer.place(quote_breaks(context["recipients"]), "fang", plan_pdf.RECIPIENTS_BOX)
-    out.notice_body = [placer.place(quote_breaks(t), "fang", plan_pdf.BODY_BOX) for t in context.get("notice_body") or []]
+        out.recipients = placer.place(quote_breaks(context["recipients"]), "fang", plan_context.RECIPIENTS_BOX)
+    out.notice_body = [placer.place(quote_breaks(t), "fang", plan_context.BODY_BOX) for t in context.get("notice_body") or []]
     for block in context.get("blocks") or []:
         text, role = _block_text(block)
-        box = plan_pdf.HEADING_BOXES.get(block.get("level")) if role != "fang" else plan_pdf.BODY_BOX
+        box = plan_context.HEADING_BOXES.get(block.get("level")) if role != "fang" else plan_context.BODY_BOX
         out.blocks.append(placer.place(quote_breaks(text), role, box) if text else [])
     for n, name in enumerate(context.get("attachments") or [], start=1):
         out.attachments.append(placer.place(f"{'附件：' if n == 1 else ''}{n}.{name}", "fang",
-                                            plan_pdf.attachment_box(n)))
+                                            plan_context.attachment_box(n)))
     for annex in ("annex1", "annex2"):
         notes = (context.get(annex) or {}).get("notes") or []
-        boxes = plan_pdf.note_boxes(annex, len(notes))
+        boxes = plan_context.note_boxes(annex, len(notes))
         setattr(out, f"{annex}_notes", [placer.place(quote_breaks(note), None, box) for note, box in zip(notes, boxes)])
     return out

@@ -16,6 +16,7 @@ from typing import Callable
 from ...units import PT_PER_MM
 from .. import fasttable
 from ..fastpage import Image, Page, Text
+from ..plan_lines import Box, Placer
 from ..fasttable import LEFT, TOP, WIDTH, Style, Unsupported
 from .texts import Paragraph, PlacedTexts
 
@@ -68,6 +69,8 @@ def aligned_line(style: Style, text: str, align: str, *, right_pad: float = 0.0,
     widths = style.widths(text)
     width = sum(widths) + spacing * len(text)
     box_width = WIDTH - right_pad
+    if width > box_width + EPSILON:
+        raise Unsupported("a line longer than its box")  # WeasyPrint would break it
     free = max(0.0, box_width - width)
     x = LEFT + (free / 2 if align == "center" else free)
     xs = []
@@ -141,24 +144,26 @@ def flow(blocks: list[Block], pages: Pages) -> None:
 
 def _step_back(blocks: list[Block], i: int, on_page: list, pages: Pages) -> tuple[int, int]:
     """Where to start the next page when block ``i`` (from its current line) does not begin on
-    this one: before the headings that keep with it, or for a block kept with the one before
-    it, before that one's last two lines; those are taken off this page."""
+    this one: for a block kept with the one before it, before that one's last two lines (or the
+    whole of it when fewer than four lines of it are here); then before the headings that keep
+    with what follows.  What moves is taken off this page."""
     if not on_page:
         raise Unsupported("a block taller than a page")
-    first = i
-    while on_page and blocks[on_page[-1][0]].keep_with_next and on_page[-1][0] == first - 1:
-        first = on_page.pop()[0]
-    start = 0
-    if first == i and blocks[i].keep_with_previous:
+    first, start = i, 0
+    if blocks[i].keep_with_previous:
         index, begun = on_page[-1]
-        lines_here = len(blocks[index].lines) - begun
-        if blocks[index].whole or lines_here < 4:
+        if index != i - 1 or blocks[index].whole or (len(blocks[index].lines) - begun < 4 and begun):
             raise Unsupported("the 附件 list")
-        if index != i - 1:
-            raise Unsupported("the 附件 list")
-        first, start = index, len(blocks[index].lines) - 2
-    if not on_page and first != i:
-        raise Unsupported("headings fill a page")
+        if len(blocks[index].lines) - begun >= 4:
+            first, start = index, len(blocks[index].lines) - 2
+        else:
+            first = on_page.pop()[0]
+    while start == 0 and on_page and blocks[on_page[-1][0]].keep_with_next and on_page[-1][0] == first - 1:
+        if on_page[-1][1]:
+            raise Unsupported("a heading split")
+        first = on_page.pop()[0]
+    if not on_page and not start:
+        raise Unsupported("nothing left on the page")
     _redraw(blocks, on_page, first, start, pages)
     pages.new_page()
     return first, start
@@ -223,8 +228,9 @@ def signature_block(context: dict, placed: PlacedTexts, fang: Style, line: float
     if sealed:
         lines.append(blank(line))
     signature_top = sum(x.height for x in lines)
-    lines.append(aligned_line(fang, str(context.get("issuer") or ""), "right", spacing=-0.22,
-                              right_pad=float(context["name_indent_pt"])))
+    name_pad = float(context["name_indent_pt"])
+    issuer = Placer().place(str(context.get("issuer") or ""), None, Box(width_pt=WIDTH - name_pad))
+    lines += [aligned_line(fang, text, "right", spacing=-0.22, right_pad=name_pad) for text, _ in issuer or [("", [])]]
     lines.append(aligned_line(fang, str(context.get("sign_date") or ""), "right", spacing=-0.22,
                               right_pad=float(context["date_indent_pt"])))
     floats = []

@@ -1,0 +1,88 @@
+"""The direct 实施方案 writer (render/fastplan/) lays the notice and the plan's text out as
+WeasyPrint lays out plan.html: the same characters on the same pages, each within 0.5 pt, the
+same red line and seal — for the example and for questionnaires whose page breaks fall
+differently (short and long names, with and without seal and 发文机关标志, fewer measures)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import helpers
+from sp_docs.documents import implementation_plan as ip
+from sp_docs.questionnaire import answers as answers_mod
+from sp_docs.render import fastplan, plan_context, plan_pdf
+from sp_docs.render.fastplan import flow, texts
+from sp_docs.render.fasttable import PAGE_H, PAGE_W
+from sp_docs.render.fasttable_pdf import pdf_bytes
+
+SEAL = helpers.EXAMPLES / "plan_seal.png"
+LONG = "青川市云溪县高新技术产业开发区第一实验学校（集团）东城校区"
+MEASURES = ["双培养联系人", "青蓝结对", "党员示范岗", "示范课公开课", "谈心谈话", "主题党日吸纳", "专题教研", "线上党建平台"]
+CASES = {  # chosen so that the breaks differ: a long 署名 that wraps, the 附件 list pulling lines, …
+    "short-seal": dict(school_name="云溪县第二小学", party_org_type="党支部", measures=MEASURES[:2], print_mark=False),
+    "long-seal": dict(school_name=LONG, party_org_type="党总支", measures=MEASURES[:4], requirements=["加强组织领导"]),
+    "long-plain": dict(school_name=LONG, party_org_type="党总支", measures=MEASURES[2:5]),
+    "pulls-lines": dict(measures=["青蓝结对", "示范课公开课", "谈心谈话", "党员示范岗"], print_mark=False),
+}
+
+
+@pytest.fixture(scope="module")
+def example_view():
+    return ip.build(answers_mod.load(helpers.EXAMPLES / "answers.yaml"), seal_path=str(SEAL))
+
+
+def _view(case: str):
+    raw = dict(CASES[case], sign_date="2026-11-21", doc_number="云二小党发〔2026〕1号")
+    return ip.build(answers_mod.complete(raw), seal_path=str(SEAL) if "seal" in case else None)
+
+
+def _text_pages(view) -> bytes:
+    squeeze, _ = plan_context.grid_squeeze(view)
+    context = plan_context.raw_context(view)
+    pages = flow.text_pages(context, texts.placed_texts(context, squeeze))
+    fastplan.page_numbers(pages)
+    return pdf_bytes(pages, title="t", width=PAGE_W, height=PAGE_H, rule=0.75)
+
+
+def _assert_same_pages(fast: bytes, reference: bytes) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(helpers._open(fast)) as a, pdfplumber.open(helpers._open(reference)) as b:
+        assert "附件" in (b.pages[len(a.pages)].extract_text() or "")[:4]  # the text ends where WeasyPrint's does
+        for number, (page, ref) in enumerate(zip(a.pages, b.pages), start=1):
+            chars = [c for c in page.chars if c["text"].strip()]
+            expected = [c for c in ref.chars if c["text"].strip()]
+            assert "".join(c["text"] for c in chars) == "".join(c["text"] for c in expected), number
+            for got, want in zip(chars, expected):
+                assert abs(got["x0"] - want["x0"]) < 0.5 and abs(got["top"] - want["top"]) < 0.5, (number, got, want)
+                assert abs(got["size"] - want["size"]) < 0.05
+            _assert_near([(i["x0"], i["top"], i["width"], i["height"]) for i in page.images],
+                         [(i["x0"], i["top"], i["width"], i["height"]) for i in ref.images])
+            _assert_near(sorted((r["x0"], (r["top"] + r["bottom"]) / 2, r["x1"]) for r in page.lines + page.rects),
+                         sorted((r["x0"], (r["top"] + r["bottom"]) / 2, r["x1"]) for r in ref.lines + ref.rects))
+
+
+def _assert_near(got: list[tuple], want: list[tuple]) -> None:
+    assert len(got) == len(want)
+    for a, b in zip(got, want):
+        assert max(abs(x - y) for x, y in zip(a, b)) < 0.5, (a, b)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_text_pages_as_weasyprint_lays_them_out(case):
+    view = _view(case)
+    _assert_same_pages(_text_pages(view), plan_pdf.weasyprint_plan_pdf(view))
+
+
+def test_example_text_pages(example_view):
+    _assert_same_pages(_text_pages(example_view), plan_pdf.weasyprint_plan_pdf(example_view))
+
+
+def test_switched_off_and_user_templates_use_weasyprint(example_view, monkeypatch, tmp_path):
+    monkeypatch.setenv("SP_DOCS_FAST_PLAN", "off")
+    assert fastplan.render_pdf(example_view) is None
+    monkeypatch.delenv("SP_DOCS_FAST_PLAN")
+    (tmp_path / "plan.html").write_text("<p>{{ plan_title }}</p>", encoding="utf-8")
+    assert fastplan.render_pdf(example_view, user_dir=tmp_path) is None
+    assert helpers.pdf_text(plan_pdf.render_plan_pdf(example_view, user_dir=tmp_path)).strip() == example_view.plan_title

@@ -23,7 +23,12 @@ CASES = {  # chosen so that the breaks differ: a long 署名 that wraps, the 附
     "short-seal": dict(school_name="云溪县第二小学", party_org_type="党支部", measures=MEASURES[:2], print_mark=False),
     "long-seal": dict(school_name=LONG, party_org_type="党总支", measures=MEASURES[:4], requirements=["加强组织领导"]),
     "long-plain": dict(school_name=LONG, party_org_type="党总支", measures=MEASURES[2:5]),
-    "pulls-lines": dict(measures=["青蓝结对", "示范课公开课", "谈心谈话", "党员示范岗"], print_mark=False),
+    # the 附件 list does not fit under the text: it takes the last two lines of a long paragraph
+    "pulls-lines": dict(measures=["线上党建平台", "示范课公开课", "主题党日吸纳", "青蓝结对", "谈心谈话", "党员示范岗",
+                                  "双培养联系人", "专题教研"], requirements=["加强组织领导"]),
+    # … or a short last paragraph whole, with its heading
+    "pulls-paragraph": dict(measures=["示范课公开课"], requirements=["强化督查考核", "落实经费保障", "加强组织领导", "营造良好氛围"],
+                            print_mark=False),
 }
 
 

@@ -12,9 +12,7 @@ against the lines predicted here (``mismatched``); where one differs, the caller
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
-from . import plan_grid
+from . import linebreak, plan_grid
 
 PX = 4 / 3  # CSS px a pt: WeasyPrint lays out in px
 UNITS = 1024  # Pango units a px
@@ -53,27 +51,14 @@ def _advance_px(char: str, font: str, size_pt: float, memo: dict) -> float:
     return found
 
 
-@lru_cache(maxsize=1)
-def _log_attrs_function():
-    """WeasyPrint's access to ``pango_get_log_attrs``, or None (then the caller probes)."""
-    try:
-        from . import pdf
-
-        pdf.load_weasyprint()
-        from weasyprint.text.line_break import get_log_attrs
-    except (ImportError, OSError):  # pragma: no cover - WeasyPrint without that helper
-        return None
-    return get_log_attrs
-
-
 def available() -> bool:
-    return _log_attrs_function() is not None
+    return linebreak.available()
 
 
 def _breaks(text: str) -> list[bool]:
     """``breaks[i]``: a line may end before character ``i`` (Pango's rules on the whole text)."""
-    attrs = _log_attrs_function()(text, "zh-CN")
-    return [False] + [bool(attrs[i].is_line_break) for i in range(1, len(text))] + [True]
+    attrs = linebreak.opportunities(text)
+    return [False] + [attrs[i][0] for i in range(1, len(text))] + [True]
 
 
 class _Set:

@@ -43,9 +43,8 @@ def _view(case: str):
 
 
 def _text_pages(view) -> bytes:
-    squeeze, _ = plan_context.grid_squeeze(view)
     context = plan_context.raw_context(view)
-    pages = flow.text_pages(context, texts.placed_texts(context, squeeze))
+    pages = flow.text_pages(context, texts.placed_texts(context))
     fastplan.page_numbers(pages)
     return pdf_bytes(pages, title="t", width=PAGE_W, height=PAGE_H, rule=0.75)
 
@@ -91,3 +90,13 @@ def test_switched_off_and_user_templates_use_weasyprint(example_view, monkeypatc
     (tmp_path / "plan.html").write_text("<p>{{ plan_title }}</p>", encoding="utf-8")
     assert fastplan.render_pdf(example_view, user_dir=tmp_path) is None
     assert helpers.pdf_text(plan_pdf.render_plan_pdf(example_view, user_dir=tmp_path)).strip() == example_view.plan_title
+
+
+@pytest.mark.parametrize("case", ["long-seal", "pulls-lines"])
+def test_squeezes_worked_out_while_placing_equal_the_whole_texts(case):
+    """Placing paragraph by paragraph finds the squeezes ``grid_squeeze`` finds for the whole text."""
+    view = _view(case)
+    squeeze, _ = plan_context.grid_squeeze(view)
+    assert squeeze
+    context = plan_context.raw_context(view)
+    assert texts.placed_texts(context) == texts.placed_texts(context, squeeze)

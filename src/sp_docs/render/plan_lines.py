@@ -41,6 +41,22 @@ def _spacing_px(pt: float) -> float:
     return int(pt * PX * UNITS) / UNITS
 
 
+_ADVANCES: dict = {}
+_ADVANCES_FACES: list = [None]
+
+
+def advances_memo() -> dict:
+    """Advances (px) by (character, font, size) for the process; dropped when ``fonts.forget()``
+    has dropped the faces they were read from."""
+    from . import fonts
+
+    faces = fonts.role_faces("fang")
+    if _ADVANCES_FACES[0] is not faces:
+        _ADVANCES.clear()
+        _ADVANCES_FACES[0] = faces
+    return _ADVANCES
+
+
 def _advance_px(char: str, font: str, size_pt: float, memo: dict) -> float:
     """Advance of ``char`` in px (fonts read once a run: ``memo``)."""
     key = (char, font, size_pt)
@@ -177,8 +193,13 @@ def _first_spot(setting: _Set, lines, first: int, marks: int):
 
 def paragraph_spots(record, memo: dict | None = None) -> tuple[dict, list[str]]:
     """The squeezes of one paragraph (a Marker record) and its lines once squeezed."""
+    squeeze, setting, lines = _squeezed(record, advances_memo() if memo is None else memo)
+    return squeeze, [setting.text[start:end] for start, end, _ in lines]
+
+
+def _squeezed(record, memo: dict) -> tuple[dict, _Set, list]:
+    """The squeezes of one paragraph, and the paragraph set with them and its lines."""
     first, marks, text, role, box = record
-    memo = {} if memo is None else memo
     squeeze: dict = {}
     for _ in range(MAX_ROUNDS):
         setting = _Set(text, role, box, plan_grid.Marker(squeeze, start=first), memo)
@@ -190,13 +211,13 @@ def paragraph_spots(record, memo: dict | None = None) -> tuple[dict, list[str]]:
     else:
         setting = _Set(text, role, box, plan_grid.Marker(squeeze, start=first), memo)
         lines = setting.lines()
-    return squeeze, [setting.text[start:end] for start, end, _ in lines]
+    return squeeze, setting, lines
 
 
 def grid_spots(records) -> tuple[dict, dict[int, list[str]]]:
     """The squeezes of every recorded paragraph, and each paragraph's predicted lines (by its
     first mark number)."""
-    squeeze, predicted, memo = {}, {}, {}
+    squeeze, predicted, memo = {}, {}, advances_memo()
     for record in records:
         found, lines = paragraph_spots(record, memo)
         squeeze.update(found)
@@ -211,17 +232,24 @@ def mismatched(predicted: dict[int, list[str]], laid_out: dict[int, list[str]]) 
 
 class Placer:
     """Sets paragraphs as WeasyPrint sets them in plan.html, numbering their marks in call order
-    (the order of ``plan_context.pdf_context``) and squeezing the lines in ``squeeze``: each line as
+    (the order of ``plan_context.pdf_context``) and squeezing the lines in ``squeeze`` (None: the
+    lines each paragraph squeezes, worked out as for ``grid_spots``): each line as
     its characters and their x (pt from the box's left edge; the first line starts at the indent).
     Zero-width spaces are left out, as WeasyPrint leaves them out of the page."""
 
     def __init__(self, squeeze: dict | None = None):
+        self.squeeze = squeeze  # None: each paragraph's squeezes are worked out as it is placed
         self.marker = plan_grid.Marker(squeeze)
-        self.memo: dict = {}
+        self.memo = advances_memo()
 
     def place(self, text: str, role, box: Box) -> list[tuple[str, list[float]]]:
-        setting = _Set(text, role, box, self.marker, self.memo)
-        lines = setting.lines()
+        if self.squeeze is None:
+            first = self.marker.count
+            plan_grid.pieces(text, self.marker, role)  # numbers the paragraph's marks
+            _, setting, lines = _squeezed((first, self.marker.count - first, text, role, box), self.memo)
+        else:
+            setting = _Set(text, role, box, self.marker, self.memo)
+            lines = setting.lines()
         out = []
         for k, (start, end, _) in enumerate(lines):
             x = box.indent_pt * PX if k == 0 else 0.0

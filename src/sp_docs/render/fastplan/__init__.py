@@ -6,8 +6,8 @@ written with PDF operators (render/fasttable_pdf.py), like the 附件2 table (re
 and the certificates (render/fastpdf.py):
 
 - the running text is set line by line as WeasyPrint sets it (render/plan_lines.Placer: Pango's
-  break opportunities, the fonts' advances, the grid padding and the squeezes of render/plan_grid.py
-  worked out first by ``plan_context.grid_squeeze``): ``texts.py``;
+  break opportunities, the fonts' advances, the grid padding and the squeezes of render/plan_grid.py,
+  worked out paragraph by paragraph as ``plan_context.grid_squeeze`` works them out): ``texts.py``;
 - the notice and the plan's pages are filled as the CSS fills them: ``flow.py``;
 - the three 附件 pages with their tables and the 版记: ``annexes.py``;
 - the page numbers “— N —” as the @page margin boxes place them.
@@ -56,11 +56,10 @@ def _write(view) -> bytes:
     from .flow import text_pages
     from .texts import placed_texts
 
-    squeeze, _ = plan_context.grid_squeeze(view)
     context = plan_context.raw_context(view)
     if fonts.ink_fallback_html(_all_text(context)) != _all_text(context):
         raise Unsupported("ink fallback")
-    placed = placed_texts(context, squeeze)
+    placed = placed_texts(context)
     pages = text_pages(context, placed) + annex_pages(context, placed)
     page_numbers(pages)
     return pdf_bytes(pages, title=str(context.get("plan_title") or ""), width=PAGE_W, height=PAGE_H, rule=0.75)

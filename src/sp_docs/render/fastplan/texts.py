@@ -31,9 +31,11 @@ def _block_text(block: dict) -> tuple[str, str]:
     return f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}", "fang"
 
 
-def placed_texts(context: dict, squeeze: dict) -> PlacedTexts:
+def placed_texts(context: dict, squeeze: dict | None = None) -> PlacedTexts:
     """The paragraphs of ``context`` (``plan_context.pdf_context`` before its markup: the view's
-    context with ``annex1``/``annex2`` as dicts), their marks numbered as plan_pdf numbers them."""
+    context with ``annex1``/``annex2`` as dicts), their marks numbered as plan_context numbers them;
+    ``squeeze``: the lines to squeeze (None: worked out paragraph by paragraph, as
+    ``plan_context.grid_squeeze`` works them out for the whole text)."""
     placer, out = plan_lines.Placer(squeeze), PlacedTexts()
     if context.get("recipients"):
         out.recipients = placer.place(quote_breaks(context["recipients"]), "fang", plan_context.RECIPIENTS_BOX)

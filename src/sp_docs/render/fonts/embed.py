@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from . import harfbuzz
+from . import harfbuzz, sfnt
 from .faces import Face
 
 _DROP_TABLES = (b"GSUB", b"GPOS", b"BASE", b"JSTF", b"DSIG", b"VORG", b"vhea", b"vmtx", b"SVG ", b"EBDT",
@@ -94,10 +94,27 @@ def _tag(codepoints: list[int], info: Face) -> str:
 
 
 def embed_font(info: Face, codepoints: list[int], resource: str) -> EmbeddedFont:
-    from fontTools.ttLib import TTFont
-
     codepoints = sorted(set(codepoints))
     program = _hb_subset(info.path, info.index, codepoints) or _fonttools_subset(info.path, info.index, codepoints)
+    try:
+        read = sfnt.read(program)
+    except ValueError:  # a program render/fonts/sfnt.py does not read: fontTools
+        return embed_with_fonttools(info, codepoints, resource, program)
+    cff = info.cff and read.cff is not None
+    glyphs: dict[int, tuple[int, int]] = {}
+    for code in codepoints:
+        gid = read.cmap.get(code, 0)  # 0: .notdef (never happens: the view-model refuses missing glyphs)
+        cid = read.cids[gid] if cff and read.cids is not None else gid
+        glyphs[code] = (cid, round(read.advances[gid] * 1000 / read.upem))
+    scale = 1000 / read.upem
+    bbox = tuple(round(v * scale) for v in read.bbox)
+    return EmbeddedFont(info, resource, read.cff if cff else program, glyphs, bbox, _tag(codepoints, info), cff)
+
+
+def embed_with_fonttools(info: Face, codepoints: list[int], resource: str, program: bytes) -> EmbeddedFont:
+    """``embed_font`` reading the subset ``program`` with fontTools."""
+    from fontTools.ttLib import TTFont
+
     font = TTFont(io.BytesIO(program), lazy=True)
     cmap = font.getBestCmap() or {}
     order = font.getGlyphOrder()

@@ -130,9 +130,16 @@ def _env():
     return environment(autoescape=False)
 
 
+@functools.lru_cache(maxsize=1)
+def _code_cache():
+    from ..render.template_code import CodeCache
+
+    return CodeCache(_env(), "clauses")
+
+
 @functools.lru_cache(maxsize=512)
 def _compiled(source: str):
-    return _env().from_string(source)
+    return _code_cache().template(source)
 
 
 def _render(source: str, context: dict) -> str:
@@ -369,6 +376,7 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
     )
     view.signature = place(view.issuer, view.sign_date, sealed=seal_path is not None)
     view.mark_size = mark_size(view.mark_text)
+    _code_cache().save()
     return view
 
 

@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from .fonts import ROLES
+from .wordml import AMBIGUOUS_WIDTH, GONGWEN_RED  # noqa: F401 (one definition, used through this module too)
 
 # GB/T 9704-2012 page in twips (see shared reference): top 37 mm, bottom 35, left 28, right 26.
 GONGWEN_MARGINS = {"top": 2098, "bottom": 1984, "left": 1588, "right": 1474}
@@ -289,7 +290,6 @@ def docx_with_parts(template: bytes, parts: dict[str, bytes]) -> bytes:
 
 # --- 公文 elements (实施方案 / 印发通知) ------------------------------------------------------
 
-GONGWEN_RED = "FF0000"
 
 
 def paragraph_border(paragraph, edge: str = "bottom", *, size_eighths: int = 12, color: str = "000000",
@@ -439,9 +439,8 @@ def floating_picture_run(package: bytes, image, width_mm: float, offset_y_emu: i
 
 # --- full-width quotes ------------------------------------------------------------------------
 
-# Characters whose width depends on the script they are taken for (“ ” ‘ ’ — … ·): full width
-# in a Chinese font, half width in a Latin one.
-AMBIGUOUS_WIDTH = frozenset("‘’“”—…·")
+# AMBIGUOUS_WIDTH (render.wordml): characters whose width depends on the script they are taken
+# for (“ ” ‘ ’ — … ·): full width in a Chinese font, half width in a Latin one.
 
 
 def east_asian_hints(element) -> int:

@@ -4,7 +4,9 @@ stored under tests/fixtures/plan_docx/ — written by the python-docx implementa
 f7e64cc) for four questionnaires: the example (seal PNG, 发文机关标志, 抄送), the example with
 its data workbook, a long school name without mark, seal or 抄送, and a short one sealed with
 a JPEG.  And the content: the paragraphs' text is the plan's text, the tables hold the
-annexes' rows, a user template whose style ids Word renamed still gets its styles.
+annexes' rows, a user template whose style ids Word renamed still gets its styles, a changed
+template is read again (the package is kept per process), an unreadable seal is a Chinese error,
+and writing the DOCX imports no python-docx.
 
 The goldens change only when the document is meant to change:
     .venv/bin/python tests/test_plan_docx_speed.py --write-golden
@@ -196,6 +198,51 @@ def test_a_template_without_the_styles_is_refused(tmp_path):
     (tmp_path / "docx" / "plan.docx").write_bytes(docx_base.build_base())
     with pytest.raises(TemplateError, match="缺少段落样式"):
         render_plan_docx(_view("long_plain"), user_dir=tmp_path)
+
+
+def test_a_changed_template_is_read_again(tmp_path):
+    from sp_docs.render import templates
+    from sp_docs.render.plan_docx import render_plan_docx
+
+    import helpers
+
+    user = tmp_path / "docx"
+    user.mkdir()
+    (user / "plan.docx").write_bytes(templates.find("docx", "plan.docx").read_bytes())
+    view = _view("long_plain")
+    first = helpers.docx_document(render_plan_docx(view, user_dir=tmp_path))
+    assert first.sections[0].page_height.mm == pytest.approx(297, abs=0.5)
+    with zipfile.ZipFile(user / "plan.docx") as source:
+        parts = {n: source.read(n) for n in source.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b'w:h="16838"', b'w:h="16000"')
+    with zipfile.ZipFile(user / "plan.docx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    second = helpers.docx_document(render_plan_docx(view, user_dir=tmp_path))
+    assert second.sections[0].page_height.twips == 16000
+
+
+def test_an_unreadable_seal_is_a_clear_error(tmp_path):
+    from sp_docs.errors import InputError
+    from sp_docs.render.plan_docx import render_plan_docx
+
+    bad = tmp_path / "seal.png"
+    bad.write_bytes(b"not a picture")
+    view = _view("long_plain")
+    view.seal_path = str(bad)
+    with pytest.raises(InputError, match="印章图片无法读取"):
+        render_plan_docx(view)
+
+
+def test_the_docx_path_imports_no_python_docx():
+    import subprocess
+
+    code = ("import sys; from pathlib import Path; from sp_docs.jobs.plan import build_view, render_plan; "
+            "view = build_view(Path(sys.argv[1])); render_plan(view, ['docx']); "
+            "print(sorted(m for m in sys.modules if m == 'docx' or m.startswith('docx.')))")
+    done = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "answers.yaml")], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip() == "[]"
 
 
 if __name__ == "__main__":

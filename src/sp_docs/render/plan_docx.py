@@ -253,11 +253,10 @@ def _table(body: _Body, columns, rows, widths_mm, *, row_height=None) -> None:
                    for w, text in zip(widths, columns))
     out = [table_start(widths, table_borders(GRID_BORDERS), centred=True, cell_margins_pt=CELL_PADDING_PT),
            row(head, header=True)]
-    empty = body.cell_para("")
     for values in rows:
         texts = [str(v) for v in values][:len(widths)]
         cells_xml = [cell(w, body.cell_para(run(t))) for w, t in zip(widths, texts)]
-        cells_xml += [cell(w, empty) for w in widths[len(texts):]]
+        cells_xml += [cell(w, "<w:p/>", centred=False) for w in widths[len(texts):]]  # as python-docx left them
         out.append(row("".join(cells_xml), cant_split=True, height_pt=row_height))
     out.append("</w:tbl>")
     body.parts.append("".join(out))

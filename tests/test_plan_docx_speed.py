@@ -222,6 +222,22 @@ def test_a_changed_template_is_read_again(tmp_path):
     assert second.sections[0].page_height.twips == 16000
 
 
+def test_a_broken_template_is_a_clear_error(tmp_path):
+    from sp_docs.errors import TemplateError
+    from sp_docs.render import templates
+    from sp_docs.render.plan_docx import render_plan_docx
+
+    (tmp_path / "docx").mkdir()
+    with zipfile.ZipFile(templates.find("docx", "plan.docx")) as source:
+        parts = {n: source.read(n) for n in source.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"][:-40]
+    with zipfile.ZipFile(tmp_path / "docx" / "plan.docx", "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(TemplateError, match="已损坏"):
+        render_plan_docx(_view("long_plain"), user_dir=tmp_path)
+
+
 def test_an_unreadable_seal_is_a_clear_error(tmp_path):
     from sp_docs.errors import InputError
     from sp_docs.render.plan_docx import render_plan_docx

@@ -17,8 +17,8 @@ from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import InputError
-from ..user_cache import file_key
+from ..errors import InputError, TemplateError
+from ..user_cache import enabled, file_key
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,8 +83,9 @@ def _parser():
 
 
 def load(path: Path) -> TemplatePackage:
-    """The template at ``path``, read once while the file is unchanged."""
-    key = file_key(path)
+    """The template at ``path``, read once while the file is unchanged (every time with
+    ``SP_DOCS_CACHE=off``)."""
+    key = file_key(path) if enabled() else None
     with _LOCK:
         found = _CACHE.get(key) if key else None
         if found is not None:
@@ -93,7 +94,10 @@ def load(path: Path) -> TemplatePackage:
     from ..sources.safety import check_docx_template
 
     check_docx_template(path)
-    package = _read(Path(path).read_bytes())
+    try:
+        package = _read(Path(path).read_bytes())
+    except (KeyError, ValueError, SyntaxError, AttributeError, zipfile.BadZipFile):  # lxml's errors are SyntaxErrors
+        raise TemplateError(f"DOCX 模板 {path} 已损坏或不完整，请在 Word/WPS 中打开后另存为 .docx") from None
     if key and file_key(path) == key:
         with _LOCK:
             _CACHE[key] = package

@@ -9,6 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, Twips
 
 from .fonts import ROLES
+from .wordml import AMBIGUOUS_WIDTH
 
 # GB/T 9704-2012 page in twips (see shared reference): top 37 mm, bottom 35, left 28, right 26.
 GONGWEN_MARGINS = {"top": 2098, "bottom": 1984, "left": 1588, "right": 1474}
@@ -287,59 +288,7 @@ def docx_with_parts(template: bytes, parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-# --- 公文 elements (实施方案 / 印发通知) ------------------------------------------------------
-
-GONGWEN_RED = "FF0000"
-
-
-def paragraph_border(paragraph, edge: str = "bottom", *, size_eighths: int = 12, color: str = "000000",
-                     space_pt: int = 0) -> None:
-    """A rule above/below a paragraph (red separator line, 版记 rules)."""
-    borders = get_or_add(paragraph._p.get_or_add_pPr(), "pBdr")
-    element = get_or_add(borders, edge)
-    element.set(qn("w:val"), "single")
-    element.set(qn("w:sz"), str(size_eighths))
-    element.set(qn("w:space"), str(space_pt))
-    element.set(qn("w:color"), color)
-
-
-def table_edge_borders(table, edges: dict[str, int]) -> None:
-    """Only the named table borders (eighths of a point each), all others none."""
-    tbl_pr = table._tbl.tblPr
-    existing = tbl_pr.find(qn("w:tblBorders"))
-    if existing is not None:
-        tbl_pr.remove(existing)
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        size = edges.get(edge)
-        element.set(qn("w:val"), "single" if size else "nil")
-        if size:
-            element.set(qn("w:sz"), str(size))
-            element.set(qn("w:space"), "0")
-            element.set(qn("w:color"), "000000")
-        borders.append(element)
-    insert_ordered(tbl_pr, borders)
-
-
-def cell_text_direction(cell, direction: str = "tbRlV") -> None:
-    """Vertical text in a table cell (e.g. 培养记录 in the ledger form)."""
-    get_or_add(cell._tc.get_or_add_tcPr(), "textDirection").set(qn("w:val"), direction)
-
-
-def row_height_exact(row, height_pt: float) -> None:
-    from docx.enum.table import WD_ROW_HEIGHT_RULE
-
-    row.height = Pt(height_pt)
-    row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-
-
-def row_height_at_least(row, height_pt: float) -> None:
-    """A row at least ``height_pt`` high that grows with its text."""
-    from docx.enum.table import WD_ROW_HEIGHT_RULE
-
-    row.height = Pt(height_pt)
-    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+# --- a floating picture (a seal over the 署名 and 成文日期) ------------------------------------
 
 
 def float_picture_behind(run, *, offset_x_emu: int = 0, offset_y_emu: int = 0, relative_to: str = "") -> None:
@@ -439,9 +388,8 @@ def floating_picture_run(package: bytes, image, width_mm: float, offset_y_emu: i
 
 # --- full-width quotes ------------------------------------------------------------------------
 
-# Characters whose width depends on the script they are taken for (“ ” ‘ ’ — … ·): full width
-# in a Chinese font, half width in a Latin one.
-AMBIGUOUS_WIDTH = frozenset("‘’“”—…·")
+# AMBIGUOUS_WIDTH (render.wordml): characters whose width depends on the script they are taken
+# for (“ ” ‘ ’ — … ·): full width in a Chinese font, half width in a Latin one.
 
 
 def east_asian_hints(element) -> int:

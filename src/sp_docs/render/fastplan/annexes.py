@@ -24,11 +24,11 @@ import functools
 
 from ...units import PT_PER_MM
 from ..fastpage import Page, Text
-from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported, draw_line
+from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported
 from ..linebreak import collapse, quote_breaks
 from ..plan_grid import Marker, pieces
 from . import table
-from .table import BoldStyle, Cell, Row
+from .table import BoldStyle, Cell, Row, advances, line_width, put_line, wrap
 from .texts import Paragraph, PlacedTexts
 
 LINE = 28.95  # html { line-height }
@@ -70,9 +70,9 @@ def head(page: Page, annex: dict) -> float:
         xs, x = [], LEFT
         for token, _, pad in pieces(label, Marker(), "hei")[0]:  # plan_pdf sets the label on the grid
             x += pad / 2
-            for width in s["label"].widths(token):
+            for advance in advances(s["label"], token):
                 xs.append(x)
-                x += width + LABEL_SPACING
+                x += advance + LABEL_SPACING
             x += pad / 2
         if x - LABEL_SPACING > LEFT + WIDTH + EPSILON or label != collapse(label):
             raise Unsupported("annex label")
@@ -82,9 +82,9 @@ def head(page: Page, annex: dict) -> float:
     y += LINE
     for line in annex.get("title_lines") or []:
         line = collapse(str(line))
-        if s["title"].width(line) > WIDTH + EPSILON:
+        if line_width(s["title"], line) > WIDTH + EPSILON:
             raise Unsupported("title line")
-        y += draw_line(page, s["title"], LEFT, y, WIDTH, line, "center")
+        y += put_line(page, s["title"], LEFT, y, WIDTH, line, "center")
     return y
 
 
@@ -168,18 +168,17 @@ def annex2_percents(annex: dict) -> list[float]:
     return [float(int(round(100 * w / sum(widths)))) for w in widths]
 
 
-def sub_line(page: Page, top: float, left: str, right: str, style: Style, *, x0: float = LEFT,
-             width: float = WIDTH) -> float:
+def sub_line(page: Page, top: float, left: str, right: str, style: Style) -> float:
     """A flex line of two items (space-between) in one line each; returns its height (an empty
     item has none)."""
-    left, right = collapse(left), collapse(right)
-    if style.width(left) + style.width(right) > width + EPSILON:
+    left, right, room = collapse(left), collapse(right), WIDTH
+    if line_width(style, left) + line_width(style, right) > room + EPSILON:
         raise Unsupported("a two-item line too long")
     height = 0.0
     if left:
-        height = max(height, draw_line(page, style, x0, top, width, left, "left"))
+        height = max(height, put_line(page, style, LEFT, top, WIDTH, left, "left"))
     if right:
-        height = max(height, draw_line(page, style, x0, top, width, right, "right"))
+        height = max(height, put_line(page, style, LEFT, top, WIDTH, right, "right"))
     return height
 
 
@@ -191,7 +190,7 @@ def annex2_pages(context: dict, placed: PlacedTexts) -> list[Page]:
                     styles()["sub"])
     bottom = _grid_table(pages, top, annex, annex2_percents(annex), ANNEX2_ROW)
     style = styles()["notes"]
-    heading = [("注：", [NOTES_INDENT + sum(style.widths("注：")[:i]) for i in range(2)])]
+    heading = [("注：", [NOTES_INDENT + sum(advances(style, "注：")[:i]) for i in range(2)])]
     notes(pages, bottom, [heading] + list(placed.annex2_notes))
     return pages
 
@@ -220,12 +219,12 @@ def ledger_rows(annex: dict) -> list[Row]:
 
 def colophon_rows(context: dict) -> list[tuple[list[str], str]]:
     """The 版记's rows: (the left item's lines, the right item)."""
-    style, width = styles()["colophon"], WIDTH - 2 * COLOPHON_PAD
+    style, room = styles()["colophon"], WIDTH - 2 * COLOPHON_PAD
     rows = []
     if context.get("cc"):
-        rows.append((style.wrap(f"抄送：{quote_breaks(str(context['cc']))}。", width), ""))
+        rows.append((wrap(style, f"抄送：{quote_breaks(str(context['cc']))}。", room), ""))
     printer, date = collapse(str(context.get("printer") or "")), collapse(f"{context.get('print_date') or ''}印发")
-    if style.width(printer) + style.width(date) > width + EPSILON:
+    if line_width(style, printer) + line_width(style, date) > room + EPSILON:
         raise Unsupported("the 印发 row")
     rows.append(([printer] if printer else [], date))
     return rows
@@ -234,7 +233,7 @@ def colophon_rows(context: dict) -> list[tuple[list[str], str]]:
 def colophon(page: Page, bottom: float, rows: list[tuple[list[str], str]]) -> float:
     """The 版记 ending at ``bottom``; returns its top."""
     style = styles()["colophon"]
-    x, width = LEFT + COLOPHON_PAD, WIDTH - 2 * COLOPHON_PAD
+    x, room = LEFT + COLOPHON_PAD, WIDTH - 2 * COLOPHON_PAD
     heights = [max(sum(style.box(line)[0] for line in lines), style.box(right)[0] if right else 0.0)
                for lines, right in rows]
     top = bottom - 2 * COLOPHON_OUTER - COLOPHON_INNER * (len(rows) - 1) - sum(heights)
@@ -248,9 +247,9 @@ def colophon(page: Page, bottom: float, rows: list[tuple[list[str], str]]) -> fl
             y += COLOPHON_INNER
         line_top = y
         for line in lines:
-            line_top += draw_line(page, style, x, line_top, width, line, "left")
+            line_top += put_line(page, style, x, line_top, room, line, "left")
         if right:
-            draw_line(page, style, x, y, width, right, "right")
+            put_line(page, style, x, y, room, right, "right")
         y += height
     return top
 

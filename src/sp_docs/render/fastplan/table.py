@@ -12,10 +12,54 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .. import fonts, linebreak
-from ..fastpage import Page
-from ..fasttable import FOOT, LEFT, PAD_H, PAD_V, RULE, TOP, WIDTH, Style, Unsupported, draw_line
+from ..fastpage import Page, Text
+from ..fasttable import FOOT, LEFT, PAD_H, PAD_V, RULE, TOP, WIDTH, Style, Unsupported
 
 EPSILON = 0.01
+# Pango shapes the zh-CN text with the fonts' ``locl`` feature: Noto CJK and Source Han set the
+# em dash (and the 2-em and 3-em dashes) a whole em (two, three) wide there, less in the glyph
+# their cmap gives.  Lines are measured at the localized advances and each character drawn at its
+# x (the cmap glyph: the dash is drawn 0.1 em short of its cell).
+LOCALIZED = {0x2014: 1.0, 0x2E3A: 2.0, 0x2E3B: 3.0}
+
+
+def _localizes(face) -> bool:
+    return "CJK" in face.name or face.name.startswith("SourceHan")
+
+
+def advances(style: Style, text: str) -> list[float]:
+    """The advance of each character of a line as Pango sets it (``LOCALIZED``), pt."""
+    widths = style.widths(text)
+    if not any(ord(c) in LOCALIZED for c in text):
+        return widths
+    return [style.size * LOCALIZED[ord(c)] if ord(c) in LOCALIZED and _localizes(face) else w
+            for c, face, w in zip(text, style.faces_of(text), widths)]
+
+
+def line_width(style: Style, text: str) -> float:
+    return sum(advances(style, text))
+
+
+def wrap(style: Style, text: str, room: float) -> list[str]:
+    """``text`` broken into lines as WeasyPrint breaks it in a box ``room`` pt wide."""
+    return linebreak.wrap(linebreak.collapse(text), lambda t: advances(style, t), style.hyphen, room)
+
+
+def put_line(page: Page, style: Style, x: float, top: float, room: float, text: str, align: str,
+             box: tuple[float, float] | None = None) -> float:
+    """One line box at ``top`` (``align`` in [x, x + room]); returns its height."""
+    height, baseline = box or style.box(text)
+    drawn = text.replace(linebreak.ZWSP, "")
+    if drawn.strip(" "):
+        widths = advances(style, drawn)
+        if align != "left":  # WeasyPrint: no offset when the line is as wide as the box or wider
+            free = max(0.0, room - sum(widths[:len(drawn.rstrip(" "))]))
+            x += free / 2 if align == "center" else free
+        xs = None
+        if any(ord(c) in LOCALIZED for c in drawn):
+            xs = [x + sum(widths[:i]) for i in range(len(drawn))]
+        page.texts.append(Text(style, x, top + baseline, drawn, xs=xs))
+    return height
 
 
 # -- the bold face of ``th`` -------------------------------------------------------------------
@@ -110,7 +154,7 @@ def set_rows(rows: list[Row], edges: list[float]) -> None:
                     if len(cell.parts) > 1:
                         raise Unsupported("an empty line in a cell")
                     continue
-                cell.lines += row.style.wrap(part, width)
+                cell.lines += wrap(row.style, part, width)
             cell.boxes = [row.style.box(line) for line in cell.lines]
             if cell.rowspan == 1:
                 heights.append(max(cell.minimum, cell.height))
@@ -153,8 +197,8 @@ def draw(page: Page, rows: list[Row], top: float, edges: list[float]) -> float:
             room = ys[r + cell.rowspan] - ys[r] - RULE - 2 * PAD_V
             y = ys[r] + RULE / 2 + PAD_V + (room - cell.height) / 2
             for line, box in zip(cell.lines, cell.boxes):
-                y += draw_line(page, row.style, left + RULE / 2 + PAD_H, y, right - left - RULE - 2 * PAD_H,
-                               line, "center", box)
+                y += put_line(page, row.style, left + RULE / 2 + PAD_H, y, right - left - RULE - 2 * PAD_H,
+                              line, "center", box)
     _borders(page, _owners(rows, len(edges) - 1), ys, edges)
     return ys[-1]
 

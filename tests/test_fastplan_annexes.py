@@ -114,7 +114,8 @@ LONG_NOTE = ("2027年在数据工作簿“三年计划”中没有本单位的�
 
 def test_long_tables_split_under_their_header_and_notes_follow(view):
     """More 附件1 rows than a page holds, notes under it, 附件2 rows with long entries over two
-    pages, a long 抄送 on two lines."""
+    pages, a long 抄送 on two lines; a unit name and an issuing body too long for one line with
+    the date (the flex items shrink, their text on two lines)."""
     import copy
 
     long = copy.deepcopy(view)
@@ -122,7 +123,8 @@ def test_long_tables_split_under_their_header_and_notes_follow(view):
     long.annex1.notes = [LONG_NOTE, "合计不含调整前的数字。"]
     long.annex2.rows = [[str(n), "欧阳晓岚" if n % 2 else "王喆", "1985.03", "1" if n % 3 else "2", "2026年",
                          "已列为入党积极分子（2023年），获“优秀教师”称号" * (n % 3)] for n in range(1, 26)]
-    long.annex2.subtitle_left = "单位名称：青川市青川区第一实验小学教育集团"
+    long.annex2.subtitle_left = "单位名称：青川市青川区第一实验小学教育集团（东校区）"
+    long.printer = "中共青川市青川区第一实验小学教育集团总支部委员会"
     long.cc = "青川市委教育工委组织部，青川市教育局人事科，青川市青川区教育局，各学区党总支，本校各党支部，各教研组"
     fast = fast_pdf(long)
     with pdfplumber.open(io.BytesIO(fast)) as pdf:

@@ -168,26 +168,50 @@ def annex2_percents(annex: dict) -> list[float]:
     return [float(int(round(100 * w / sum(widths)))) for w in widths]
 
 
-def sub_line(page: Page, top: float, left: str, right: str, style: Style) -> float:
-    """A flex line of two items (space-between) in one line each; returns its height (an empty
-    item has none)."""
-    left, right, room = collapse(left), collapse(right), WIDTH
-    if line_width(style, left) + line_width(style, right) > room + EPSILON:
-        raise Unsupported("a two-item line too long")
-    height = 0.0
-    if left:
-        height = max(height, put_line(page, style, LEFT, top, WIDTH, left, "left"))
-    if right:
-        height = max(height, put_line(page, style, LEFT, top, WIDTH, right, "right"))
-    return height
+Flex = list[tuple[float, list[str]]]  # each item: (x from the line's left, its lines)
+
+
+def flex(style: Style, texts: list[str], room: float) -> Flex:
+    """A flex line of items (``justify-content: space-between``) ``room`` pt wide: each item as
+    wide as its text, the last set right; items wider together than the line shrink in
+    proportion to their widths (``flex-shrink: 1``), their text broken in them."""
+    texts = [collapse(t) for t in texts]
+    bases = [line_width(style, t) for t in texts]
+    total = sum(bases)
+    if total > room + EPSILON:
+        widths = [base * room / total for base in bases]
+        for text, item in zip(texts, widths):  # no item below its longest character (min-content)
+            if text and item < max(advances(style, text)) - EPSILON:
+                raise Unsupported("a flex item below its minimum width")
+    else:
+        widths = bases
+    free = max(0.0, room - sum(widths)) / (len(texts) - 1) if len(texts) > 1 else 0.0
+    items, x = [], 0.0
+    for text, item in zip(texts, widths):
+        items.append((x, wrap(style, text, item) if text else []))
+        x += item + free
+    return items
+
+
+def flex_height(style: Style, items: Flex) -> float:
+    """The line's height: its tallest item's (an empty item has none)."""
+    return max([sum(style.box(line)[0] for line in lines) for _, lines in items] + [0.0])
+
+
+def put_flex(page: Page, style: Style, x: float, top: float, items: Flex) -> float:
+    for dx, lines in items:
+        y = top
+        for line in lines:
+            y += put_line(page, style, x + dx, y, WIDTH, line, "left")
+    return flex_height(style, items)
 
 
 def annex2_pages(context: dict, placed: PlacedTexts) -> list[Page]:
     annex = context["annex2"]
     pages = [Page()]
     top = head(pages[0], annex)
-    top += sub_line(pages[0], top, str(annex.get("subtitle_left") or ""), str(annex.get("subtitle_right") or ""),
-                    styles()["sub"])
+    sub = [str(annex.get("subtitle_left") or ""), str(annex.get("subtitle_right") or "")]
+    top += put_flex(pages[0], styles()["sub"], LEFT, top, flex(styles()["sub"], sub, WIDTH))
     bottom = _grid_table(pages, top, annex, annex2_percents(annex), ANNEX2_ROW)
     style = styles()["notes"]
     heading = [("注：", [NOTES_INDENT + sum(advances(style, "注：")[:i]) for i in range(2)])]
@@ -217,40 +241,29 @@ def ledger_rows(annex: dict) -> list[Row]:
     return rows
 
 
-def colophon_rows(context: dict) -> list[tuple[list[str], str]]:
-    """The 版记's rows: (the left item's lines, the right item)."""
+def colophon_rows(context: dict) -> list[Flex]:
+    """The 版记's rows: 抄送 (when there is one), 印发."""
     style, room = styles()["colophon"], WIDTH - 2 * COLOPHON_PAD
     rows = []
     if context.get("cc"):
-        rows.append((wrap(style, f"抄送：{quote_breaks(str(context['cc']))}。", room), ""))
-    printer, date = collapse(str(context.get("printer") or "")), collapse(f"{context.get('print_date') or ''}印发")
-    if line_width(style, printer) + line_width(style, date) > room + EPSILON:
-        raise Unsupported("the 印发 row")
-    rows.append(([printer] if printer else [], date))
+        rows.append(flex(style, [f"抄送：{quote_breaks(str(context['cc']))}。"], room))
+    rows.append(flex(style, [str(context.get("printer") or ""), f"{context.get('print_date') or ''}印发"], room))
     return rows
 
 
-def colophon(page: Page, bottom: float, rows: list[tuple[list[str], str]]) -> float:
+def colophon(page: Page, bottom: float, rows: list[Flex]) -> float:
     """The 版记 ending at ``bottom``; returns its top."""
     style = styles()["colophon"]
-    x, room = LEFT + COLOPHON_PAD, WIDTH - 2 * COLOPHON_PAD
-    heights = [max(sum(style.box(line)[0] for line in lines), style.box(right)[0] if right else 0.0)
-               for lines, right in rows]
+    heights = [flex_height(style, row) for row in rows]
     top = bottom - 2 * COLOPHON_OUTER - COLOPHON_INNER * (len(rows) - 1) - sum(heights)
-    page.rules.append((LEFT, top + COLOPHON_OUTER / 2, LEFT + WIDTH, top + COLOPHON_OUTER / 2, COLOPHON_OUTER, None))
-    page.rules.append((LEFT, bottom - COLOPHON_OUTER / 2, LEFT + WIDTH, bottom - COLOPHON_OUTER / 2,
-                       COLOPHON_OUTER, None))
+    for y, width in ((top + COLOPHON_OUTER / 2, COLOPHON_OUTER), (bottom - COLOPHON_OUTER / 2, COLOPHON_OUTER)):
+        page.rules.append((LEFT, y, LEFT + WIDTH, y, width, None))
     y = top + COLOPHON_OUTER
-    for n, ((lines, right), height) in enumerate(zip(rows, heights)):
+    for n, row in enumerate(rows):
         if n:
             page.rules.append((LEFT, y + COLOPHON_INNER / 2, LEFT + WIDTH, y + COLOPHON_INNER / 2, COLOPHON_INNER, None))
             y += COLOPHON_INNER
-        line_top = y
-        for line in lines:
-            line_top += put_line(page, style, x, line_top, room, line, "left")
-        if right:
-            put_line(page, style, x, y, room, right, "right")
-        y += height
+        y += put_flex(page, style, LEFT + COLOPHON_PAD, y, row)
     return top
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from .. import fonts, linebreak
+from .. import fasttable, fonts, linebreak
 from ..fastpage import Page, Text
 from ..fasttable import FOOT, LEFT, PAD_H, PAD_V, RULE, TOP, WIDTH, Style, Unsupported
 
@@ -69,8 +69,8 @@ _BOLD: dict[str, tuple] = {}
 
 def bold_chain(role: str) -> tuple:
     """The faces a ``th`` (font-weight: bold) of ``role`` is drawn in: the bold face of the role's
-    family.  A role without one (a font file, a family fontconfig has no bold of) would be
-    emboldened by Pango: not modelled."""
+    family when fontconfig knows one, else the role's own faces (Pango 1.50 with HarfBuzz < 7
+    neither measures nor draws a synthetic bold: WeasyPrint sets the regular face then)."""
     faces = fonts.role_faces(role)
     known = _BOLD.get(role)
     if known is not None and known[0] is faces:
@@ -79,10 +79,15 @@ def bold_chain(role: str) -> tuple:
     found = fonts.installed_families().get(resolved.candidate.family + ":bold") \
         if resolved is not None and resolved.candidate.family else None
     face = fonts.faces.face(*found) if found else None
-    if face is None:
-        raise Unsupported(f"bold {role}")
-    _BOLD[role] = (faces, (face,))
-    return (face,)
+    chain = (face,) if face is not None else fasttable.chain(role)
+    _BOLD[role] = (faces, chain, face is not None)
+    return chain
+
+
+def has_bold(role: str) -> bool:
+    """``role`` has a bold face of its own (``bold_chain``)."""
+    bold_chain(role)
+    return _BOLD[role][2]
 
 
 @dataclass(eq=False)
@@ -94,7 +99,9 @@ class BoldStyle(Style):
         return bold_chain(self.role)
 
     def check(self, text: str) -> None:
-        """Every visible character of ``text`` drawn by the bold face (no fallback modelled)."""
+        """Every visible character of ``text`` drawn by the bold face (no bold fallback modelled)."""
+        if not has_bold(self.role):  # the role's own chain, with its fallbacks
+            return
         face = self.faces[0]
         for char in text:
             if unicodedata.category(char)[0] not in "ZC" and not face.has(ord(char)):

@@ -67,14 +67,8 @@ def head(page: Page, annex: dict) -> float:
     label = str(annex.get("label") or "")
     y = TOP
     if collapse(label):
-        xs, x = [], LEFT
-        for token, _, pad in pieces(label, Marker(), "hei")[0]:  # plan_pdf sets the label on the grid
-            x += pad / 2
-            for advance in advances(s["label"], token):
-                xs.append(x)
-                x += advance + LABEL_SPACING
-            x += pad / 2
-        if x - LABEL_SPACING > LEFT + WIDTH + EPSILON or label != collapse(label):
+        xs, end = label_xs(s["label"], label)
+        if end > LEFT + WIDTH + EPSILON or label != collapse(label):
             raise Unsupported("annex label")
         height, baseline = s["label"].box(label)
         page.texts.append(Text(s["label"], xs[0], y + baseline, label, xs=xs))
@@ -86,6 +80,27 @@ def head(page: Page, annex: dict) -> float:
             raise Unsupported("title line")
         y += put_line(page, s["title"], LEFT, y, WIDTH, line, "center")
     return y
+
+
+def label_xs(style: Style, label: str) -> tuple[list[float], float]:
+    """x of each character of the label, set on the grid (plan_pdf: a half-width run in the
+    middle padded to its cells, in a box of its own) with the body's letter-spacing as WeasyPrint
+    writes it into the PDF: in each box, each glyph's advance in whole thousandths of an em, the
+    letter-spacing's share truncated (draw/text.py: ``int(kerning)``); and where the line ends."""
+    xs, x, pen = [], LEFT, LEFT  # x: the layout's (Pango's), pen: the PDF's within a box
+    for token, _, pad in pieces(label, Marker(), "hei")[0]:
+        if pad:
+            x += pad / 2
+            pen = x
+        for advance in advances(style, token):
+            xs.append(pen)
+            logical = round(advance / style.size * 1000)
+            pen += (logical - int(logical - (advance + LABEL_SPACING) / style.size * 1000)) * style.size / 1000
+            x += advance + LABEL_SPACING
+        if pad:
+            x += pad / 2
+            pen = x
+    return xs, x - LABEL_SPACING
 
 
 def _grid_table(pages: list[Page], top: float, annex: dict, percents: list[float], minimum: float) -> float:

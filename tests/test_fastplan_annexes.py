@@ -120,6 +120,9 @@ def test_long_tables_split_under_their_header_and_notes_follow(view):
 
     long = copy.deepcopy(view)
     long.annex1.rows = [[f"{2025 + n}年", str(n), "" if n % 3 else "6", str(n + 6)] for n in range(22)]
+    # em dashes: a whole em in Noto CJK in a run with letters or ideographs (locl), not with digits alone
+    long.annex1.columns = ["年  度", "骨干—教师", "2025—2027", "小  计"]
+    long.annex1.rows[:2] = [["2025—2026", "—", "3—4", "7"], ["合计—调整", "Plan—B", "", "1"]]
     long.annex1.notes = [LONG_NOTE, "合计不含调整前的数字。"]
     long.annex2.rows = [[str(n), "欧阳晓岚" if n % 2 else "王喆", "1985.03", "1" if n % 3 else "2", "2026年",
                          "已列为入党积极分子（2023年），获“优秀教师”称号" * (n % 3)] for n in range(1, 26)]

@@ -18,8 +18,10 @@ from ..fasttable import FOOT, LEFT, PAD_H, PAD_V, RULE, TOP, WIDTH, Style, Unsup
 EPSILON = 0.01
 # Pango shapes the zh-CN text with the fonts' ``locl`` feature: Noto CJK and Source Han set the
 # em dash (and the 2-em and 3-em dashes) a whole em (two, three) wide there, less in the glyph
-# their cmap gives.  Lines are measured at the localized advances and each character drawn at its
-# x (the cmap glyph: the dash is drawn 0.1 em short of its cell).
+# their cmap gives — in a run of a script they have language systems for (a text with a letter or
+# an ideograph; digits and punctuation alone are script Common: no ``locl``).  Lines are measured
+# at the localized advances and each character drawn at its x (the cmap glyph: the dash is drawn
+# 0.1 em short of its cell).
 LOCALIZED = {0x2014: 1.0, 0x2E3A: 2.0, 0x2E3B: 3.0}
 
 
@@ -30,7 +32,7 @@ def _localizes(face) -> bool:
 def advances(style: Style, text: str) -> list[float]:
     """The advance of each character of a line as Pango sets it (``LOCALIZED``), pt."""
     widths = style.widths(text)
-    if not any(ord(c) in LOCALIZED for c in text):
+    if not any(ord(c) in LOCALIZED for c in text) or not any(unicodedata.category(c)[0] == "L" for c in text):
         return widths
     return [style.size * LOCALIZED[ord(c)] if ord(c) in LOCALIZED and _localizes(face) else w
             for c, face, w in zip(text, style.faces_of(text), widths)]

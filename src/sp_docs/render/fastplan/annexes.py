@@ -5,12 +5,14 @@ them out, on ``fastpage.Page``s without page numbers (render/fastplan/__init__.p
   line 28.95 pt), a blank line, the title's computed lines (小标宋 22 pt, centred, line 28.95 pt);
 - 附件1: a blank line, the table (equal columns; ``th`` in the bold face of 黑体 12 pt, cells
   仿宋 12 pt at line height 1.35, rows at least 30 pt high), its notes;
-- 附件2: the 单位名称/date line (仿宋 14 pt, flex: one item left, one right), the table (the
-  ``colgroup``'s whole percentages; rows at least 20 pt), “注：” and the numbered notes;
+- 附件2: the 单位名称/date line (仿宋 14 pt, a flex line: one item left, one right, both shrunk
+  and broken when too long together), the table (the ``colgroup``'s whole percentages; rows at
+  least 20 pt), “注：” and the numbered notes;
 - 附件3: the 台账 (19/32/21/28 %; rows at least 20 pt, the 培养记录 rows 36 pt spanned by a cell
   of four stacked lines — WeasyPrint ignores its writing-mode — the 意见 row 48 pt), and the 版记
-  (抄送 / 印发 rows, 仿宋 14 pt, line 28 pt, 14 pt in from each side, 0.35 mm rules above and
-  below, 0.25 mm between the rows) set at the bottom of the section's 224.8 mm.
+  (抄送 / 印发 rows, flex lines as the 单位名称 line: 仿宋 14 pt, line 28 pt, 14 pt in from each
+  side, 0.35 mm rules above and below, 0.25 mm between the rows) set at the bottom of the
+  section's 224.8 mm.
 
 The notes under the tables come placed (render/fastplan/texts.py: lines and x of each character
 from the notes' box, which starts 0.6 pt right of the type area); they follow the table directly
@@ -150,8 +152,6 @@ def notes(pages: list[Page], top: float, paragraphs: list[Paragraph]) -> None:
                 continue
             for (text, xs), (height, baseline) in zip(paragraph[start:start + fits], boxes[start:start + fits]):
                 if text.strip():
-                    if xs[-1] > WIDTH:
-                        raise Unsupported("a note past the margin")
                     at = [NOTES_LEFT + x for x in xs]
                     pages[-1].texts.append(Text(style, at[0], y + baseline, text, xs=at))
                 y += height

@@ -149,3 +149,19 @@ def test_what_is_not_modelled_is_left_to_weasyprint(view):
     wide.annex2.widths_mm = [1, 1, 1]  # not one width a column
     with pytest.raises(fasttable.Unsupported):
         annex_pages(_context(wide), PlacedTexts())
+
+
+def test_long_school_name_three_title_lines_no_cc():
+    """A questionnaire with a long school name: titles on three lines, the 单位名称 and 印发 lines
+    shrunk and broken, no 抄送 row (the 版记 then has no rule between rows)."""
+    from sp_docs.documents import implementation_plan as ip
+    from sp_docs.questionnaire import answers as answers_mod
+
+    raw = dict(school_name="青川市云溪县高新技术产业开发区第一实验学校（集团）东城校区", party_org_type="党总支",
+               measures=["党员示范岗", "示范课公开课", "谈心谈话"], sign_date="2026-11-21", doc_number="云二小党发〔2026〕1号")
+    view = ip.build(answers_mod.complete(raw))
+    assert not view.cc
+    fast = fast_pdf(view)
+    with pdfplumber.open(io.BytesIO(fast)) as pdf:
+        assert "抄送" not in pdf.pages[-1].extract_text()
+    assert compare(weasyprint_pdf(view), fast) <= TOLERANCE

@@ -52,6 +52,7 @@ def _text_pages(view) -> bytes:
 def _assert_same_pages(fast: bytes, reference: bytes) -> None:
     import pdfplumber
 
+    pairs: set[tuple[str, str]] = set()  # (WeasyPrint's font, ours) of each character
     with pdfplumber.open(helpers._open(fast)) as a, pdfplumber.open(helpers._open(reference)) as b:
         assert "附件" in (b.pages[len(a.pages)].extract_text() or "")[:4]  # the text ends where WeasyPrint's does
         for number, (page, ref) in enumerate(zip(a.pages, b.pages), start=1):
@@ -61,10 +62,18 @@ def _assert_same_pages(fast: bytes, reference: bytes) -> None:
             for got, want in zip(chars, expected):
                 assert abs(got["x0"] - want["x0"]) < 0.5 and abs(got["top"] - want["top"]) < 0.5, (number, got, want)
                 assert abs(got["size"] - want["size"]) < 0.05
+                pairs.add((_face(want), _face(got)))
             _assert_near([(i["x0"], i["top"], i["width"], i["height"]) for i in page.images],
                          [(i["x0"], i["top"], i["width"], i["height"]) for i in ref.images])
             _assert_near(sorted((r["x0"], (r["top"] + r["bottom"]) / 2, r["x1"]) for r in page.lines + page.rects),
                          sorted((r["x0"], (r["top"] + r["bottom"]) / 2, r["x1"]) for r in ref.lines + ref.rects))
+    # the same faces: one of ours for each of WeasyPrint's and the other way round (the names are
+    # spelled differently: WeasyPrint names a font file by its @font-face family)
+    assert len({w for w, _ in pairs}) == len({g for _, g in pairs}) == len(pairs), sorted(pairs)
+
+
+def _face(char: dict) -> str:
+    return char["fontname"].split("+")[-1]
 
 
 def _assert_near(got: list[tuple], want: list[tuple]) -> None:

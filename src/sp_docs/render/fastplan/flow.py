@@ -49,6 +49,20 @@ def _style(role: str, size: float, line: float, memo: dict = {}) -> Style:  # no
     return memo[key]
 
 
+class RoleWeightStyle(Style):
+    """A style in its role's own faces at the role's weight (``.f-title`` without the titles'
+    ``font-weight: normal``: the 发文机关标志 is set in the bold face when the role's font is one)."""
+
+    @property
+    def faces(self):
+        from .. import fonts
+
+        faces = fonts.role_faces(self.role)
+        if not faces:
+            raise Unsupported(self.role)
+        return faces
+
+
 def blank(height: float) -> Line:
     return Line(height, lambda page, top: None)
 
@@ -200,7 +214,8 @@ def notice_blocks(context: dict, placed: PlacedTexts, *, tight: bool) -> list[Bl
     if context.get("mark_text"):
         size = round(float(context["mark_size"]), 1)
         lines.append(blank(34 * PT_PER_MM))
-        lines.append(aligned_line(_style("title", size, size), str(context["mark_text"]), "center", color=RED))
+        mark = RoleWeightStyle("title", size, size)
+        lines.append(aligned_line(mark, str(context["mark_text"]), "center", color=RED))
         lines.append(blank(line))
     lines.append(aligned_line(fang, str(context.get("doc_number") or ""), "center", spacing=spacing))
     lines.append(Line(4 * PT_PER_MM + 1.5, _redline))

@@ -109,3 +109,28 @@ def test_squeezes_worked_out_while_placing_equal_the_whole_texts(case):
     assert squeeze
     context = plan_context.raw_context(view)
     assert texts.placed_texts(context) == texts.placed_texts(context, squeeze)
+
+
+WHOLE = {  # other school types and variants (their clauses differ), a long 抄送, with and without seal
+    "bureau": dict(school_name="青川市教育局", school_type="教育局", party_org_type="党委", variant="双培育",
+                   cc="青川市委教育工委组织部，青川市教育局人事科，云溪县教育局", print_mark=True),
+    "kindergarten": dict(school_name="云溪县城关镇中心幼儿园", school_type="幼儿园", variant="双培", print_mark=False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHOLE))
+@pytest.mark.parametrize("sealed", [False, True], ids=["no-seal", "seal"])
+def test_whole_plan_as_weasyprint_lays_it_out(case, sealed):
+    """The whole document, 附件 pages included, through ``render_plan_pdf`` (the direct writer)."""
+    raw = dict(WHOLE[case], sign_date="2026-11-21", doc_number="青教党发〔2026〕2号")
+    view = ip.build(answers_mod.complete(raw), seal_path=str(SEAL) if sealed else None)
+    fast = fastplan.render_pdf(view)
+    assert fast is not None and plan_pdf.render_plan_pdf(view) == fast
+    reference = plan_pdf.weasyprint_plan_pdf(view)
+    assert len(helpers.pdf_pages_text(fast)) == len(helpers.pdf_pages_text(reference))
+    chars, expected = helpers.pdf_chars(fast), helpers.pdf_chars(reference)
+    for page, ref in zip(chars, expected):
+        page = [c for c in page if c["text"].strip()]
+        ref = [c for c in ref if c["text"].strip()]
+        assert [c["text"] for c in page] == [c["text"] for c in ref]
+        assert max((abs(a["x0"] - b["x0"]) + abs(a["top"] - b["top"]) for a, b in zip(page, ref)), default=0) < 0.6

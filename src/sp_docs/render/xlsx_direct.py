@@ -20,6 +20,7 @@ import io
 import math
 import os
 import re
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -78,7 +79,6 @@ class Template:
     parts: dict[str, bytes]
     sheet: Sheet
     styles: Styles
-    key: tuple | None = None
 
 
 @dataclass
@@ -93,7 +93,8 @@ class _Work:
 
 
 _KEEP = 8
-_TEMPLATES: dict[tuple, Template] = {}
+_TEMPLATES: dict[tuple, Template] = {}  # file_key → parsed template (read-only once kept)
+_LOCK = threading.Lock()
 
 
 def render_builtin(template_name: str, context: dict, *, user_dir: Path | None = None) -> bytes | None:
@@ -115,14 +116,16 @@ def _template(path: Path) -> Template:
     if os.environ.get("SP_DOCS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
         return parse_template(path.read_bytes())
     key = file_key(path)
-    found = _TEMPLATES.get(key) if key else None
+    with _LOCK:
+        found = _TEMPLATES.get(key) if key else None
     if found is not None:
         return found
     template = parse_template(path.read_bytes())
-    if key and file_key(path) == key:
-        while len(_TEMPLATES) >= _KEEP:
-            _TEMPLATES.pop(next(iter(_TEMPLATES)))
-        _TEMPLATES[key] = template
+    if key and file_key(path) == key:  # not changed while it was read
+        with _LOCK:
+            while len(_TEMPLATES) >= _KEEP:
+                _TEMPLATES.pop(next(iter(_TEMPLATES)))
+            _TEMPLATES[key] = template
     return template
 
 

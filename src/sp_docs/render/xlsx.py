@@ -46,6 +46,8 @@ def set_text_safe(cell, value) -> None:
 
 
 def _fill(cell, context: dict, template_name: str) -> None:
+    if not isinstance(cell.value, str) or "{{" not in cell.value:
+        return  # most cells: no number format looked up
     changed, value = filled(cell.value, context, template_name, format_kind(cell.number_format))
     if changed:
         set_text_safe(cell, value)

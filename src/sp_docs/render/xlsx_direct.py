@@ -325,7 +325,7 @@ def _insert_copies(work: _Work, repeat: int, count: int) -> None:
 
 def _fill(work: _Work, template: Template, key: tuple[int, int], context: dict, template_name: str) -> None:
     cell = work.cells.get(key)
-    if cell is None:
+    if cell is None or not isinstance(cell[0], str) or "{{" not in cell[0]:
         return
     kind = format_kind(template.styles.formats[cell[1]])
     changed, value = filled(cell[0], context, template_name, kind)

@@ -16,14 +16,16 @@ try:
     main({args!r}, standalone_mode=False)
 except SystemExit:
     pass
-print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({heavy!r}))))
+print(json.dumps(sorted(({{m.split('.')[0] for m in sys.modules}} | set(sys.modules)) & set({heavy!r}))))
 """
+# light but not free at a cold start (issue 14): YAML's reader, rich's tables (fractions, decimal)
+LIGHT = ("yaml", "rich.table", "fractions")
 
 
-def _loaded(args: list[str], env: dict | None = None) -> set[str]:
+def _loaded(args: list[str], env: dict | None = None, watched: tuple[str, ...] = HEAVY) -> set[str]:
     import os
 
-    done = subprocess.run([sys.executable, "-c", _PROBE.format(args=args, heavy=HEAVY)], capture_output=True,
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(args=args, heavy=watched)], capture_output=True,
                           text=True, cwd=ROOT, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})})
     assert done.returncode == 0, done.stderr[-2000:]
@@ -65,3 +67,20 @@ def test_a_docx_annex2_loads_neither_openpyxl_nor_weasyprint_and_pypinyin_only_o
     assert any((tmp_path / "b").glob("*.docx"))
     assert "openpyxl" not in first | again and "weasyprint" not in first | again
     assert "pypinyin" not in again, again  # the unit's names are ordered from the table
+
+
+def test_an_annex2_in_all_three_formats_loads_no_openpyxl(tmp_path):
+    """The built-in 附件2 workbook is written by render/xlsx_direct (zipfile and string XML), the PDF by
+    render/fasttable: of the heavy libraries only python-docx (the DOCX) and fontTools (the PDF's font)."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = ["annex", "2", str(ROOT / "data_examples" / "city.xlsx"), "--unit", "青川市第一中学", "-o"]
+    _loaded(args + [str(tmp_path / "a")], env)  # fills the per-user caches (pinyin table, font metrics)
+    again = _loaded(args + [str(tmp_path / "b")], env, HEAVY + LIGHT)
+    assert {p.suffix for p in (tmp_path / "b").iterdir()} == {".xlsx", ".docx", ".pdf"}
+    assert "openpyxl" not in again and "weasyprint" not in again and "pypinyin" not in again, again
+    assert again <= {"docx", "docxtpl", "fontTools"}, again  # nor YAML, rich.table or fractions
+
+
+def test_problems_printed_on_a_pipe_load_no_rich_table():
+    """rich.table (and its fractions, decimal) only when problems are printed as a table (a wide terminal)."""
+    assert _loaded(["check", str(ROOT / "data_examples" / "city.xlsx")], watched=("rich.table", "fractions")) == set()

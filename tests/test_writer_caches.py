@@ -19,6 +19,7 @@ from sp_docs.jobs.mentors import mentors
 from sp_docs.render import docx as docx_writer
 from sp_docs.render import templates
 from sp_docs.render import xlsx as xlsx_writer
+from sp_docs.render import xlsx_direct
 from sp_docs.render.formats import render
 
 UNIT = "青川市第一中学"
@@ -27,6 +28,7 @@ UNIT = "青川市第一中学"
 def _clear() -> None:
     docx_writer._CACHE.clear()
     xlsx_writer._WORKBOOKS.clear()
+    xlsx_direct._TEMPLATES.clear()
 
 
 def _outputs(workbook: Path, outdir: Path) -> dict[str, bytes]:
@@ -50,10 +52,10 @@ def test_every_builtin_word_and_excel_document_is_the_same_with_and_without_the_
     monkeypatch.setenv("SP_DOCS_CACHE", "off")
     _clear()
     plain = _outputs(city_workbook, tmp_path / "off")
-    assert not docx_writer._CACHE and not xlsx_writer._WORKBOOKS
+    assert not docx_writer._CACHE and not xlsx_writer._WORKBOOKS and not xlsx_direct._TEMPLATES
     monkeypatch.delenv("SP_DOCS_CACHE")
     first = _outputs(city_workbook, tmp_path / "first")  # fills the caches
-    assert docx_writer._CACHE and xlsx_writer._WORKBOOKS
+    assert docx_writer._CACHE and xlsx_writer._WORKBOOKS and xlsx_direct._TEMPLATES  # 附件2: xlsx_direct
     again = _outputs(city_workbook, tmp_path / "again")  # from the caches
     kinds = {Path(name).parts[0] + Path(name).suffix for name in plain}
     assert kinds == {"a1.docx", "a1.xlsx", "a2.docx", "a2.xlsx", "m.docx", "l.docx", "l.xlsx"}
@@ -171,3 +173,29 @@ def test_a_replaced_template_folder_is_not_served_from_the_cache(tmp_path):
     shutil.copystat(template, replacement)
     os.replace(replacement, template)
     assert "新模板 " + UNIT in docx_text(render("note", _context(), "docx", user_dir=user))
+
+
+def test_a_changed_builtin_xlsx_template_is_parsed_again_by_the_direct_writer(tmp_path, monkeypatch):
+    """render/xlsx_direct keeps a built-in template parsed per file: an edit that keeps the
+    modification time (tools/make_templates.py, a package upgrade) is still seen."""
+    from openpyxl import load_workbook
+
+    builtin = tmp_path / "templates"
+    (builtin / "xlsx").mkdir(parents=True)
+    template = builtin / "xlsx" / "annex2.xlsx"
+    shutil.copy(templates.find("xlsx", "annex2.xlsx"), template)
+    monkeypatch.setattr(templates, "builtin_dir", lambda: builtin)
+    context = {"label": "附件2", "title": "汇总表", "unit_name": UNIT, "date_line": "2025年", "notes": ["甲", "乙"],
+               "rows": [{"seq": 1, "name": "张三", "birth": "1990.01", "track": "1", "year": "2025", "note": ""}]}
+    first = xlsx_rows(xlsx_direct.render_builtin("annex2.xlsx", context))
+    assert first[0][0] == "附件2" and first[4][1] == "张三"
+    assert xlsx_rows(xlsx_direct.render_builtin("annex2.xlsx", context)) == first  # from the cache
+
+    def edit(path: Path) -> None:
+        workbook = load_workbook(path)
+        workbook.active["A1"] = "改版 {{ label }}"
+        workbook.save(path)
+
+    _keep_mtime(template, edit)
+    again = xlsx_rows(xlsx_direct.render_builtin("annex2.xlsx", context))
+    assert again[0][0] == "改版 附件2" and again[1:] == first[1:]

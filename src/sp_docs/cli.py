@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from . import __version__
 from .commands.common import (  # noqa: F401
@@ -178,6 +177,8 @@ def fonts(install_aliases: bool):
     labels = {"official": "[green]官方字体[/green]", "same_as_pdf": "[green]与 PDF 相同[/green]",
               "fallback": "[yellow]回退[/yellow]"}
     if console.width >= 100:
+        from rich.table import Table
+
         table = Table(title="字体")
         for name in ("角色", "Word 文件中的字体", "本机 LibreOffice/WPS 使用", "PDF 嵌入", "状态"):
             table.add_column(name, overflow="fold")

@@ -13,7 +13,6 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ..cli_zh import ZhCommand, ZhContext, show_click_error
 from ..errors import InputError, Problems, SpDocsError
@@ -32,6 +31,8 @@ def print_problems(problems: Problems, title: str = "检查结果", out: Console
     if not len(problems):
         return
     if out.is_terminal and out.width >= 110:
+        from rich.table import Table  # with its fractions/decimal only when a table is printed
+
         table = Table(title=title, show_lines=False, expand=False)
         for name in ("级别", "位置", "问题", "填写的值", "应为"):
             table.add_column(name, overflow="fold")

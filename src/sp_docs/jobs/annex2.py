@@ -26,6 +26,12 @@ def annex2(workbook: Path, unit: str, outdir: Path, *, year: int | None = None,
             from ..render.fasttable import render_pdf
 
             return render_pdf(context, user_dir=template_dir)
+        if f == "xlsx":  # the built-in template filled without openpyxl (render/xlsx_direct.py), else openpyxl
+            from ..render.xlsx_direct import render_builtin
+
+            direct = render_builtin("annex2.xlsx", context, user_dir=template_dir)
+            if direct is not None:
+                return direct
         return fmt.render("annex2", context, f, user_dir=template_dir, author=unit, title=context["title"])
 
     written = write_formats(outdir, stem, formats, render, force=force)

@@ -23,17 +23,14 @@ from copy import copy
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import TemplateError
 from . import templates
 from . import xlsx_layout as layout
 from ..user_cache import file_key
-
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\}\}")
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+from .xlsx_fill import (FORMULA_PREFIXES, ILLEGAL_CHARACTERS_RE, PLACEHOLDER, ROW_PLACEHOLDER, filled, format_kind,
+                        is_total, typed)
 
 
 def set_text_safe(cell, value) -> None:
@@ -48,40 +45,12 @@ def set_text_safe(cell, value) -> None:
         cell.value = value
 
 
-def _lookup(context: dict, dotted: str, template_name: str):
-    value = context
-    for part in dotted.split("."):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, (list, tuple)) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        elif not isinstance(value, dict) and hasattr(value, part) and not part.startswith("_"):
-            value = getattr(value, part)
-        else:
-            raise TemplateError(f"模板 {template_name} 使用了数据中没有的字段：{dotted}")
-    return value
-
-
-def _cell_kind(cell) -> str | None:
-    """The type a template cell declares by its number format: a numeric format
-    ("0", "#,##0", "0.0%") asks for a number, "@" or General keeps the value as given."""
-    fmt = cell.number_format or "General"
-    if fmt in ("General", "@") or not re.search(r"[0#]", fmt):
-        return None
-    return "percent" if "%" in fmt else "int"
-
-
 def _fill(cell, context: dict, template_name: str) -> None:
-    text = cell.value
-    if not isinstance(text, str) or "{{" not in text:
-        return
-    whole = PLACEHOLDER.fullmatch(text.strip())
-    if whole:
-        value = _lookup(context, whole.group(1), template_name)
-        set_text_safe(cell, "" if value is None else typed(value, _cell_kind(cell)))
-        return
-    result = PLACEHOLDER.sub(lambda m: str(_lookup(context, m.group(1), template_name) or ""), text)
-    set_text_safe(cell, result)
+    if not isinstance(cell.value, str) or "{{" not in cell.value:
+        return  # most cells: no number format looked up
+    changed, value = filled(cell.value, context, template_name, format_kind(cell.number_format))
+    if changed:
+        set_text_safe(cell, value)
 
 
 def _row_fields(ws, row: int) -> dict[int, str]:
@@ -94,10 +63,6 @@ def _row_fields(ws, row: int) -> dict[int, str]:
     return fields
 
 
-def _is_total(item) -> bool:
-    return bool(item.get("total") if isinstance(item, dict) else getattr(item, "total", False))
-
-
 def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -108,11 +73,11 @@ def _total_formulas(ws, first: int, rows: list, fields: dict[int, str]) -> None:
     column — SUMIF of that year over the block's body.  A formula replaces a value only
     where it computes the same number."""
     year_col = next((c for c, f in fields.items() if f == "year"), None)
-    body_end = next((first + i - 1 for i, item in enumerate(rows) if _is_total(item)), None)
+    body_end = next((first + i - 1 for i, item in enumerate(rows) if is_total(item)), None)
     previous = first - 1
     for offset, item in enumerate(rows):
         r = first + offset
-        if not _is_total(item):
+        if not is_total(item):
             continue
         year = ws.cell(row=r, column=year_col).value if year_col else None
         for col, field in fields.items():
@@ -137,7 +102,7 @@ def _total_formulas(ws, first: int, rows: list, fields: dict[int, str]) -> None:
 def _repeat_row(ws: Worksheet) -> int | None:
     for row in ws.iter_rows():
         for cell in row:
-            if isinstance(cell.value, str) and "{{" in cell.value and re.search(r"\{\{\s*row\.", cell.value):
+            if isinstance(cell.value, str) and "{{" in cell.value and ROW_PLACEHOLDER.search(cell.value):
                 return cell.row
     return None
 
@@ -270,16 +235,6 @@ def _restore_bound(holder, state) -> None:
 
 
 SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-
-
-def typed(value, kind: str | None):
-    """``value`` as the cell should hold it: ``int`` turns digit text ("1", "2025")
-    into a number, ``percent`` turns "67%" into 0.67; anything else is unchanged."""
-    if kind == "int" and isinstance(value, str) and re.fullmatch(r"-?(0|[1-9]\d{0,14})", value.strip()):
-        return int(value.strip())
-    if kind == "percent" and isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?%", value.strip()):
-        return float(value.strip()[:-1]) / 100
-    return value
 
 
 NUMBER_FORMATS = {"int": layout.INTEGER, "percent": layout.PERCENT, "ratio": layout.RATIO}

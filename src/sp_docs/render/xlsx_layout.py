@@ -10,15 +10,15 @@ so viewers that do not recalculate still show the totals.
 from __future__ import annotations
 
 import io
-import math
 import re
-import unicodedata
 import zipfile
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from .fonts import ROLES
+from .xlsx_measure import (CELL_PADDING, DEFAULT_SIZE, LINE_FACTOR, ROW_PADDING, SAFETY, char_units,  # noqa: F401
+                           height_for, lines_needed, text_units, width_for)
 
 # role → (font role of render.fonts, default size pt)
 FONT_ROLES = {"title": ("title", 18), "label": ("hei", 14), "header": ("hei", 11),
@@ -34,11 +34,6 @@ PERCENT = "0%"
 RATIO = "0.0%"
 INTEGER = "0"
 FOOTER = "第 &P 页 共 &N 页"
-DEFAULT_SIZE = 11.0  # openpyxl's default font (Calibri 11): the unit of column widths
-LINE_FACTOR = 1.5  # line height / font size of the CJK fonts office suites pick (Noto CJK: 1.45)
-ROW_PADDING = 4.0  # pt above and below the text of a row
-CELL_PADDING = 1.0  # column-width units lost to the cell's left and right padding
-SAFETY = 1.03  # text measured this much wider than estimated (fonts differ between office suites)
 PORTRAIT_UNITS = 100  # wider than this (sum of column widths): landscape
 
 
@@ -46,45 +41,6 @@ def font(role: str, size: float | None = None, **kwargs) -> Font:
     """The font of a role: title (小标宋), label/header (黑体), body/note (仿宋)."""
     key, default = FONT_ROLES[role]
     return Font(name=ROLES[key].official, size=size or default, **kwargs)
-
-
-def char_units(char: str, size: float = DEFAULT_SIZE) -> float:
-    """Width of one character in Excel column-width units (the width of “0” in
-    Calibri 11, 7 px) at ``size`` pt: a Chinese character is one em wide, a
-    Latin letter or digit about half."""
-    em = size * 96 / 72 / 7
-    wide = unicodedata.east_asian_width(char) in ("W", "F")
-    return em if wide else em * 0.5
-
-
-def text_units(text, size: float = DEFAULT_SIZE) -> float:
-    """Width of the longest line of ``text`` in column-width units."""
-    if text is None:
-        return 0.0
-    return max((sum(char_units(c, size) for c in line) for line in str(text).split("\n")), default=0.0)
-
-
-def width_for(texts, size: float = DEFAULT_SIZE, minimum: float = 6, maximum: float = 60) -> float:
-    """A column width that holds the widest of ``texts`` on one line (within bounds)."""
-    widest = max((text_units(t, size) for t in texts), default=0.0)
-    return round(min(maximum, max(minimum, widest * SAFETY + CELL_PADDING + 0.5)), 1)
-
-
-def lines_needed(text, width: float, size: float = DEFAULT_SIZE) -> int:
-    """Lines ``text`` takes when wrapped in a column ``width`` units wide
-    (characters wrap one by one, as Chinese text does; with a safety margin)."""
-    if text is None or text == "":
-        return 1
-    usable = max(1.0, width - CELL_PADDING)
-    total = 0
-    for line in str(text).split("\n"):
-        total += max(1, math.ceil(text_units(line, size) * SAFETY / usable))
-    return total
-
-
-def height_for(lines: int, size: float = DEFAULT_SIZE) -> float:
-    """Row height (pt) that shows ``lines`` lines of ``size`` pt text."""
-    return round(lines * size * LINE_FACTOR + ROW_PADDING, 1)
 
 
 def column_width(ws, column: int) -> float:

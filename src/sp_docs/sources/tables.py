@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection
 
-import yaml
 
 from .. import limits
 from ..errors import InputError, Location, Problems
@@ -87,6 +86,8 @@ def _find_header_row(rows: list[tuple], wanted: set[str], normalize) -> int | No
 
 
 def read_yaml_tables(path: Path) -> list[RawTable]:
+    import yaml  # only YAML input needs it (cold start of a workbook run, issue 14)
+
     where = Location(str(path))
     if not path.exists():
         raise InputError(f"找不到文件：{path}", where)

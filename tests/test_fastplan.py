@@ -11,7 +11,7 @@ import pytest
 import helpers
 from sp_docs.documents import implementation_plan as ip
 from sp_docs.questionnaire import answers as answers_mod
-from sp_docs.render import fastplan, plan_context, plan_pdf
+from sp_docs.render import fastplan, fasttable, plan_context, plan_pdf
 from sp_docs.render.fastplan import flow, texts
 from sp_docs.render.fasttable import PAGE_H, PAGE_W
 from sp_docs.render.fasttable_pdf import pdf_bytes
@@ -134,3 +134,77 @@ def test_whole_plan_as_weasyprint_lays_it_out(case, sealed):
         ref = [c for c in ref if c["text"].strip()]
         assert [c["text"] for c in page] == [c["text"] for c in ref]
         assert max((abs(a["x0"] - b["x0"]) + abs(a["top"] - b["top"]) for a, b in zip(page, ref)), default=0) < 0.6
+
+
+ISSUERS = ["中共青川市云溪县高新技术产业开发区第一实验学校东城、总支部委员会",
+           "中共青川市云溪县高新技术产业开发区第一实验学校东、总支部委员会",
+           "中共青川市云溪县高新技术产业开发区第一实验学校东城区、总支部委员会"]
+
+
+def test_a_long_issuer_breaks_as_weasyprint_breaks_it():
+    """plan.html prints the 署名 off the grid: a line ending in a mark is not squeezed (these issuers
+    would break one character later if it were)."""
+    from sp_docs.render.plan_lines import Box, Placer
+
+    differs = 0
+    for issuer in ISSUERS:
+        for sealed in (False, True):
+            raw = dict(issuer=issuer, printer=issuer, sign_date="2026-11-21", doc_number="云二小党发〔2026〕1号")
+            view = ip.build(answers_mod.complete(raw), seal_path=str(SEAL) if sealed else None)
+            box = Box(width_pt=PAGE_W - 54 * 72 / 25.4 - plan_context.raw_context(view)["name_indent_pt"])
+            differs += [t for t, _ in Placer().place(issuer, None, box)] != [t for t, _ in Placer({}).place(issuer, None, box)]
+            fast, reference = helpers.pdf_pages_text(_text_pages(view)), helpers.pdf_pages_text(plan_pdf.weasyprint_plan_pdf(view))
+            assert fast[0] == reference[0]
+    assert differs  # at least one of them tells the two apart
+
+
+@pytest.mark.parametrize("case, branch", [("pulls-lines", "lines"), ("pulls-paragraph", "paragraph"), ("long-seal", "tight")])
+def test_cases_reach_their_branch(case, branch, monkeypatch):
+    """The cases above keep covering what they were chosen for, whatever the clauses say."""
+    taken = []
+    step_back, notice = flow._step_back, flow.notice_blocks
+
+    def spy_step_back(blocks, i, on_page, pages):
+        first, start = step_back(blocks, i, on_page, pages)
+        if blocks[i].keep_with_previous:
+            taken.append("lines" if start else "paragraph")
+        return first, start
+
+    def spy_notice(context, placed, *, tight):
+        taken.append("tight" if tight else "normal")
+        return notice(context, placed, tight=tight)
+    monkeypatch.setattr(flow, "_step_back", spy_step_back)
+    monkeypatch.setattr(flow, "notice_blocks", spy_notice)
+    _text_pages(_view(case))
+    assert branch in taken
+
+
+def _lines(n: int) -> list:
+    return [flow.blank(28.95) for _ in range(n)]
+
+
+def test_headings_move_with_the_paragraph_they_head():
+    """一级、二级 headings never end a page: a paragraph that cannot start here takes them along."""
+    pages = flow.Pages()
+    blocks = [flow.Block(_lines(18)), flow.Block(_lines(1), keep_with_next=True),
+              flow.Block(_lines(1), keep_with_next=True), flow.Block(_lines(3))]
+    flow.flow(blocks, pages)  # 18 + 1 + 1 fit; the paragraph's 2 first lines do not
+    assert len(pages.pages) == 2
+    assert abs(pages.y - (flow.TOP + 5 * 28.95)) < 0.01  # both headings and the paragraph on page 2
+
+
+def test_what_the_direct_layout_does_not_model_goes_to_weasyprint(monkeypatch, example_view):
+    """A 附件 list after a paragraph continued from the page before with fewer than four lines here,
+    and a block taller than a page, raise Unsupported; ``render_pdf`` then answers None."""
+    pages = flow.Pages()
+    with pytest.raises(fasttable.Unsupported):
+        # 2 lines of the paragraph on page 1, 3 on page 2; the list (20 lines) does not fit under them
+        flow.flow([flow.Block(_lines(20)), flow.Block(_lines(5)), flow.Block(_lines(20), whole=True, keep_with_previous=True)],
+                  pages)
+    with pytest.raises(fasttable.Unsupported):
+        flow.flow([flow.Block(_lines(30), whole=True)], flow.Pages())
+
+    def unsupported(*args):
+        raise fasttable.Unsupported("test")
+    monkeypatch.setattr(flow, "text_pages", unsupported)
+    assert fastplan.render_pdf(example_view) is None

@@ -25,6 +25,8 @@ def test_embedded_font_equals_fonttools_reading(face):
     fast = embed.embed_font(face, codes, "F1")
     program = embed._hb_subset(face.path, face.index, codes) or embed._fonttools_subset(face.path, face.index, codes)
     slow = embed.embed_with_fonttools(face, codes, "F1", program)
+    read = sfnt.read(program)  # read here, not left to fontTools
+    assert (read.cff is not None) == ("CFF " in program[:400].decode("latin-1"))
     assert fast.glyphs == slow.glyphs
     assert fast.bbox == slow.bbox
     assert fast.bare_cff == slow.bare_cff

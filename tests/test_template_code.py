@@ -49,3 +49,31 @@ def test_a_changed_source_is_compiled_anew(cache_home):
     assert not again.added
     assert again.template("{{ a }}乙").render(a=3) == "3乙"
     assert again.added
+
+
+def test_only_the_users_own_code_is_read(cache_home):
+    """A file others may write, or entries that are not code, are never run (and get replaced)."""
+    import marshal
+    import os
+
+    env = ip._env()
+    cache = CodeCache(env, "t")
+    cache.template("{{ a }}丙")
+    cache.save()
+    cache.path.chmod(0o666)
+    assert CodeCache(env, "t").codes == {}
+    cache.path.chmod(0o600)
+    assert len(CodeCache(env, "t").codes) == 1
+    key = next(iter(CodeCache(env, "t").codes))
+    cache.path.write_bytes(marshal.dumps({key: "not code", 1: 2}))
+    os.chmod(cache.path, 0o600)
+    again = CodeCache(env, "t")
+    assert again.codes == {} and again.template("{{ a }}丙").render(a=4) == "4丙"
+
+
+def test_the_file_name_follows_the_compile_settings(cache_home):
+    """Code compiled under other settings (say, operators the sandbox no longer intercepts) is
+    kept apart, never served."""
+    env = ip._env()
+    other = type("Other", (type(env),), {"intercepted_binops": frozenset({"+"})})()
+    assert CodeCache(env, "t").path != CodeCache(other, "t").path

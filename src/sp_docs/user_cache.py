@@ -24,7 +24,7 @@ def folder() -> Path | None:
 def write_atomically(target: Path, data: bytes) -> None:
     """Write a cache file whole or not at all (a failure leaves no cache, never half a file)."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -116,7 +116,6 @@ def _show(item, fonts_by_face: dict) -> list[bytes]:
     """The text of ``item`` in runs of one face; with ``xs``, each character moved to its x
     (TJ adjustments: thousandths of the font size, positive to the left)."""
     size = item.style.size
-    widths = item.style.widths(item.text) if item.xs is not None else None
     ops, run_face, parts, pen = [], None, [], item.x
     for i, (char, face) in enumerate(zip(item.text + "\0", item.faces + [None])):
         if face is not run_face and parts:
@@ -124,11 +123,12 @@ def _show(item, fonts_by_face: dict) -> list[bytes]:
             ops.append(b"/%s %s Tf [%s] TJ" % (font.resource.encode(), _num(size), b"".join(parts)))
             parts = []
         if face is not None:
-            if widths is not None:
+            cid, width = fonts_by_face[face].glyphs[ord(char)]
+            if item.xs is not None:  # the pen moves by the font's W width (1/1000 em)
                 shift = item.xs[i] - pen
                 if abs(shift) > 1e-4:
                     parts.append(_num(-shift * 1000 / size))
-                pen = item.xs[i] + widths[i]
-            parts.append(b"<%04X>" % fonts_by_face[face].glyphs[ord(char)][0])
+                pen = item.xs[i] + width * size / 1000
+            parts.append(b"<%04X>" % cid)
         run_face = face
     return ops

@@ -97,6 +97,7 @@ def raw_context(view) -> dict:
         name_indent_pt=round(placed.name_indent * CHAR_PT, 2),
         date_indent_pt=round(placed.date_indent * CHAR_PT, 2),
         seal_uri=seal.as_uri() if seal else "",
+        seal_path=str(seal) if seal else "",
         seal_right_pt=round(placed.seal_right_pt, 2),
         tight=False,
     )

@@ -57,12 +57,16 @@ def _write(view) -> bytes:
     from .texts import placed_texts
 
     context = plan_context.raw_context(view)
-    if fonts.ink_fallback_html(_all_text(context)) != _all_text(context):
+    printed = _all_text({k: v for k, v in context.items() if k not in _NOT_PRINTED})
+    if fonts.ink_fallback_html(printed) != printed:
         raise Unsupported("ink fallback")
     placed = placed_texts(context)
     pages = text_pages(context, placed) + annex_pages(context, placed)
     page_numbers(pages)
     return pdf_bytes(pages, title=str(context.get("plan_title") or ""), width=PAGE_W, height=PAGE_H, rule=0.75)
+
+
+_NOT_PRINTED = {"seal_uri", "seal_path", "warnings"}
 
 
 def _all_text(context: dict) -> str:

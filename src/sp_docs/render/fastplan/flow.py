@@ -101,7 +101,7 @@ def paragraph_lines(style: Style, placed: Paragraph, left: float) -> list[Line]:
 # -- filling pages -----------------------------------------------------------------------------
 
 class Pages:
-    """Pages filled top down from ``TOP``; ``placed`` remembers what each block drew where."""
+    """Pages filled top down from ``TOP`` (``y``: where the next line goes on the last page)."""
 
     def __init__(self):
         self.pages: list[Page] = [Page()]
@@ -207,6 +207,8 @@ def _place(pages: Pages, block: Block, start: int, lines: list[Line]) -> None:
 
 def notice_blocks(context: dict, placed: PlacedTexts, *, tight: bool) -> list[Block]:
     """The 印发通知 as blocks (plan.html's section.notice; ``tight``: its tighter pitch)."""
+    if not all(str(context.get(key) or "").strip() for key in ("doc_number", "issuer", "sign_date")):
+        raise Unsupported("an empty 发文字号, 署名 or 成文日期")  # an empty <p>: no line box in the HTML
     line = TIGHT_LINE if tight else LINE
     fang, title = _style("fang", 16, line), _style("title", 22, line)
     spacing = -0.22
@@ -239,13 +241,14 @@ def signature_block(context: dict, placed: PlacedTexts, fang: Style, line: float
     """The last paragraph, a blank line (two with a seal), 署名 and 成文日期, the seal."""
     lines = paragraph_lines(fang, placed.notice_body[-1], LEFT) if placed.notice_body else []
     lines.append(blank(line))
-    sealed = bool(context.get("seal_uri"))
+    sealed = bool(context.get("seal_path"))
     if sealed:
         lines.append(blank(line))
     signature_top = sum(x.height for x in lines)
     name_pad = float(context["name_indent_pt"])
-    issuer = Placer().place(str(context.get("issuer") or ""), None, Box(width_pt=WIDTH - name_pad))
-    lines += [aligned_line(fang, text, "right", spacing=-0.22, right_pad=name_pad) for text, _ in issuer or [("", [])]]
+    # plan.html prints the 署名 as it is: off the grid, nothing squeezed
+    issuer = Placer({}).place(str(context["issuer"]), None, Box(width_pt=WIDTH - name_pad))
+    lines += [aligned_line(fang, text, "right", spacing=-0.22, right_pad=name_pad) for text, _ in issuer]
     lines.append(aligned_line(fang, str(context.get("sign_date") or ""), "right", spacing=-0.22,
                               right_pad=float(context["date_indent_pt"])))
     floats = []
@@ -255,12 +258,10 @@ def signature_block(context: dict, placed: PlacedTexts, fang: Style, line: float
 
 
 def _seal_drawer(context: dict):
-    from urllib.parse import unquote, urlparse
-
     from ..fastpdf import seal_image
 
-    path = unquote(urlparse(context["seal_uri"]).path)
-    _, _, w, h = seal_image(path)
+    path = str(context["seal_path"])
+    _, _, w, h = seal_image(path)  # (decoded once: seal_image keeps it for the PDF writer)
     width = 42 * PT_PER_MM
     height = width * h / w
 

@@ -37,8 +37,8 @@ def placed_texts(context: dict, squeeze: dict | None = None) -> PlacedTexts:
     ``squeeze``: the lines to squeeze (None: worked out paragraph by paragraph, as
     ``plan_context.grid_squeeze`` works them out for the whole text)."""
     placer, out = plan_lines.Placer(squeeze), PlacedTexts()
-    if context.get("recipients"):
-        out.recipients = placer.place(quote_breaks(context["recipients"]), "fang", plan_context.RECIPIENTS_BOX)
+    if "recipients" in context:  # plan.html writes “：” after them, even after none
+        out.recipients = placer.place(quote_breaks(context["recipients"] or ""), "fang", plan_context.RECIPIENTS_BOX)
     out.notice_body = [placer.place(quote_breaks(t), "fang", plan_context.BODY_BOX) for t in context.get("notice_body") or []]
     for block in context.get("blocks") or []:
         text, role = _block_text(block)

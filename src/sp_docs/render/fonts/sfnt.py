@@ -24,7 +24,7 @@ class Program:
 def read(data: bytes) -> Program:
     try:
         return _read(data)
-    except (struct.error, IndexError, KeyError) as exc:
+    except (struct.error, IndexError, KeyError, TypeError, OverflowError, ZeroDivisionError) as exc:
         raise ValueError(f"font program: {exc}") from None
 
 
@@ -32,6 +32,8 @@ def _read(data: bytes) -> Program:
     tables = _tables(data)
     head = tables[b"head"]
     upem = struct.unpack_from(">H", data, head + 18)[0]
+    if not upem:
+        raise ValueError("unitsPerEm 0")
     bbox = struct.unpack_from(">4h", data, head + 36)
     metrics_count = struct.unpack_from(">H", data, tables[b"hhea"] + 34)[0]
     glyph_count = struct.unpack_from(">H", data, tables[b"maxp"] + 4)[0]
@@ -169,7 +171,9 @@ def _cff_cids(cff: bytes, glyph_count: int) -> list[int] | None:
     top = _dict(tops[0])
     if 1230 not in top:  # no ROS: name-keyed
         return None
-    at = top[15][0]  # charset
+    at = top[15][0]  # charset (a CID-keyed font has its own, never a predefined one: 0–2)
+    if not isinstance(at, int) or not 4 <= at < len(cff):
+        raise ValueError("CFF charset offset")
     form, cids = cff[at], [0]
     if form not in (0, 1, 2):
         raise ValueError(f"charset format {form}")

@@ -149,8 +149,10 @@ def test_a_long_issuer_breaks_as_weasyprint_breaks_it():
     differs = 0
     for issuer in ISSUERS:
         for sealed in (False, True):
-            raw = dict(issuer=issuer, printer=issuer, sign_date="2026-11-21", doc_number="云二小党发〔2026〕1号")
+            raw = dict(school_name="青川市云溪县高新技术产业开发区第一实验学校", issuer=issuer, printer=issuer,
+                       sign_date="2026-11-21", doc_number="云二小党发〔2026〕1号")
             view = ip.build(answers_mod.complete(raw), seal_path=str(SEAL) if sealed else None)
+            assert view.issuer == issuer
             box = Box(width_pt=PAGE_W - 54 * 72 / 25.4 - plan_context.raw_context(view)["name_indent_pt"])
             differs += [t for t, _ in Placer().place(issuer, None, box)] != [t for t, _ in Placer({}).place(issuer, None, box)]
             fast, reference = helpers.pdf_pages_text(_text_pages(view)), helpers.pdf_pages_text(plan_pdf.weasyprint_plan_pdf(view))

@@ -172,19 +172,24 @@ def page_number_sides(pdf: Path) -> list[str]:
     return sides
 
 
+def _stroke(edge: dict) -> float:
+    """Half the width of a stroked line's pen (0 for the edges of a filled shape)."""
+    return edge.get("linewidth", 0) / 2 if edge.get("object_type") == "line" and edge.get("stroke") else 0.0
+
+
 def rules(pdf: Path, page: int, min_width: float = 300) -> list[tuple[float, float, float, float]]:
     """(top, bottom, x0, x1) in pt of the long horizontal rules on ``page``, top to bottom, however
     they are drawn: stroked lines, thin filled rectangles, or a CSS border's frame (WeasyPrint
     fills the ring between the border box and the padding box: its edges, 0.35 mm apart, are
     joined into one rule)."""
     with pdfplumber.open(str(pdf)) as doc:
-        edges = sorted((e["top"], e["x0"], e["x1"]) for e in doc.pages[page].horizontal_edges
+        edges = sorted((e["top"], _stroke(e), e["x0"], e["x1"]) for e in doc.pages[page].horizontal_edges
                        if e["x1"] - e["x0"] >= min_width)
     found: list[list[float]] = []
-    for y, x0, x1 in edges:
-        if found and y - found[-1][1] < 0.6 * MM:
+    for y, half, x0, x1 in edges:  # a stroked line is as thick as its pen: half of it on each side
+        if found and y - half - found[-1][1] < 0.6 * MM:
             last = found[-1]
-            last[1], last[2], last[3] = max(last[1], y), min(last[2], x0), max(last[3], x1)
+            last[1], last[2], last[3] = max(last[1], y + half), min(last[2], x0), max(last[3], x1)
         else:
-            found.append([y, y, x0, x1])
+            found.append([y - half, y + half, x0, x1])
     return [tuple(rule) for rule in found]

@@ -90,7 +90,7 @@ def _counting_layouts(monkeypatch) -> list:
 def test_plan_pdf_takes_one_layout(monkeypatch):
     view = _view("example")
     calls = _counting_layouts(monkeypatch)
-    pages = helpers.pdf_pages_text(plan_pdf.render_plan_pdf(view))
+    pages = helpers.pdf_pages_text(plan_pdf.weasyprint_plan_pdf(view))  # (the fallback: render/fastplan/ lays out none)
     assert len(calls) == 1
     # the same text as the document laid out with the probed squeezes
     settings = dict(tight=False, user_dir=None, allowed={str(SEAL.resolve())})
@@ -106,7 +106,7 @@ def test_a_paragraph_laid_out_otherwise_than_predicted_is_probed(monkeypatch):
     spoiled = {n: spot for n, spot in squeeze.items() if spot[2] != wrong}
     monkeypatch.setattr(plan_pdf, "grid_squeeze", lambda _: (spoiled, {**predicted, wrong: ["?"]}))
     calls = _counting_layouts(monkeypatch)
-    assert helpers.pdf_pages_text(plan_pdf.render_plan_pdf(view)) == helpers.pdf_pages_text(expected)
+    assert helpers.pdf_pages_text(plan_pdf.weasyprint_plan_pdf(view)) == helpers.pdf_pages_text(expected)
     assert len(calls) >= 3  # the layout, a probe of that paragraph, the layout again
 
 

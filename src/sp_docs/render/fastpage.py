@@ -39,3 +39,13 @@ class Page:
     # (x0, y0, x1, y1) in the document's rule width, or (x0, y0, x1, y1, width, color)
     rules: list[tuple] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+
+
+def lines_kept(remaining: int, fits: int) -> int:
+    """How many of a paragraph's ``remaining`` lines stay on this page when ``fits`` of them fit:
+    all when all fit, else two at least on each side of the break (CSS orphans and widows: 2),
+    else none (the paragraph goes to the next page)."""
+    if fits >= remaining:
+        return remaining
+    fits = min(fits, remaining - 2)
+    return fits if fits >= 2 else 0

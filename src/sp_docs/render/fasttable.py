@@ -40,7 +40,7 @@ from pathlib import Path
 
 from ..units import PT_PER_MM
 from . import fonts, linebreak
-from .fastpage import Page, Text
+from .fastpage import Page, Text, lines_kept
 from .fonts import Face
 
 PAGE_W, PAGE_H = 210 * PT_PER_MM, 297 * PT_PER_MM
@@ -412,10 +412,7 @@ def notes(pages: list[Page], top: float, context: dict) -> None:
         boxes = [style.box(line) for line in lines]
         start = 0
         while start < len(lines):
-            fits = _fitting(boxes[start:], y)
-            if fits < len(lines) - start:  # orphans and widows: 2 lines on each side of a break
-                fits = min(fits, len(lines) - start - 2) if len(lines) - start >= 4 else 0
-                fits = fits if fits >= 2 else 0
+            fits = lines_kept(len(lines) - start, _fitting(boxes[start:], y))
             if fits == 0:
                 if y <= TOP + _EPSILON:
                     raise Unsupported("notes taller than a page")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 
 from ...units import PT_PER_MM
-from ..fastpage import Page, Text
+from ..fastpage import Page, Text, lines_kept
 from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported
 from ..linebreak import collapse, quote_breaks
 from ..plan_grid import Marker, pieces
@@ -140,10 +140,7 @@ def notes(pages: list[Page], top: float, paragraphs: list[Paragraph]) -> None:
                     break
                 room += height
                 fits += 1
-            left = len(paragraph) - start
-            if fits < left:
-                fits = min(fits, left - 2) if left >= 4 else 0
-                fits = fits if fits >= 2 else 0
+            fits = lines_kept(len(paragraph) - start, fits)
             if fits == 0:
                 if y <= TOP + EPSILON:
                     raise Unsupported("notes taller than a page")

@@ -15,7 +15,7 @@ from typing import Callable
 
 from ...units import PT_PER_MM
 from .. import fasttable
-from ..fastpage import Image, Page, Text
+from ..fastpage import Image, Page, Text, lines_kept
 from ..plan_lines import Box, Placer
 from ..fasttable import LEFT, TOP, WIDTH, Style, Unsupported
 from .texts import Paragraph, PlacedTexts
@@ -127,13 +127,6 @@ class Pages:
             self.y += line.height
 
 
-def _split_point(count: int, fits: int) -> int:
-    """How many of a paragraph's ``count`` remaining lines stay on this page when ``fits`` fit:
-    two at least on each side of the break, else none."""
-    fits = min(fits, count - 2)
-    return fits if fits >= 2 else 0
-
-
 def flow(blocks: list[Block], pages: Pages) -> None:
     """``blocks`` onto ``pages`` from where they are (see the module's docstring)."""
     i, start, on_page = 0, 0, []  # on_page: (block index, first line) placed on the current page
@@ -145,7 +138,7 @@ def flow(blocks: list[Block], pages: Pages) -> None:
             on_page.append((i, start))
             i, start = i + 1, 0
             continue
-        keep = 0 if block.whole else _split_point(len(remaining), fits)
+        keep = 0 if block.whole else lines_kept(len(remaining), fits)
         if keep:
             _place(pages, block, start, remaining[:keep])
             pages.new_page()

@@ -210,3 +210,16 @@ def test_what_the_direct_layout_does_not_model_goes_to_weasyprint(monkeypatch, e
         raise fasttable.Unsupported("test")
     monkeypatch.setattr(flow, "text_pages", unsupported)
     assert fastplan.render_pdf(example_view) is None
+
+
+def test_a_character_no_face_draws_goes_to_weasyprint():
+    """WeasyPrint asks fontconfig for any font that has a character; the direct writer only knows
+    the roles' faces, so a plan holding one they lack is WeasyPrint's."""
+    from dataclasses import replace
+
+    view = _view("short-seal")
+    assert fastplan.render_pdf(view) is not None
+    odd = replace(view, recipients=view.recipients + "\ue000")
+    odd.signature, odd.mark_size = view.signature, view.mark_size
+    assert fastplan.render_pdf(odd) is None
+    assert "各" in helpers.pdf_text(plan_pdf.render_plan_pdf(odd))

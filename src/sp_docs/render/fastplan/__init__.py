@@ -60,6 +60,7 @@ def _write(view) -> bytes:
     printed = _all_text({k: v for k, v in context.items() if k not in _NOT_PRINTED})
     if fonts.ink_fallback_html(printed) != printed:
         raise Unsupported("ink fallback")
+    _check_drawn(printed)
     placed = placed_texts(context)
     pages = text_pages(context, placed) + annex_pages(context, placed)
     page_numbers(pages)
@@ -84,6 +85,21 @@ def _all_text(context: dict) -> str:
                 walk(item)
     walk(context)
     return "\n".join(out)
+
+
+def _check_drawn(text: str) -> None:
+    """Every character has a face in the roles' chains; one that none draws is left to
+    WeasyPrint, which asks fontconfig for any installed font that has it."""
+    import unicodedata
+
+    from .. import fonts
+
+    chains = [fonts.role_faces(role) for role in ("fang", "hei", "kai", "title")]
+    for char in set(text):
+        if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cc", "Cf"):  # spaces, controls, U+200B
+            continue
+        if any(fonts.face_for(ord(char), chain) is None for chain in chains):
+            raise Unsupported(f"no face draws {char!r}")
 
 
 def page_numbers(pages) -> None:

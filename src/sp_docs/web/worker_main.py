@@ -72,8 +72,8 @@ def run_one(worker, job_id: int) -> int:
 def _preload() -> None:
     """Import what jobs use while idle, so the first job does not wait for it."""
     try:
-        from ..jobs import annex1, annex2, certificates, ledgers, mentors  # noqa: F401
-        from ..render import docx, fasttable, xlsx  # noqa: F401  (openpyxl, python-docx, docxtpl: ~0.6 s)
+        from ..jobs import annex1, annex2, certificates, ledgers, mentors, plan  # noqa: F401
+        from ..render import docx, fastplan, fasttable, plan_docx, xlsx  # noqa: F401  (openpyxl, python-docx, docxtpl: ~0.6 s)
         from ..render.pdf import load_weasyprint
 
         load_weasyprint()

@@ -223,3 +223,13 @@ def test_a_character_no_face_draws_goes_to_weasyprint():
     odd.signature, odd.mark_size = view.signature, view.mark_size
     assert fastplan.render_pdf(odd) is None
     assert "各" in helpers.pdf_text(plan_pdf.render_plan_pdf(odd))
+
+
+def test_em_dash_in_its_chinese_form(example_view):
+    """Noto CJK sets “—” in zh-CN text as its localized glyph, a whole em wide (the one U+2015 maps
+    to); the direct writer draws that glyph too, and the text layer still reads “—”."""
+    fast, reference = helpers.pdf_chars(fastplan.render_pdf(example_view)), helpers.pdf_chars(plan_pdf.weasyprint_plan_pdf(example_view))
+    dashes = [(c, r) for page, ref in zip(fast, reference) for c, r in zip(page, ref) if r["text"] == "—"]
+    assert any(r["x1"] - r["x0"] > 0.95 * r["size"] for _, r in dashes)  # the title's, in 附件1
+    for ours, theirs in dashes:
+        assert ours["text"] == "—" and abs(ours["x1"] - theirs["x1"]) < 0.5, (ours, theirs)

@@ -20,6 +20,9 @@ class Text:
     faces: list = field(default_factory=list)  # per character, set when written
     xs: list[float] | None = None
     color: RGB | None = None
+    # index → the code point whose glyph stands for that character (a localized form; the text
+    # layer still gives the character)
+    drawn: dict[int, int] | None = None
 
 
 @dataclass

@@ -18,17 +18,13 @@ def pdf_bytes(pages, *, title: str, width: float, height: float, rule: float) ->
     from .fastpdf import PdfFile, pdf_string_literal
     from .fonts.embed import embed_font, font_objects
 
-    used: dict = {}  # Face → code points
-    for page in pages:
-        for item in page.texts:
-            item.faces = item.style.faces_of(item.text)
-            for char, face in zip(item.text, item.faces):
-                used.setdefault(face, set()).add(ord(char))
+    used, text_of = _codes(pages)
     pdf = PdfFile()
     pdf.next_id = 3  # 1 catalog, 2 page tree
     embedded = {}
     for n, (face, codes) in enumerate(sorted(used.items(), key=lambda kv: (kv[0].path, kv[0].index)), start=1):
         font = embed_font(face, sorted(codes), f"F{n}")
+        font.text_of = text_of.get(face, {})
         embedded[face] = (font, font_objects(pdf, font))
     images = _image_objects(pdf, pages)
     states = {opacity: f"GS{n}" for n, opacity in enumerate(sorted({i.opacity for p in pages for i in p.images}))}
@@ -56,6 +52,30 @@ def pdf_bytes(pages, *, title: str, width: float, height: float, rule: float) ->
     info = pdf.allocate()
     pdf.write(info, Dictionary({"Title": pdf_string_literal(title), "Producer": "(sp-docs)"}).data)
     return pdf.finish(1, info).getvalue()
+
+
+def _codes(pages) -> tuple[dict, dict]:
+    """The code points to embed for each face, and per face the code points drawn for another
+    character's localized glyph (``Text.drawn``) → that character, unless the code point is also
+    shown as itself (its glyph then reads as itself)."""
+    used: dict = {}  # Face → code points
+    shown: dict = {}  # Face → code points shown as themselves
+    text_of: dict = {}  # Face → {drawn code point: the character}
+    for page in pages:
+        for item in page.texts:
+            item.faces = item.style.faces_of(item.text)
+            for i, (char, face) in enumerate(zip(item.text, item.faces)):
+                code = (item.drawn or {}).get(i)
+                if code is None:
+                    shown.setdefault(face, set()).add(ord(char))
+                else:
+                    text_of.setdefault(face, {})[code] = ord(char)
+                used.setdefault(face, set()).add(ord(char) if code is None else code)
+    for face, aliases in text_of.items():
+        for code in list(aliases):
+            if code in shown.get(face, ()):
+                del aliases[code]
+    return used, text_of
 
 
 def _image_objects(pdf, pages) -> dict[str, tuple[str, int]]:
@@ -123,7 +143,7 @@ def _show(item, fonts_by_face: dict) -> list[bytes]:
             ops.append(b"/%s %s Tf [%s] TJ" % (font.resource.encode(), _num(size), b"".join(parts)))
             parts = []
         if face is not None:
-            cid, width = fonts_by_face[face].glyphs[ord(char)]
+            cid, width = fonts_by_face[face].glyphs[(item.drawn or {}).get(i, ord(char))]
             if item.xs is not None:  # the pen moves by the font's W width (1/1000 em)
                 shift = item.xs[i] - pen
                 if abs(shift) > 1e-4:

@@ -20,8 +20,8 @@ EPSILON = 0.01
 # em dash (and the 2-em and 3-em dashes) a whole em (two, three) wide there, less in the glyph
 # their cmap gives — in a run of a script they have language systems for (a text with a letter or
 # an ideograph; digits and punctuation alone are script Common: no ``locl``).  Lines are measured
-# at the localized advances and each character drawn at its x (the cmap glyph: the dash is drawn
-# 0.1 em short of its cell).
+# at the localized advances and each character drawn at its x; the em dash in its localized glyph
+# (``localized_glyphs``), the 2- and 3-em dashes in their cmap glyphs, short of their cells.
 LOCALIZED = {0x2014: 1.0, 0x2E3A: 2.0, 0x2E3B: 3.0}
 
 
@@ -36,6 +36,16 @@ def advances(style: Style, text: str) -> list[float]:
         return widths
     return [style.size * LOCALIZED[ord(c)] if ord(c) in LOCALIZED and _localizes(face) else w
             for c, face, w in zip(text, style.faces_of(text), widths)]
+
+
+def localized_glyphs(style: Style, text: str, widths: list[float]) -> dict[int, int] | None:
+    """The em dashes set a whole em wide (``advances``) drawn in their zh-CN form: in Noto CJK and
+    Source Han, ``locl`` turns the em dash into the glyph of U+2015 (HORIZONTAL BAR)."""
+    natural = style.widths(text)
+    found = {i: 0x2015 for i, (c, face) in enumerate(zip(text, style.faces_of(text)))
+             if c == "\u2014" and widths[i] > natural[i] + 0.01 and face.has(0x2015)
+             and abs((face.advance(0x2015) or 0) * style.size - widths[i]) < 0.01}
+    return found or None
 
 
 def line_width(style: Style, text: str) -> float:
@@ -57,10 +67,11 @@ def put_line(page: Page, style: Style, x: float, top: float, room: float, text: 
         if align != "left":  # WeasyPrint: no offset when the line is as wide as the box or wider
             free = max(0.0, room - sum(widths[:len(drawn.rstrip(" "))]))
             x += free / 2 if align == "center" else free
-        xs = None
+        xs = glyphs = None
         if any(ord(c) in LOCALIZED for c in drawn):
             xs = [x + sum(widths[:i]) for i in range(len(drawn))]
-        page.texts.append(Text(style, x, top + baseline, drawn, xs=xs))
+            glyphs = localized_glyphs(style, drawn, widths)
+        page.texts.append(Text(style, x, top + baseline, drawn, xs=xs, drawn=glyphs))
     return height
 
 

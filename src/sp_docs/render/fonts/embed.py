@@ -8,7 +8,7 @@ CIDFontType0 + FontFile3 for CFF; a W array and a ToUnicode CMap.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import harfbuzz, sfnt
 from .faces import Face
@@ -83,6 +83,8 @@ class EmbeddedFont:
     bbox: tuple[int, int, int, int]
     tag: str
     bare_cff: bool = False  # program is a bare CFF table (else a whole TrueType/OpenType file)
+    # a code point drawn for another one's glyph → the one the text layer gives (a localized form)
+    text_of: dict[int, int] = field(default_factory=dict)
 
 
 def _tag(codepoints: list[int], info: Face) -> str:
@@ -193,7 +195,7 @@ def _widths(font: EmbeddedFont) -> list:
 
 
 def _to_unicode(font: EmbeddedFont) -> bytes:
-    pairs = sorted((cid, code) for code, (cid, _) in font.glyphs.items())
+    pairs = sorted((cid, font.text_of.get(code, code)) for code, (cid, _) in font.glyphs.items())
     lines = [b"/CIDInit/ProcSet findresource begin 12 dict begin begincmap",
              b"/CIDSystemInfo<</Registry(Adobe)/Ordering(UCS)/Supplement 0>>def",
              b"/CMapName/Adobe-Identity-UCS def/CMapType 2 def",

@@ -233,3 +233,32 @@ def test_em_dash_in_its_chinese_form(example_view):
     assert any(r["x1"] - r["x0"] > 0.95 * r["size"] for _, r in dashes)  # the title's, in 附件1
     for ours, theirs in dashes:
         assert ours["text"] == "—" and abs(ours["x1"] - theirs["x1"]) < 0.5, (ours, theirs)
+
+
+def test_the_ledger_sample_leaves_room_for_the_colophon():
+    """A three-line 附件3 title, a two-line 抄送 and a two-line 印发 row take room from the 台账
+    sample's 培养记录 rows, so the sample ends above the 版记 (it ran under it before) — in the
+    direct writer, in WeasyPrint and in the DOCX alike."""
+    import office_layout as L
+    from sp_docs.render.plan_docx import render_plan_docx
+
+    raw = dict(school_name=LONG, school_type="教育局", party_org_type="党支部", sign_date="2026-11-21",
+               doc_number="云二小党发〔2026〕1号", cc="青川市委教育工委组织部，青川市教育局人事科，云溪县教育局")
+    view = ip.build(answers_mod.complete(raw))
+    assert len(view.annex3["title_lines"]) == 3 and view.annex3["record_rows"] < 6
+    assert ip.build(answers_mod.load(helpers.EXAMPLES / "answers.yaml")).annex3["record_rows"] == 6
+    fast = fastplan.render_pdf(view)
+    assert fast is not None
+    for pdf in (fast, plan_pdf.weasyprint_plan_pdf(view)):
+        path = helpers.ROOT / "out-test-ledger.pdf"
+        try:
+            path.write_bytes(pdf)
+            last = L.page_count(path) - 1
+            rules = L.rules(path, last, min_width=40)  # (the table's rules come in one piece a column)
+            opinion = L.line_top(path, last, "培养人意见")
+        finally:
+            path.unlink(missing_ok=True)
+        colophon_top = rules[-3][0]
+        assert opinion < rules[-4][1] < colophon_top  # the sample's last rule above the 版记's first
+    ledger = next(t for t in helpers.docx_tables(render_plan_docx(view)) if t[0][0] == "培养人")
+    assert [row[0] for row in ledger].count("培养记录") == view.annex3["record_rows"]

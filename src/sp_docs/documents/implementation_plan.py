@@ -6,6 +6,7 @@ headings 一、/（一）/1./（1） — templates never number anything by hand
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from enum import Enum
@@ -16,6 +17,7 @@ import yaml
 
 from ..errors import TemplateError
 from ..text import cn_number, gongwen_date
+from ..units import TYPE_AREA_WIDTH_PT
 from .signature import SignaturePlacement, mark_size, place
 from .title_lines import title_lines
 
@@ -243,6 +245,30 @@ def plan_blocks(ctx: dict) -> list[Block]:
 
 ANNEX1_COLUMNS = ["年  度", "骨干教师培养成共产党员数", "党员教师培养成教学骨干数", "小  计"]
 ANNEX3_RECORD_ROWS = 6
+COLOPHON_CHARS = (TYPE_AREA_WIDTH_PT - 28) / 14  # 版记: 4号 (14 pt) in the type area less 14 pt each side
+# the 台账 sample's last page (plan.html / the DOCX): with a two-line title, a one-line 抄送 and a
+# one-line 印发 row, 58 pt are left between the sample and the 版记; a title line takes 28.95 pt, a
+# 版记 line 28 pt, a 培养记录 row 42.75 pt (36 pt, padding and rule)
+LEDGER_SLACK_PT, TITLE_LINE_PT, COLOPHON_LINE_PT, RECORD_ROW_PT = 58.0, 28.95, 28.0, 42.75
+
+
+def _text_ems(text: str) -> float:
+    return sum(0.5 if ord(c) < 0x80 else 1 for c in text)
+
+
+def _colophon_lines(text: str, room: float = COLOPHON_CHARS - 1) -> int:
+    """Lines a 版记 row takes (a character's room short: lines break at break opportunities)."""
+    return max(1, math.ceil(_text_ems(text) / room - 1e-9))
+
+
+def annex3_record_rows(title_lines: list[str], cc: str | None, printer: str, print_date: str) -> int:
+    """How many 培养记录 rows the 台账 sample has: six, fewer when a longer title or 版记 would
+    push the sample into the 版记 under it (GB/T 9704: the 版记 at the foot of the last page), two
+    at least."""
+    extra = max(0, len(title_lines) - 2) * TITLE_LINE_PT
+    extra += (_colophon_lines(f"抄送：{cc}。") - 1 if cc else 0) * COLOPHON_LINE_PT
+    extra += (_colophon_lines(f"{printer}　{print_date}印发") - 1) * COLOPHON_LINE_PT
+    return max(2, ANNEX3_RECORD_ROWS - math.ceil(max(0.0, extra - LEDGER_SLACK_PT) / RECORD_ROW_PT))
 
 
 def annex1_from_answers(ctx: dict) -> list[list[str]]:
@@ -337,8 +363,9 @@ def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple) -> tuple[T
                    widths_mm=annex2_doc.TABLE.widths_mm, subtitle_left=f"单位名称：{name}",
                    subtitle_right=f"{found.annex2_year or '　　年'}　　月　　日",
                    title_lines=title_lines(annex2_title, keep=keep))
-    annex3 = {"label": "附件3", "title": annex3_title, "record_rows": ANNEX3_RECORD_ROWS,
-              "title_lines": title_lines(annex3_title, keep=keep), "track_label": f"{term}类别",
+    annex3_lines = title_lines(annex3_title, keep=keep)
+    annex3 = {"label": "附件3", "title": annex3_title, "title_lines": annex3_lines, "track_label": f"{term}类别",
+              "record_rows": annex3_record_rows(annex3_lines, ctx.get("cc"), ctx["printer"], gongwen_date(ctx["sign_date"])),
               "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"}
     return annex1, annex2, annex3
 

@@ -314,3 +314,14 @@ def pinyin_syllables(name: str) -> tuple:
     from pypinyin import Style, lazy_pinyin
 
     return tuple(lazy_pinyin(name, style=Style.TONE3, errors="default"))
+
+
+def ems(text: str) -> float:
+    """Width of ``text`` in em: a full-width character one, an ASCII one half."""
+    return sum(0.5 if ord(c) < 0x80 else 1 for c in text)
+
+
+def lines_needed(text: str, chars_per_line: float) -> int:
+    """Lines ``text`` takes in a box of ``chars_per_line`` em, a character short of full (lines end
+    at break opportunities): an estimate for a row's height, one line at least."""
+    return max(1, math.ceil(ems(text) / (chars_per_line - 1) - 1e-9))

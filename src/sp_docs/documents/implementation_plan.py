@@ -16,7 +16,7 @@ import jinja2
 import yaml
 
 from ..errors import TemplateError
-from ..text import cn_number, gongwen_date
+from ..text import cn_number, gongwen_date, lines_needed
 from ..units import TYPE_AREA_WIDTH_PT
 from .signature import SignaturePlacement, mark_size, place
 from .title_lines import title_lines
@@ -252,22 +252,13 @@ COLOPHON_CHARS = (TYPE_AREA_WIDTH_PT - 28) / 14  # 版记: 4号 (14 pt) in the t
 LEDGER_SLACK_PT, TITLE_LINE_PT, COLOPHON_LINE_PT, RECORD_ROW_PT = 58.0, 28.95, 28.0, 42.75
 
 
-def _text_ems(text: str) -> float:
-    return sum(0.5 if ord(c) < 0x80 else 1 for c in text)
-
-
-def _colophon_lines(text: str, room: float = COLOPHON_CHARS - 1) -> int:
-    """Lines a 版记 row takes (a character's room short: lines break at break opportunities)."""
-    return max(1, math.ceil(_text_ems(text) / room - 1e-9))
-
-
 def annex3_record_rows(title_lines: list[str], cc: str | None, printer: str, print_date: str) -> int:
     """How many 培养记录 rows the 台账 sample has: six, fewer when a longer title or 版记 would
     push the sample into the 版记 under it (GB/T 9704: the 版记 at the foot of the last page), two
     at least."""
     extra = max(0, len(title_lines) - 2) * TITLE_LINE_PT
-    extra += (_colophon_lines(f"抄送：{cc}。") - 1 if cc else 0) * COLOPHON_LINE_PT
-    extra += (_colophon_lines(f"{printer}　{print_date}印发") - 1) * COLOPHON_LINE_PT
+    extra += (lines_needed(f"抄送：{cc}。", COLOPHON_CHARS) - 1 if cc else 0) * COLOPHON_LINE_PT
+    extra += (lines_needed(f"{printer}　{print_date}印发", COLOPHON_CHARS) - 1) * COLOPHON_LINE_PT
     return max(2, ANNEX3_RECORD_ROWS - math.ceil(max(0.0, extra - LEDGER_SLACK_PT) / RECORD_ROW_PT))
 
 

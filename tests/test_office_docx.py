@@ -357,3 +357,30 @@ def test_install_aliases_for_the_user(monkeypatch, tmp_path):
     drawn = subprocess.run(["fc-match", "--format", "%{family[0]}", "仿宋_GB2312:lang=zh-cn"],
                            capture_output=True, text=True, check=True).stdout
     assert drawn == "FandolFang"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not helpers.libreoffice_available(), reason="LibreOffice not installed")
+def test_a_long_colophon_is_whole_and_closes_the_type_area(tmp_path):
+    """A 抄送 longer than its cell runs across the row and a long 印发机关 takes three lines: each row
+    is as high as its text (nothing clipped), the 台账 sample gives up rows for it, and the 版记 still
+    ends on the bottom edge of the last page's type area, under the sample."""
+    from sp_docs.documents import implementation_plan as ip
+    from sp_docs.questionnaire import answers as answers_mod
+    from sp_docs.render.plan_docx import render_plan_docx
+
+    cc = "青川市委教育工委组织部，青川市教育局人事科，云溪县教育局"
+    raw = dict(school_name="青川市云溪县高新技术产业开发区第一实验学校（集团）东城校区", school_type="教育局",
+               party_org_type="党支部", sign_date="2026-11-21", doc_number="云二小党发〔2026〕1号", cc=cc)
+    view = ip.build(answers_mod.complete(raw))
+    assert [lines for *_, lines in view.colophon] == [2, 3] and view.colophon[0][1] is None
+    path = tmp_path / "plan.docx"
+    path.write_bytes(render_plan_docx(view))
+    pdf = helpers.libreoffice_to_pdf(path, tmp_path)
+    last = L.page_count(pdf) - 1
+    text = helpers.pdf_pages_text(pdf)[last].replace(" ", "").replace("\n", "")
+    assert f"抄送：{cc}。" in text and "培养人意见" in text
+    assert view.printer in text.replace(f"{view.print_date}印发", "")  # (read line by line beside the date)
+    colophon = L.rules(pdf, last)[-3:]
+    assert abs(colophon[-1][1] - (297 - 35) * L.MM) < 1.0 * L.MM, colophon  # (measured 0.7 mm short)
+    assert L.line_top(pdf, last, "培养人意见") < colophon[0][0]

@@ -16,6 +16,10 @@ TYPE_AREA_HEIGHT_MM = 225.0  # GB/T 9704 版心 height
 CHARS_PER_LINE = 28
 CHAR_PT = 442.2 / CHARS_PER_LINE  # character pitch of the 156 mm type area (as the templates set it)
 SEAL_MM = 42.0  # width of a printed seal (印章)
+# the 版记 (4号, 14 pt, 14 pt in from each side): in the DOCX a table of two columns — 抄送 or 印发机关
+# | 印发日期 — with Word's default cell margins (108 twips a side)
+COLOPHON_COLUMNS_MM = (88.0, 68.0)
+COLOPHON_SIZE_PT, COLOPHON_INDENT_PT, CELL_MARGIN_PT = 14.0, 14.0, 5.4
 
 
 def mm_to_pt(mm: float) -> float:

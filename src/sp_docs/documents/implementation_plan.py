@@ -17,7 +17,7 @@ import yaml
 
 from ..errors import TemplateError
 from ..text import cn_number, gongwen_date, lines_needed
-from ..units import TYPE_AREA_WIDTH_PT
+from ..units import CELL_MARGIN_PT, COLOPHON_COLUMNS_MM, COLOPHON_INDENT_PT, COLOPHON_SIZE_PT, PT_PER_MM
 from .signature import SignaturePlacement, mark_size, place
 from .title_lines import title_lines
 
@@ -101,6 +101,8 @@ class PlanView:
     notice_title_lines: list[str] = field(default_factory=list)
     plan_title_lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # shown by the command, not printed
+    # the 版记's rows as the DOCX sets them: (left text, right text or None across the row, lines)
+    colophon: list[tuple[str, str | None, int]] = field(default_factory=list)
     # GB/T 9704 placement the renderers follow (documents/signature.py)
     signature: SignaturePlacement | None = None
     mark_size: float = 0.0  # pt, the 发文机关标志
@@ -245,20 +247,37 @@ def plan_blocks(ctx: dict) -> list[Block]:
 
 ANNEX1_COLUMNS = ["年  度", "骨干教师培养成共产党员数", "党员教师培养成教学骨干数", "小  计"]
 ANNEX3_RECORD_ROWS = 6
-COLOPHON_CHARS = (TYPE_AREA_WIDTH_PT - 28) / 14  # 版记: 4号 (14 pt) in the type area less 14 pt each side
 # the 台账 sample's last page (plan.html / the DOCX): with a two-line title, a one-line 抄送 and a
 # one-line 印发 row, 58 pt are left between the sample and the 版记; a title line takes 28.95 pt, a
 # 版记 line 28 pt, a 培养记录 row 42.75 pt (36 pt, padding and rule)
 LEDGER_SLACK_PT, TITLE_LINE_PT, COLOPHON_LINE_PT, RECORD_ROW_PT = 58.0, 28.95, 28.0, 42.75
 
 
-def annex3_record_rows(title_lines: list[str], cc: str | None, printer: str, print_date: str) -> int:
+def _colophon_chars(width_mm: float, indents: int) -> float:
+    """Characters a 版记 line holds in a cell ``width_mm`` wide with ``indents`` 14 pt indents."""
+    return (width_mm * PT_PER_MM - indents * COLOPHON_INDENT_PT - 2 * CELL_MARGIN_PT) / COLOPHON_SIZE_PT
+
+
+def colophon_rows(cc: str | None, printer: str, print_date: str) -> list[tuple[str, str | None, int]]:
+    """The 版记's rows: (left text, right text, lines).  A 抄送 too long for the left cell takes the
+    whole row (as the PDF sets it); a row is as many lines high as its text needs, never clipped."""
+    left = _colophon_chars(COLOPHON_COLUMNS_MM[0], 1)
+    rows: list[tuple[str, str | None, int]] = []
+    if cc:
+        text = f"抄送：{cc}。".replace("。。", "。")
+        fits = lines_needed(text, left) == 1
+        rows.append((text, "", 1) if fits else (text, None, lines_needed(text, _colophon_chars(sum(COLOPHON_COLUMNS_MM), 2))))
+    rows.append((printer, f"{print_date}印发", lines_needed(printer, left)))
+    return rows
+
+
+def annex3_record_rows(title_lines: list[str], colophon: list[tuple[str, str | None, int]]) -> int:
     """How many 培养记录 rows the 台账 sample has: six, fewer when a longer title or 版记 would
     push the sample into the 版记 under it (GB/T 9704: the 版记 at the foot of the last page), two
     at least."""
+    usual = 2 if len(colophon) > 1 else 1
     extra = max(0, len(title_lines) - 2) * TITLE_LINE_PT
-    extra += (lines_needed(f"抄送：{cc}。", COLOPHON_CHARS) - 1 if cc else 0) * COLOPHON_LINE_PT
-    extra += (lines_needed(f"{printer}　{print_date}印发", COLOPHON_CHARS) - 1) * COLOPHON_LINE_PT
+    extra += (sum(lines for *_, lines in colophon) - usual) * COLOPHON_LINE_PT
     return max(2, ANNEX3_RECORD_ROWS - math.ceil(max(0.0, extra - LEDGER_SLACK_PT) / RECORD_ROW_PT))
 
 
@@ -356,7 +375,8 @@ def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple) -> tuple[T
                    title_lines=title_lines(annex2_title, keep=keep))
     annex3_lines = title_lines(annex3_title, keep=keep)
     annex3 = {"label": "附件3", "title": annex3_title, "title_lines": annex3_lines, "track_label": f"{term}类别",
-              "record_rows": annex3_record_rows(annex3_lines, ctx.get("cc"), ctx["printer"], gongwen_date(ctx["sign_date"])),
+              "record_rows": annex3_record_rows(annex3_lines, colophon_rows(ctx.get("cc"), ctx["printer"],
+                                                                             gongwen_date(ctx["sign_date"]))),
               "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"}
     return annex1, annex2, annex3
 
@@ -392,6 +412,7 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
         warnings=found.warnings,
     )
+    view.colophon = colophon_rows(view.cc, view.printer, view.print_date)
     view.signature = place(view.issuer, view.sign_date, sealed=seal_path is not None)
     view.mark_size = mark_size(view.mark_text)
     _code_cache().save()

@@ -15,7 +15,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import InputError, TemplateError
-from ..units import CHAR_PT, SEAL_MM, TYPE_AREA_HEIGHT_PT, TYPE_AREA_WIDTH_MM, pt_to_mm
+from ..units import (CHAR_PT, COLOPHON_COLUMNS_MM, COLOPHON_INDENT_PT, SEAL_MM, TYPE_AREA_HEIGHT_PT, TYPE_AREA_WIDTH_MM,
+                     pt_to_mm)
 from . import docx_package, templates
 from .wordml import (GONGWEN_RED, bottom_border, cell, exact_line, font_attrs, lines_runs, mm_twips, paragraph,
                      pt_twips, row, run, table_borders, table_start)
@@ -335,25 +336,25 @@ def _annex3(body: _Body, view) -> float:
 def _colophon_spacer(body: _Body, view, used: float) -> None:
     """The 版记 ends on the bottom of the last page's type area: a spacer of the remaining height
     (less 4 pt for the rules and the closing 1 pt paragraph)."""
-    rows = 2 if view.cc else 1
-    spacer = TYPE_AREA_PT - used - rows * COLOPHON_ROW_PT - 4
+    spacer = TYPE_AREA_PT - used - sum(lines for *_, lines in view.colophon) * COLOPHON_ROW_PT - 4
     if spacer > 2:
         body.para("表格文字", snap=False, spacing=exact_line(spacer))
 
 
 def _colophon(body: _Body, view) -> None:
-    """The 版记: 抄送 and 印发机关/印发日期 between rules, 14 pt in from the edges."""
-    rows = []
-    if view.cc:
-        rows.append([f"抄送：{view.cc}。".replace("。。", "。"), ""])
-    rows.append([view.printer, f"{view.print_date}印发"])
-    widths = _widths(body, [88, 68], 2)
+    """The 版记: 抄送 and 印发机关/印发日期 between rules, 14 pt in from the edges; each row as many
+    lines high as the view-model says (a 抄送 too long for the left cell across the row)."""
+    widths = _widths(body, list(COLOPHON_COLUMNS_MM), 2)
     out = [table_start(widths, table_borders({"top": 8, "bottom": 8, "insideH": 6}), centred=False)]
-    for left, right in rows:
-        cells_xml = (cell(widths[0], body.cell_para(run(left), "版记", ind={"left": pt_twips(14)}, jc="left"),
-                          centred=False)
-                     + cell(widths[1], body.cell_para(run(right), "版记", ind={"right": pt_twips(14)}, jc="right"),
-                            centred=False))
-        out.append(row(cells_xml, height_pt=COLOPHON_ROW_PT, rule="exact"))
+    indent = pt_twips(COLOPHON_INDENT_PT)
+    for left, right, lines in view.colophon:
+        across = right is None
+        cells_xml = cell(sum(widths) if across else widths[0],
+                         body.cell_para(run(left), "版记", ind={"left": indent, **({"right": indent} if across else {})},
+                                        jc="left"), centred=False, span=2 if across else 1)
+        if not across:
+            cells_xml += cell(widths[1], body.cell_para(run(right), "版记", ind={"right": indent}, jc="right"),
+                              centred=False)
+        out.append(row(cells_xml, height_pt=lines * COLOPHON_ROW_PT, rule="exact"))
     out.append("</w:tbl>")
     body.parts.append("".join(out))

@@ -305,8 +305,12 @@ class Row:
 
 
 def columns(table: list[dict]) -> list[float]:
+    """x of each vertical rule's centre for the spec's columns (``column_edges``)."""
+    return column_edges([float(c["width_percent"]) for c in table])
+
+
+def column_edges(percents: list[float]) -> list[float]:
     """x of each vertical rule's centre: the percentages of the table width less one rule."""
-    percents = [float(c["width_percent"]) for c in table]
     if abs(sum(percents) - 100) > 1e-6:
         raise Unsupported("column widths")
     inner = WIDTH - RULE
@@ -412,7 +416,7 @@ def notes(pages: list[Page], top: float, context: dict) -> None:
         boxes = [style.box(line) for line in lines]
         start = 0
         while start < len(lines):
-            fits = lines_kept(len(lines) - start, _fitting(boxes[start:], y))
+            fits = lines_kept(len(lines) - start, fitting((h for h, _ in boxes[start:]), y))
             if fits == 0:
                 if y <= TOP + _EPSILON:
                     raise Unsupported("notes taller than a page")
@@ -425,9 +429,10 @@ def notes(pages: list[Page], top: float, context: dict) -> None:
             start += fits
 
 
-def _fitting(boxes: list[tuple[float, float]], y: float) -> int:
+def fitting(heights, y: float) -> int:
+    """How many lines of these ``heights``, from ``y`` down, fit above the foot of the type area."""
     count = 0
-    for height, _ in boxes:
+    for height in heights:
         if y + height > FOOT + _EPSILON:
             break
         y += height
@@ -435,9 +440,10 @@ def _fitting(boxes: list[tuple[float, float]], y: float) -> int:
     return count
 
 
-def page_numbers(pages: list[Page]) -> None:
-    """“— N —”: in the bottom margin, 7 mm down, 14 pt in from the right (odd pages) or left."""
-    style = styles()["number"]
+def page_numbers(pages: list[Page], style: Style | None = None) -> None:
+    """“— N —”: in the bottom margin, 7 mm down, 14 pt in from the right (odd pages) or left;
+    ``style``: the number's line (宋体 14 pt; the margin box's line-height, 28.95 pt unless given)."""
+    style = style or styles()["number"]
     for number, page in enumerate(pages, start=1):
         text = f"— {number} —"
         left = number % 2 == 0

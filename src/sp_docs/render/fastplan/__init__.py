@@ -19,10 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ...units import PT_PER_MM
-from ..fasttable import LEFT, PAGE_H, PAGE_W, RIGHT, Style, Unsupported
-
-NUMBER_PAD_TOP, NUMBER_PAD_SIDE = 7 * PT_PER_MM, 14.0
+from ..fasttable import PAGE_H, PAGE_W, Style, Unsupported
 
 
 def switched_off() -> bool:
@@ -39,9 +36,9 @@ def builtin_template(user_dir: Path | None) -> bool:
 
 def render_pdf(view, *, user_dir: Path | None = None) -> bytes | None:
     """The plan's PDF written directly, or None when WeasyPrint must lay it out."""
-    from .. import linebreak, plan_lines
+    from .. import linebreak
 
-    if switched_off() or not builtin_template(user_dir) or not linebreak.available() or not plan_lines.available():
+    if switched_off() or not builtin_template(user_dir) or not linebreak.available():
         return None
     try:
         return _write(view)
@@ -103,14 +100,7 @@ def _check_drawn(text: str) -> None:
 
 
 def page_numbers(pages) -> None:
-    """“— N —” in 宋体 14 pt at line-height 14 pt, 7 mm under the type area, 14 pt in from the
-    right (odd pages) or the left (even pages)."""
-    from ..fastpage import Text
-    from ..fasttable import FOOT
+    """“— N —” as the 附件2 writer places it, on the plan's margin-box line (line-height 14 pt)."""
+    from ..fasttable import page_numbers as number_pages
 
-    style = Style("song", 14, 14)
-    for number, page in enumerate(pages, start=1):
-        text = f"— {number} —"
-        height, baseline = style.box(text)
-        x = LEFT + NUMBER_PAD_SIDE if number % 2 == 0 else PAGE_W - RIGHT - NUMBER_PAD_SIDE - style.width(text)
-        page.texts.append(Text(style, x, FOOT + NUMBER_PAD_TOP + baseline, text))
+    number_pages(pages, Style("song", 14, 14))

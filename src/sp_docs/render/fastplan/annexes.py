@@ -26,7 +26,7 @@ import functools
 
 from ...units import PT_PER_MM
 from ..fastpage import Page, Text, lines_kept
-from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported
+from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported, column_edges, fitting
 from ..linebreak import collapse, quote_breaks
 from ..plan_grid import Marker, pieces
 from . import table
@@ -113,7 +113,7 @@ def _grid_table(pages: list[Page], top: float, annex: dict, percents: list[float
         raise Unsupported("a table without columns")
     for text in headers:
         s["head"].check(collapse(text))
-    edges = table.columns(percents)
+    edges = column_edges(percents)
     head_row = Row([Cell(i, [text]) for i, text in enumerate(headers)], s["head"])
     body = []
     for values in annex.get("rows") or []:
@@ -134,13 +134,7 @@ def notes(pages: list[Page], top: float, paragraphs: list[Paragraph]) -> None:
         boxes = [style.box(text) for text, _ in paragraph]
         start = 0
         while start < len(paragraph):
-            fits, room = 0, y
-            for height, _ in boxes[start:]:
-                if room + height > FOOT + EPSILON:
-                    break
-                room += height
-                fits += 1
-            fits = lines_kept(len(paragraph) - start, fits)
+            fits = lines_kept(len(paragraph) - start, fitting((h for h, _ in boxes[start:]), y))
             if fits == 0:
                 if y <= TOP + EPSILON:
                     raise Unsupported("notes taller than a page")
@@ -283,7 +277,7 @@ def annex3_pages(context: dict) -> list[Page]:
     annex = context["annex3"]
     page = Page()
     top = head(page, annex)
-    edges = table.columns([float(p) for p in LEDGER_PERCENTS])
+    edges = column_edges([float(p) for p in LEDGER_PERCENTS])
     rows = ledger_rows(annex)
     table.set_rows(rows, edges)
     bottom = table.draw(page, rows, top + RULE / 2, edges) + RULE / 2

@@ -10,6 +10,7 @@ last two lines of the paragraph before it onto its page when it does not fit).  
 raises ``Unsupported`` and the plan is laid out by WeasyPrint."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -20,7 +21,6 @@ from ..plan_lines import Box, Placer
 from ..fasttable import LEFT, TOP, WIDTH, Style, Unsupported
 from .texts import Paragraph, PlacedTexts
 
-FOOT = fasttable.FOOT
 RED = (1.0, 0.0, 0.0)
 LINE = 28.95  # html { line-height }
 TIGHT_LINE = 26.0  # .notice.tight
@@ -42,11 +42,9 @@ class Block:
     floats: list = field(default_factory=list)  # (dy from the block's top, draw) drawn with its first line
 
 
-def _style(role: str, size: float, line: float, memo: dict = {}) -> Style:  # noqa: B006 - one per run of the module
-    key = (role, size, line)
-    if key not in memo:
-        memo[key] = Style(role, size, line)
-    return memo[key]
+@functools.lru_cache(maxsize=None)
+def _style(role: str, size: float, line: float) -> Style:
+    return Style(role, size, line)
 
 
 class RoleWeightStyle(Style):
@@ -112,13 +110,7 @@ class Pages:
         self.y = TOP
 
     def fitting(self, lines: list[Line]) -> int:
-        y, count = self.y, 0
-        for line in lines:
-            if y + line.height > FOOT + EPSILON:
-                break
-            y += line.height
-            count += 1
-        return count
+        return fasttable.fitting((line.height for line in lines), self.y)
 
     def put(self, lines: list[Line]) -> None:
         page = self.pages[-1]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import fasttable, fonts, linebreak
 from ..fastpage import Page, Text
-from ..fasttable import FOOT, LEFT, PAD_H, PAD_V, RULE, TOP, WIDTH, Style, Unsupported
+from ..fasttable import FOOT, PAD_H, PAD_V, RULE, TOP, Style, Unsupported
 
 EPSILON = 0.01
 # Pango shapes the zh-CN text with the fonts' ``locl`` feature: Noto CJK and Source Han set the
@@ -148,17 +148,6 @@ class Row:
     def pitch(self) -> float:
         """From the centre of its top rule to the centre of its bottom rule."""
         return self.height + 2 * PAD_V + RULE
-
-
-def columns(percents: list[float]) -> list[float]:
-    """x of each vertical rule's centre: the percentages of the table width less one rule."""
-    if abs(sum(percents) - 100) > 1e-6:
-        raise Unsupported("column widths")
-    inner = WIDTH - RULE
-    edges = [LEFT + RULE / 2]
-    for percent in percents:
-        edges.append(edges[-1] + inner * percent / 100)
-    return edges
 
 
 def set_rows(rows: list[Row], edges: list[float]) -> None:

@@ -358,7 +358,7 @@ def _annex_content(ctx: dict, data, name: str) -> _AnnexContent:
     return found
 
 
-def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple) -> tuple[Table, Table, dict]:
+def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple, colophon: list) -> tuple[Table, Table, dict]:
     """附件1–3 as the plan prints them, titled with the variant's term."""
     from . import annex2 as annex2_doc
 
@@ -375,8 +375,7 @@ def _annexes(ctx: dict, name: str, found: _AnnexContent, keep: tuple) -> tuple[T
                    title_lines=title_lines(annex2_title, keep=keep))
     annex3_lines = title_lines(annex3_title, keep=keep)
     annex3 = {"label": "附件3", "title": annex3_title, "title_lines": annex3_lines, "track_label": f"{term}类别",
-              "record_rows": annex3_record_rows(annex3_lines, colophon_rows(ctx.get("cc"), ctx["printer"],
-                                                                             gongwen_date(ctx["sign_date"]))),
+              "record_rows": annex3_record_rows(annex3_lines, colophon),
               "tracks": "（　）骨干教师培养成共产党员　　（　）党员教师培养成教学骨干"}
     return annex1, annex2, annex3
 
@@ -387,7 +386,8 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
     name = answers["school_name"]
     keep = (name, ctx["school"])  # title lines never split the school's name when it fits
     found = _annex_content(ctx, data, name)
-    annex1, annex2, annex3 = _annexes(ctx, name, found, keep)
+    colophon = colophon_rows(answers.get("cc"), answers["printer"], gongwen_date(answers["sign_date"]))
+    annex1, annex2, annex3 = _annexes(ctx, name, found, keep, colophon)
     sign = answers["sign_date"]
     notice_title = _render(library["notice"]["title"], ctx)
     view = PlanView(
@@ -411,8 +411,8 @@ def build(answers: dict, *, data=None, seal_path: str | None = None) -> PlanView
         notice_title_lines=title_lines(notice_title, keep=keep),
         plan_title_lines=title_lines(ctx["plan_title"], keep=keep),
         warnings=found.warnings,
+        colophon=colophon,
     )
-    view.colophon = colophon_rows(view.cc, view.printer, view.print_date)
     view.signature = place(view.issuer, view.sign_date, sealed=seal_path is not None)
     view.mark_size = mark_size(view.mark_text)
     _code_cache().save()

@@ -317,8 +317,9 @@ def pinyin_syllables(name: str) -> tuple:
 
 
 def ems(text: str) -> float:
-    """Width of ``text`` in em: a full-width character one, an ASCII one half."""
-    return sum(0.5 if ord(c) < 0x80 else 1 for c in text)
+    """Width of ``text`` in em, roughly: a printable ASCII character half, a zero-width space
+    nothing, anything else one."""
+    return sum(0 if c == "\u200b" else 0.5 if ord(c) < 0x7F else 1 for c in text)
 
 
 def lines_needed(text: str, chars_per_line: float) -> int:

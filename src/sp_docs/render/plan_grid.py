@@ -17,6 +17,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from ..text import ems
+
 HANGING = "，。、；：！？．,.;:!?"
 _WEAK = "—…“”‘’·"  # general punctuation: LibreOffice sets it in the script of the text before it
 _HALF_RUN = re.compile(r"[!-~](?:[!-~]|[%s])*" % re.escape(_WEAK))
@@ -156,10 +158,6 @@ def _paragraph_lines(page_box):
     yield from walk(page_box)
 
 
-def _ems(text: str) -> float:
-    return sum(0 if c == "\u200b" else 0.5 if ord(c) < 0x7F else 1 for c in text)
-
-
 def _line_end(line) -> float:
     def boxes(box):
         for child in getattr(box, "children", None) or []:
@@ -197,9 +195,9 @@ def _spot(paragraph: _Paragraph, room: float, line_chars: int, following):
         if hit is None:
             carried += len(text)
             continue
-        total = _ems(text) or 1
-        width = leaf.position_x - following.position_x + leaf.width * _ems(text[:hit]) / total
-        mark = leaf.width * _ems(text[hit]) / total
+        total = ems(text) or 1
+        width = leaf.position_x - following.position_x + leaf.width * ems(text[:hit]) / total
+        mark = leaf.width * ems(text[hit]) / total
         number = paragraph.seen
         if 0 < width <= room + 0.5 and paragraph.first is not None and number < paragraph.marks:
             return paragraph.first + number, (width + mark - room + 0.3, line_chars + carried + hit + 1,

@@ -12,6 +12,8 @@ against the lines predicted here (``mismatched``); where one differs, the caller
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..text import ems
 from . import linebreak, plan_grid
 
 PX = 4 / 3  # CSS px a pt: WeasyPrint lays out in px
@@ -161,10 +163,6 @@ class _Set:
         return out
 
 
-def _ems(text: str) -> float:
-    return sum(0 if c == ZWSP else 0.5 if ord(c) < 0x7F else 1 for c in text)
-
-
 def _first_spot(setting: _Set, lines, first: int, marks: int):
     """The first line that ends where the office suites hang a mark, as plan_grid.hang_spots
     finds it in a layout: (mark number, (px to squeeze out, characters up to the mark, first))."""
@@ -182,9 +180,9 @@ def _first_spot(setting: _Set, lines, first: int, marks: int):
             if hit is None:
                 carried += len(text)
                 continue
-            total = _ems(text) or 1
-            before = x + leaf_width * _ems(text[:hit]) / total
-            mark = leaf_width * _ems(text[hit]) / total
+            total = ems(text) or 1
+            before = x + leaf_width * ems(text[:hit]) / total
+            mark = leaf_width * ems(text[hit]) / total
             if 0 < before <= room + 0.5 and seen < marks:
                 return first + seen, (before + mark - room + 0.3, end - start + carried + hit + 1, first)
             break

@@ -242,9 +242,9 @@ class Placer:
 
     def place(self, text: str, role, box: Box) -> list[tuple[str, list[float]]]:
         if self.squeeze is None:
-            first = self.marker.count
-            plan_grid.pieces(text, self.marker, role)  # numbers the paragraph's marks
-            _, setting, lines = _squeezed((first, self.marker.count - first, text, role, box), self.memo)
+            first, marks = self.marker.count, sum(c in plan_grid.HANGING for c in text)  # as ``pieces`` numbers them
+            self.marker.count += marks
+            _, setting, lines = _squeezed((first, marks, text, role, box), self.memo)
         else:
             setting = _Set(text, role, box, self.marker, self.memo)
             lines = setting.lines()

@@ -25,19 +25,22 @@ _ATTACHMENTS = plan_lines.TYPE_WIDTH_PT - 6 * _CELL  # padding-left 94.68pt; tex
 _NOTES = dict(width_pt=plan_lines.TYPE_WIDTH_PT - 1.2, indent_pt=24.0, size_pt=12.0, spacing_pt=0.0)  # gongwen.css
 
 
+def block_text(block: dict) -> tuple[str, str, plan_lines.Box]:
+    """(text, role, box) of a block of the plan: a paragraph, a 一级/二级 heading on a line of its
+    own, or a 三级/四级 heading that runs into its text."""
+    if block.get("kind") == "para":
+        return str(block.get("text") or ""), "fang", BODY_BOX
+    if block.get("level") in HEADING_ROLES:
+        return f"{block.get('label')}{block.get('title')}", HEADING_ROLES[block["level"]], HEADING_BOXES[block["level"]]
+    return f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}", "fang", BODY_BOX
+
+
 def _blocks(blocks, marker: plan_grid.Marker) -> list[dict]:
     """The 实施方案's paragraphs and headings as grid HTML (``line``: what the paragraph shows)."""
     out = []
     for block in blocks or []:
-        if block.get("kind") == "para":
-            line = plan_grid.grid_markup(quote_breaks(block.get("text")), marker, box=BODY_BOX)
-        elif block.get("level") in HEADING_ROLES:
-            line = plan_grid.grid_markup(quote_breaks(f"{block.get('label')}{block.get('title')}"), marker,
-                                         role=HEADING_ROLES[block["level"]], box=HEADING_BOXES[block["level"]])
-        else:  # levels 3 and 4 run into their text
-            line = plan_grid.grid_markup(
-                quote_breaks(f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}"), marker, box=BODY_BOX)
-        out.append({**block, "line": line})
+        text, role, box = block_text(block)
+        out.append({**block, "line": plan_grid.grid_markup(quote_breaks(text), marker, role=role, box=box)})
     return out
 
 

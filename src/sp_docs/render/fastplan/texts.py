@@ -22,15 +22,6 @@ class PlacedTexts:
     annex2_notes: list[Paragraph] = field(default_factory=list)
 
 
-def _block_text(block: dict) -> tuple[str, str]:
-    """(text, role) of a block as plan_context._blocks writes it."""
-    if block.get("kind") == "para":
-        return str(block.get("text") or ""), "fang"
-    if block.get("level") in plan_context.HEADING_ROLES:
-        return f"{block.get('label')}{block.get('title')}", plan_context.HEADING_ROLES[block["level"]]
-    return f"{block.get('label')}{block.get('title')}。{block.get('text') or ''}", "fang"
-
-
 def placed_texts(context: dict, squeeze: dict | None = None) -> PlacedTexts:
     """The paragraphs of ``context`` (``plan_context.pdf_context`` before its markup: the view's
     context with ``annex1``/``annex2`` as dicts), their marks numbered as plan_context numbers them;
@@ -41,8 +32,7 @@ def placed_texts(context: dict, squeeze: dict | None = None) -> PlacedTexts:
         out.recipients = placer.place(quote_breaks(context["recipients"] or ""), "fang", plan_context.RECIPIENTS_BOX)
     out.notice_body = [placer.place(quote_breaks(t), "fang", plan_context.BODY_BOX) for t in context.get("notice_body") or []]
     for block in context.get("blocks") or []:
-        text, role = _block_text(block)
-        box = plan_context.HEADING_BOXES.get(block.get("level")) if role != "fang" else plan_context.BODY_BOX
+        text, role, box = plan_context.block_text(block)
         out.blocks.append(placer.place(quote_breaks(text), role, box) if text else [])
     for n, name in enumerate(context.get("attachments") or [], start=1):
         out.attachments.append(placer.place(f"{'附件：' if n == 1 else ''}{n}.{name}", "fang",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 
@@ -47,3 +49,45 @@ def file_key(path: Path) -> tuple | None:
     except OSError:
         return None
     return (str(resolved), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class FileMemo:
+    """What a process made from a file (a parsed template, say), kept while the file is
+    unchanged (``file_key``; a file that changed while it was read is not kept): the ``keep``
+    last used, and with ``size`` no more than ``max_bytes`` of them (the newest always stays).
+    ``SP_DOCS_CACHE=off`` keeps nothing.  Safe to share between threads."""
+
+    def __init__(self, keep: int, *, max_bytes: int | None = None, size=None):
+        self.keep, self.max_bytes, self.size = keep, max_bytes, size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def get(self, path: Path, make, *, extra: tuple = ()):
+        """The value kept for ``path`` (and ``extra``, what else it was made from), else ``make()``."""
+        if not enabled():
+            return make()
+        before = file_key(path)
+        key = before and (*before, *extra)
+        if key:
+            with self._lock:
+                found = self._items.get(key)
+                if found is not None:
+                    self._items.move_to_end(key)
+                    return found
+        value = make()
+        if key and file_key(path) == before:  # not changed while it was read
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > 1 and (len(self._items) > self.keep or self._too_big()):
+                    self._items.popitem(last=False)
+        return value
+
+    def _too_big(self) -> bool:
+        return self.max_bytes is not None and sum(map(self.size, self._items.values())) > self.max_bytes

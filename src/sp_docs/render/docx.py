@@ -13,10 +13,7 @@ docxtpl's own code path, as before.
 from __future__ import annotations
 
 import io
-import os
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +24,7 @@ from docxtpl import DocxTemplate
 
 from ..sources.safety import check_docx_template
 from . import templates
-from ..user_cache import file_key
+from ..user_cache import FileMemo, enabled
 
 try:
     from lxml.etree import XMLSyntaxError as _LxmlError
@@ -62,17 +59,13 @@ def finish_document(document, *, author: str = "", title: str = "") -> None:
     east_asian_hints(document.element.body)
 
 
-def _caching() -> bool:
-    return os.environ.get("SP_DOCS_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
-
-
 def render_docx(template_name: str, context: dict, *, user_dir: Path | None = None,
                 post_process=None, author: str = "", title: str = "") -> bytes:
     """Render ``docx/<template_name>``; ``post_process(document)`` may adjust the
     python-docx Document (e.g. OOXML helpers from ``render.ooxml``) before saving."""
     path = templates.find("docx", template_name, user_dir)
     check_docx_template(path)
-    if _caching():
+    if enabled():
         prepared = _prepared(path, template_name)
         _check_fields(prepared.wanted, context, template_name)
         doc = _PreparedTemplate(prepared)
@@ -121,10 +114,8 @@ class _described:
 
 # docxtpl.DocxTemplate.render_properties renders these core properties as templates
 _PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-_KEEP = 16  # templates kept (the built-in ones are 7 files of ~7 KB)
-_KEEP_BYTES = 32 * 1024 * 1024
-_CACHE: OrderedDict[tuple, "_Prepared"] = OrderedDict()
-_LOCK = threading.Lock()
+# templates kept (the built-in ones are 7 files of ~7 KB), 32 MB of them at most
+_CACHE = FileMemo(16, max_bytes=32 * 1024 * 1024, size=lambda prepared: len(prepared.data))
 
 
 @dataclass
@@ -144,22 +135,9 @@ class _Prepared:
 
 def _prepared(path: Path, template_name: str) -> _Prepared:
     """The compiled template of ``path`` — from the cache when the file is unchanged."""
-    before = file_key(path)
     # the environment's settings: its search path and label (templates.environment)
-    key = before and (*before, str(path.parent), str(path))
-    with _LOCK:
-        found = _CACHE.get(key) if key else None
-        if found is not None:
-            _CACHE.move_to_end(key)
-            return found
-    data = path.read_bytes()
-    prepared = _compile(data, path, template_name)
-    if key and file_key(path) == before:  # not changed while it was read
-        with _LOCK:
-            _CACHE[key] = prepared
-            while len(_CACHE) > _KEEP or (len(_CACHE) > 1 and sum(len(p.data) for p in _CACHE.values()) > _KEEP_BYTES):
-                _CACHE.popitem(last=False)
-    return prepared
+    return _CACHE.get(path, lambda: _compile(path.read_bytes(), path, template_name),
+                      extra=(str(path.parent), str(path)))
 
 
 def _compile(data: bytes, path: Path, template_name: str) -> _Prepared:

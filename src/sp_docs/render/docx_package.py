@@ -11,14 +11,12 @@ from __future__ import annotations
 import io
 import re
 import struct
-import threading
 import zipfile
-from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import InputError, TemplateError
-from ..user_cache import enabled, file_key
+from ..user_cache import FileMemo
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -39,9 +37,7 @@ DEFAULT_TYPES = {
     ("tif", "image/tiff"), ("tiff", "image/tiff"), ("wdp", "image/vnd.ms-photo"), ("wmf", "image/x-wmf"),
     ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("xml", "application/xml"),
 }
-_KEEP = 8
-_CACHE: OrderedDict[tuple, "TemplatePackage"] = OrderedDict()
-_LOCK = threading.Lock()
+_CACHE = FileMemo(8)  # file_key → TemplatePackage
 
 
 class TemplatePackage:
@@ -85,25 +81,17 @@ def _parser():
 def load(path: Path) -> TemplatePackage:
     """The template at ``path``, read once while the file is unchanged (every time with
     ``SP_DOCS_CACHE=off``)."""
-    key = file_key(path) if enabled() else None
-    with _LOCK:
-        found = _CACHE.get(key) if key else None
-        if found is not None:
-            _CACHE.move_to_end(key)
-            return found
+    return _CACHE.get(path, lambda: _checked_read(path))
+
+
+def _checked_read(path: Path) -> TemplatePackage:
     from ..sources.safety import check_docx_template
 
     check_docx_template(path)
     try:
-        package = _read(Path(path).read_bytes())
+        return _read(Path(path).read_bytes())
     except (KeyError, ValueError, SyntaxError, AttributeError, zipfile.BadZipFile):  # lxml's errors are SyntaxErrors
         raise TemplateError(f"DOCX 模板 {path} 已损坏或不完整，请在 Word/WPS 中打开后另存为 .docx") from None
-    if key and file_key(path) == key:
-        with _LOCK:
-            _CACHE[key] = package
-            while len(_CACHE) > _KEEP:
-                _CACHE.popitem(last=False)
-    return package
 
 
 def _read(data: bytes) -> TemplatePackage:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copyreg
 import io
-import os
 import pickle
 import re
 import threading
@@ -28,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import templates
 from . import xlsx_layout as layout
-from ..user_cache import file_key
+from ..user_cache import enabled, file_key
 from .xlsx_fill import (FORMULA_PREFIXES, ILLEGAL_CHARACTERS_RE, PLACEHOLDER, ROW_PLACEHOLDER, filled, format_kind,
                         is_total, typed)
 
@@ -183,7 +182,7 @@ _LOCK = threading.Lock()
 
 def template_workbook(path: Path):
     """``load_workbook(path)`` — or a copy of the workbook read from the same, unchanged file."""
-    if os.environ.get("SP_DOCS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+    if not enabled():
         return load_workbook(path)
     key = file_key(path)
     with _LOCK:

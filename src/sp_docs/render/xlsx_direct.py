@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ..user_cache import file_key
+from ..user_cache import FileMemo
 from . import templates
 from .xlsx_fill import FORMULA_PREFIXES, ILLEGAL_CHARACTERS_RE, ROW_PLACEHOLDER, filled, format_kind, is_total
 from .xlsx_measure import DEFAULT_SIZE, height_for, lines_needed
@@ -92,9 +90,7 @@ class _Work:
     strings_count: int = 0  # cells that use one
 
 
-_KEEP = 8
-_TEMPLATES: dict[tuple, Template] = {}  # file_key → parsed template (read-only once kept)
-_LOCK = threading.Lock()
+_TEMPLATES = FileMemo(8)  # file_key → parsed template (read-only once kept)
 
 
 def render_builtin(template_name: str, context: dict, *, user_dir: Path | None = None) -> bytes | None:
@@ -113,20 +109,7 @@ def render_builtin(template_name: str, context: dict, *, user_dir: Path | None =
 
 
 def _template(path: Path) -> Template:
-    if os.environ.get("SP_DOCS_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
-        return parse_template(path.read_bytes())
-    key = file_key(path)
-    with _LOCK:
-        found = _TEMPLATES.get(key) if key else None
-    if found is not None:
-        return found
-    template = parse_template(path.read_bytes())
-    if key and file_key(path) == key:  # not changed while it was read
-        with _LOCK:
-            while len(_TEMPLATES) >= _KEEP:
-                _TEMPLATES.pop(next(iter(_TEMPLATES)))
-            _TEMPLATES[key] = template
-    return template
+    return _TEMPLATES.get(path, lambda: parse_template(path.read_bytes()))
 
 
 def parse_template(data: bytes) -> Template:

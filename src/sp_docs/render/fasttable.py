@@ -414,19 +414,29 @@ def notes(pages: list[Page], top: float, context: dict) -> None:
     for paragraph in paragraphs:
         lines = style.wrap(paragraph, WIDTH, WIDTH - indent)
         boxes = [style.box(line) for line in lines]
-        start = 0
-        while start < len(lines):
-            fits = lines_kept(len(lines) - start, fitting((h for h, _ in boxes[start:]), y))
-            if fits == 0:
-                if y <= TOP + _EPSILON:
-                    raise Unsupported("notes taller than a page")
-                pages.append(Page())
-                y = TOP
-                continue
-            for i in range(start, start + fits):
-                x = LEFT + (indent if i == 0 else 0)
-                y += draw_line(pages[-1], style, x, y, WIDTH, lines[i], "left", boxes[i])
-            start += fits
+        for i, (page, line_top) in enumerate(paragraph_places(pages, y, [h for h, _ in boxes])):
+            y = line_top + draw_line(page, style, LEFT + (indent if i == 0 else 0), line_top, WIDTH, lines[i], "left",
+                                     boxes[i])
+
+
+def paragraph_places(pages: list[Page], y: float, heights: list[float]) -> list[tuple[Page, float]]:
+    """Where each line of a paragraph goes, from ``y`` on the last of ``pages``: (page, top); a page
+    is added where the paragraph breaks, two lines at least on each side (CSS orphans and widows)."""
+    places: list[tuple[Page, float]] = []
+    start = 0
+    while start < len(heights):
+        fits = lines_kept(len(heights) - start, fitting(heights[start:], y))
+        if fits == 0:
+            if y <= TOP + _EPSILON:
+                raise Unsupported("notes taller than a page")
+            pages.append(Page())
+            y = TOP
+            continue
+        for height in heights[start:start + fits]:
+            places.append((pages[-1], y))
+            y += height
+        start += fits
+    return places
 
 
 def fitting(heights, y: float) -> int:

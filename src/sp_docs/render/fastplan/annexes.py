@@ -25,8 +25,8 @@ from __future__ import annotations
 import functools
 
 from ...units import PT_PER_MM
-from ..fastpage import Page, Text, lines_kept
-from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported, column_edges, fitting
+from ..fastpage import Page, Text
+from ..fasttable import FOOT, LEFT, RULE, TOP, WIDTH, Style, Unsupported, column_edges, paragraph_places
 from ..linebreak import collapse, quote_breaks
 from ..plan_grid import Marker, pieces
 from . import table
@@ -132,21 +132,12 @@ def notes(pages: list[Page], top: float, paragraphs: list[Paragraph]) -> None:
     y = top
     for paragraph in paragraphs:
         boxes = [style.box(text) for text, _ in paragraph]
-        start = 0
-        while start < len(paragraph):
-            fits = lines_kept(len(paragraph) - start, fitting((h for h, _ in boxes[start:]), y))
-            if fits == 0:
-                if y <= TOP + EPSILON:
-                    raise Unsupported("notes taller than a page")
-                pages.append(Page())
-                y = TOP
-                continue
-            for (text, xs), (height, baseline) in zip(paragraph[start:start + fits], boxes[start:start + fits]):
-                if text.strip():
-                    at = [NOTES_LEFT + x for x in xs]
-                    pages[-1].texts.append(Text(style, at[0], y + baseline, text, xs=at))
-                y += height
-            start += fits
+        places = paragraph_places(pages, y, [height for height, _ in boxes])
+        for (text, xs), (height, baseline), (page, line_top) in zip(paragraph, boxes, places):
+            if text.strip():
+                at = [NOTES_LEFT + x for x in xs]
+                page.texts.append(Text(style, at[0], line_top + baseline, text, xs=at))
+            y = line_top + height
 
 
 # -- 附件1 and 附件2 -------------------------------------------------------------------------------
